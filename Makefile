@@ -1,0 +1,58 @@
+# Two commands for a newcomer:  `make run`  and  `make test`.  Both set everything up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON311 ?= $(shell command -v python3.11 || echo python3)
+PYTHON310 ?= $(shell command -v python3.10 || ls $$HOME/.pyenv/versions/3.10*/bin/python 2>/dev/null | tail -n 1)
+APP := .venv/app
+RASA := .venv/rasa
+
+.PHONY: help setup run test lint format lock train clean
+
+help:
+	@echo "make run    start the bot (installs, imports the catalog, trains when needed)"
+	@echo "make test   run the whole test suite (does its own set-up)"
+	@echo "make lint   ruff check and format check"
+
+$(APP)/.installed: requirements/app.lock pyproject.toml
+	@echo "==> Creating the app environment (Python 3.11) in $(APP)"
+	@test -x "$(APP)/bin/python" || $(PYTHON311) -m venv $(APP)
+	@$(APP)/bin/python -m pip install --quiet --upgrade pip
+	@$(APP)/bin/python -m pip install --progress-bar on -r requirements/app.lock
+	@$(APP)/bin/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(RASA)/.installed: requirements/rasa.lock
+	@echo "==> Creating the Rasa environment (Python 3.10, rasa 3.6.21; a few minutes) in $(RASA)"
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed for Rasa 3.6 (pyenv install 3.10)"; exit 1; }
+	@test -x "$(RASA)/bin/python" || $(PYTHON310) -m venv $(RASA)
+	@$(RASA)/bin/python -m pip install --quiet --upgrade pip
+	@$(RASA)/bin/python -m pip install --progress-bar on -r requirements/rasa.lock
+	@touch $@
+
+setup: $(APP)/.installed $(RASA)/.installed
+
+train: setup
+	@$(APP)/bin/nakano-bot train
+
+run: setup
+	@$(APP)/bin/nakano-bot run
+
+test: setup
+	@$(APP)/bin/nakano-bot train
+	@$(APP)/bin/python -m pytest
+
+lint: $(APP)/.installed
+	@$(APP)/bin/ruff check .
+	@$(APP)/bin/ruff format --check .
+
+format: $(APP)/.installed
+	@$(APP)/bin/ruff check --fix .
+	@$(APP)/bin/ruff format .
+
+lock: setup
+	@$(APP)/bin/pip freeze --exclude-editable > requirements/app.lock
+	@$(RASA)/bin/pip freeze > requirements/rasa.lock
+
+clean:
+	rm -rf var models/*.tar.gz

@@ -1,0 +1,221 @@
+"""The actions Rasa calls. Each reads the resident's message and answers from the catalog.
+
+Which action runs is decided by the dialogue rules in ``data/rasa/rules.yml``. The actions
+are forgiving of the classifier: an item named in a message the model took for something
+else is still answered, because the catalog knows the item and the model may not.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actions import replies
+from actions.context import live_catalog, sessions
+from actions.replies import Reply
+from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult, Mention
+from bot.catalog.models import WardText
+from bot.catalog.schedule import COLLECTED_CATEGORIES, AreaDirectory, categories_in
+from bot.catalog.unanswered import record_unanswered
+
+logger = logging.getLogger(__name__)
+
+AREA_SLOT = "area_id"
+PENDING_SLOT = "pending_categories"
+SCHEDULE_WORDS = ("曜日", "いつ", "何日", "収集日", "回収日", "の日")
+
+
+def _texts(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(WardText.key, WardText.body)))
+
+
+def _send(dispatcher: CollectingDispatcher, replies_: list[Reply]) -> None:
+    for reply in replies_:
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+
+
+def _item_replies(result: MatchResult, texts: dict[str, str]) -> list[Reply]:
+    out = []
+    for mention in result.mentions:
+        if mention.is_ambiguous:
+            out.append(replies.ask_which_variant(mention))
+        else:
+            out.append(replies.item_answer(mention.candidates, mention.text, texts))
+    return out
+
+
+def _looks_like_schedule(text: str) -> bool:
+    return bool(categories_in(text)) and any(word in text for word in SCHEDULE_WORDS)
+
+
+class ActionAnswerItem(Action):
+    """「スプレー缶は何ごみ？」: the item's category and notes, or a question back.
+
+    Also answers a tapped item button, whose payload names the item by id.
+    """
+
+    def name(self) -> str:
+        return "action_answer_item"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        index = live_catalog().index()
+        chosen = _chosen_item(tracker, index)
+        if chosen is not None:
+            result = MatchResult(mentions=[Mention(chosen.name, [chosen], exact=True)])
+        else:
+            result = index.find(text)
+        if not result.mentions and _looks_like_schedule(text):
+            return _answer_schedule(dispatcher, tracker, text)
+        with sessions()() as session:
+            texts = _texts(session)
+            if result.mentions:
+                _send(dispatcher, _item_replies(result, texts))
+                return []
+            query = result.query or _entity(tracker, "item") or ""
+            suggestions = result.suggestions or index.similar(query)
+            record_unanswered(session, text)
+        _send(dispatcher, [replies.not_found(query, suggestions, texts.get("contact", ""))])
+        return []
+
+
+def _chosen_item(tracker: Tracker, index: CatalogIndex) -> CatalogItem | None:
+    """The item of a tapped button (payload ``/ask_item{"item_id": 12}``), if any."""
+    raw = _entity(tracker, "item_id")
+    try:
+        return index.items.get(int(raw)) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _entity(tracker: Tracker, name: str) -> Any:
+    return next(tracker.get_latest_entity_values(name), None)
+
+
+class ActionAnswerSchedule(Action):
+    """「野方3丁目の燃やすごみは何曜日？」, remembering the area for the conversation."""
+
+    def name(self) -> str:
+        return "action_answer_schedule"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return _answer_schedule(dispatcher, tracker, tracker.latest_message.get("text") or "")
+
+
+def _answer_schedule(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+) -> list[EventType]:
+    with sessions()() as session:
+        texts = _texts(session)
+        directory = AreaDirectory.load(session)
+        lookup = directory.lookup(text)
+        asked = categories_in(text) or tracker.get_slot(PENDING_SLOT) or list(COLLECTED_CATEGORIES)
+        events: list[EventType] = []
+        area = lookup.area
+        if area is not None:
+            events.append(SlotSet(AREA_SLOT, str(area.id)))
+        elif lookup.town is not None:
+            _send(dispatcher, [replies.ask_chome(lookup.town, lookup.options)])
+            return [SlotSet(PENDING_SLOT, asked)]
+        elif tracker.get_slot(AREA_SLOT):
+            area = directory.get(int(tracker.get_slot(AREA_SLOT)))
+        if area is None:
+            intent = (tracker.latest_message.get("intent") or {}).get("name")
+            if intent == replies.INFORM_AREA_INTENT:
+                _send(dispatcher, [replies.unknown_area(texts.get("contact", ""))])
+            else:
+                _send(dispatcher, [replies.ask_area()])
+            return [SlotSet(PENDING_SLOT, asked)]
+        remark = texts.get("daily_collection", "") if area.remark else ""
+        reply = replies.schedule_answer(area, asked, texts.get("collection_rules", ""), remark)
+    _send(dispatcher, [reply])
+    return [*events, SlotSet(PENDING_SLOT, None)]
+
+
+class ActionBulkyWaste(Action):
+    """How to put out 粗大ごみ, from the ward text staff keep."""
+
+    def name(self) -> str:
+        return "action_bulky_waste"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        result = live_catalog().index().find(text)
+        with sessions()() as session:
+            texts = _texts(session)
+        named = [m for m in result.mentions if "粗大" not in m.text]
+        if named:
+            # 「ソファは粗大ごみ？」: the item's own answer carries the procedure if it is one.
+            _send(dispatcher, _item_replies(MatchResult(mentions=named), texts))
+        else:
+            _send(dispatcher, [Reply(texts.get("bulky_waste", ""))])
+        return []
+
+
+#: The conversational intents and the response each is answered with.
+SMALL_TALK_RESPONSES = {
+    "greet": "utter_greet",
+    "thanks": "utter_thanks",
+    "goodbye": "utter_goodbye",
+    "help": "utter_help",
+    "bot_challenge": "utter_iamabot",
+}
+
+
+class ActionSmallTalk(Action):
+    """Greetings, thanks, help: the domain's response, unless the message names an item.
+
+    A bare 「ざる」 or 「いす」 can look like a greeting to the model; the catalog knows
+    better, so an item it finds is answered instead.
+    """
+
+    def name(self) -> str:
+        return "action_small_talk"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        result = live_catalog().index().find(text)
+        if result.mentions:
+            with sessions()() as session:
+                _send(dispatcher, _item_replies(result, _texts(session)))
+            return []
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        dispatcher.utter_message(response=SMALL_TALK_RESPONSES.get(intent, "utter_help"))
+        return []
+
+
+class ActionFallback(Action):
+    """Anything the model could not place: an item if the catalog knows one, else honesty."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        result = live_catalog().index().find(text)
+        if _looks_like_schedule(text):
+            return _answer_schedule(dispatcher, tracker, text)
+        with sessions()() as session:
+            texts = _texts(session)
+            if result.mentions:
+                _send(dispatcher, _item_replies(result, texts))
+                return []
+            record_unanswered(session, text)
+        _send(dispatcher, [replies.fallback(texts.get("contact", ""))])
+        return []

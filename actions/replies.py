@@ -1,0 +1,122 @@
+"""The words the bot says. Short, polite Japanese, and only facts from the catalog.
+
+Every function returns :class:`Reply` objects; the actions send them. Keeping the wording
+here, apart from the dialogue logic, lets it be read and corrected in one place.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from bot.catalog.matcher import CatalogItem, Mention, base_name
+from bot.catalog.models import Area
+from bot.catalog.schedule import area_label, weekday_rule
+
+#: Button titles longer than this are cut (a phone shows about this much on a chip).
+BUTTON_TITLE_LIMIT = 24
+#: At most this many buttons under one message.
+MAX_BUTTONS = 6
+#: Item buttons send this intent with the item id, which the item action answers.
+CHOOSE_ITEM_INTENT = "ask_item"
+INFORM_AREA_INTENT = "inform_area"
+
+
+@dataclass
+class Reply:
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+
+def _button(title: str, payload: str) -> dict[str, str]:
+    if len(title) > BUTTON_TITLE_LIMIT:
+        title = title[: BUTTON_TITLE_LIMIT - 1] + "…"
+    return {"title": title, "payload": payload}
+
+
+def item_button(item: CatalogItem) -> dict[str, str]:
+    payload = f"/{CHOOSE_ITEM_INTENT}{json.dumps({'item_id': item.id})}"
+    return _button(display_name(item.name), payload)
+
+
+def display_name(name: str) -> str:
+    """The name as residents should read it: without the 「／※…」 cross-reference."""
+    return name.split("／※")[0].strip()
+
+
+def item_answer(items: list[CatalogItem], said: str, guidance: dict[str, str]) -> Reply:
+    """「<item>」は「<category>」です。 then the notes and the category's procedure.
+
+    ``items`` all share one category (variants answered together, like the three いす);
+    ``guidance`` maps ward-text keys to their bodies.
+    """
+    first = items[0]
+    name = display_name(first.name) if len(items) == 1 else base_name(first.name) or said
+    lines = [f"「{name}」は「{first.category}」です。"]
+    lines += list(dict.fromkeys(i.notes.strip() for i in items if i.notes.strip()))
+    if first.guidance_key and first.guidance_key in guidance:
+        lines.append(guidance[first.guidance_key])
+    return Reply("\n".join(lines))
+
+
+def ask_which_variant(mention: Mention) -> Reply:
+    """The variants differ in category: ask back rather than guess."""
+    buttons = [item_button(item) for item in mention.candidates[:MAX_BUTTONS]]
+    return Reply(
+        f"「{mention.text}」は、素材や種類によって出し方が変わります。どれに当たりますか？",
+        buttons,
+    )
+
+
+def not_found(query: str, suggestions: list[CatalogItem], contact: str) -> Reply:
+    """Honest: not in the list. Close items are offered as buttons, never as the answer."""
+    subject = f"「{query}」は" if query else "お尋ねのものは"
+    lines = [f"申し訳ありません。{subject}分別の一覧に見つかりませんでした。"]
+    if suggestions:
+        lines.append("もしかして、次のものでしょうか？")
+    lines.append(contact)
+    return Reply("\n".join(lines), [item_button(item) for item in suggestions])
+
+
+def schedule_answer(area: Area, categories: list[str], rules: str, remark: str) -> Reply:
+    """The weekdays for each asked category in one area."""
+    by_category = {s.category.name: s for s in area.schedules}
+    lines = [f"{area_label(area)}の収集日です。"]
+    for category in categories:
+        schedule = by_category.get(category)
+        if schedule is not None:
+            days = weekday_rule(schedule.weekdays, schedule.nth_weeks)
+            lines.append(f"・{category}：{days}")
+    if remark:
+        lines.append(remark)
+    lines.append(rules)
+    return Reply("\n".join(lines))
+
+
+def ask_area() -> Reply:
+    return Reply("お住まいの町名と丁目を教えてください。（例：野方3丁目）")
+
+
+def ask_chome(town: str, options: list[Area]) -> Reply:
+    # A payload any 丁目 of the row would do; the area lookup finds the row from it.
+    buttons = [
+        _button(area_label(area), f"{area.town}{area.chome[0]}丁目")
+        for area in options[:MAX_BUTTONS]
+        if area.chome
+    ]
+    return Reply(f"{town}の何丁目ですか？", buttons)
+
+
+def unknown_area(contact: str) -> Reply:
+    return Reply(
+        "申し訳ありません。中野区内の町名が見つかりませんでした。"
+        "中野区の町名と丁目で教えてください。（例：鷺宮3丁目）\n" + contact
+    )
+
+
+def fallback(contact: str) -> Reply:
+    return Reply(
+        "申し訳ありません。うまくお答えできませんでした。"
+        "ごみの品目名（例：スプレー缶）や、お住まいの地域の収集日（例：野方3丁目の燃やすごみ）をお尋ねください。\n"
+        + contact
+    )

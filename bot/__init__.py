@@ -1,0 +1,6 @@
+"""Nakano ward garbage-sorting chatbot (中野区 ごみ分別AIチャットボット).
+
+This package is imported by two interpreters: the Rasa environment (Python 3.10) loads
+only :mod:`bot.japanese` and :mod:`bot.nlu`, the app environment loads everything else.
+Keep this file free of imports so that both can load it.
+"""

@@ -1,0 +1,352 @@
+"""Import of the ward's open data (items, collection days) and the seed texts.
+
+A file is read and checked whole before anything is written: one bad row fails the import
+with every problem listed by file and line, and the database is left as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.catalog.db import bump_revision
+from bot.catalog.models import Area, Category, Item, Schedule, WardText
+
+ITEM_COLUMNS = ("ごみの品目", "インデックス", "種別", "説明")
+AREA_COLUMNS = ("町名", "丁目")
+#: Collection-day column → the catalog's 種別 for the same thing.
+SCHEDULE_COLUMNS = {
+    "燃やすごみ": "燃やすごみ",
+    "陶器,ガラス,金属ごみ": "陶器・ガラス・金属ごみ",
+    "資源プラスチック": "資源プラスチック",
+    "びん,ペットボトル": "びん・缶・ペットボトル",
+}
+WEEKDAYS = "月火水木金土日"
+
+_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+")
+_WEEKDAY_RULE = re.compile(
+    r"^(?:第(?P<weeks>[1-5](?:;第?[1-5])*))?(?P<days>[月火水木金土日]曜日(?:;[月火水木金土日]曜日)*)$"
+)
+_CHOME = re.compile(r"^(?P<numbers>\d+(?:;\d+)*)(?:[（(](?P<remark>[^）)]*)[）)])?$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class CatalogFileError(Exception):
+    """A file could not be imported; ``errors`` says where and why."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    line: int
+    name: str
+    reading: str
+    category: str
+    notes: str
+
+    @property
+    def url(self) -> str | None:
+        match = _URL.search(self.notes)
+        return match.group(0).rstrip(".,") if match else None
+
+
+@dataclass(frozen=True)
+class ScheduleRule:
+    weekdays: list[int]
+    nth_weeks: list[int]
+    source_text: str
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    line: int
+    town: str
+    chome_text: str
+    chome: list[int]
+    remark: str
+    schedules: dict[str, ScheduleRule]
+
+
+@dataclass
+class ImportReport:
+    added: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, outcome: str) -> None:
+        table = getattr(self, outcome)
+        table[kind] = table.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated)
+
+    def summary(self) -> str:
+        kinds = sorted({*self.added, *self.updated, *self.unchanged})
+        return ", ".join(
+            f"{kind}: {self.added.get(kind, 0)} added, {self.updated.get(kind, 0)} updated, "
+            f"{self.unchanged.get(kind, 0)} unchanged"
+            for kind in kinds
+        )
+
+
+def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """Rows with the line each starts on (cells may hold newlines); BOM or not."""
+    errors: list[RowError] = []
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                raise CatalogFileError(
+                    [RowError(path.name, 1, f"missing column(s): {', '.join(missing)}")]
+                )
+            start = reader.line_num + 1
+            for row in reader:
+                if None in row or any(row[c] is None for c in reader.fieldnames):
+                    errors.append(
+                        RowError(path.name, start, "wrong number of cells for the header")
+                    )
+                else:
+                    rows.append((start, {k: v.strip() for k, v in row.items()}))
+                start = reader.line_num + 1
+    except UnicodeDecodeError as exc:
+        raise CatalogFileError([RowError(path.name, 1, f"not UTF-8 text: {exc}")]) from exc
+    except csv.Error as exc:
+        raise CatalogFileError([RowError(path.name, reader.line_num, str(exc))]) from exc
+    if errors:
+        raise CatalogFileError(errors)
+    return rows
+
+
+def read_items(path: Path) -> list[ItemRow]:
+    errors: list[RowError] = []
+    items: list[ItemRow] = []
+    seen: dict[str, int] = {}
+    for line, row in _read_csv(path, ITEM_COLUMNS):
+        name, category = row["ごみの品目"], row["種別"]
+        if not name:
+            errors.append(RowError(path.name, line, "ごみの品目 is empty"))
+        elif not category:
+            errors.append(RowError(path.name, line, f"種別 is empty for {name!r}"))
+        elif name in seen:
+            errors.append(
+                RowError(path.name, line, f"{name!r} already appears on line {seen[name]}")
+            )
+        else:
+            seen[name] = line
+            items.append(ItemRow(line, name, row["インデックス"], category, row["説明"]))
+    if errors:
+        raise CatalogFileError(errors)
+    return items
+
+
+def parse_schedule_rule(text: str) -> ScheduleRule:
+    """「火曜日;金曜日」 → Tue, Fri every week; 「第2;第4土曜日」 → Sat of weeks 2 and 4."""
+    compact = text.replace(" ", "").replace("；", ";")
+    match = _WEEKDAY_RULE.match(compact)
+    if not match:
+        raise ValueError(f"not a weekday rule: {text!r}")
+    days = [WEEKDAYS.index(d[0]) for d in match["days"].split(";")]
+    weeks = [int(w.lstrip("第")) for w in match["weeks"].split(";")] if match["weeks"] else []
+    return ScheduleRule(days, weeks, text)
+
+
+def parse_chome(text: str) -> tuple[list[int], str]:
+    """「1;2;4;5」 → [1, 2, 4, 5]; 「全域」 → [] (whole town); a bracketed remark is kept."""
+    if text == "全域":
+        return [], ""
+    match = _CHOME.match(text.replace(" ", ""))
+    if not match:
+        raise ValueError(f"not a 丁目 list: {text!r}")
+    return [int(n) for n in match["numbers"].split(";")], match["remark"] or ""
+
+
+def read_collection_days(path: Path) -> list[AreaRow]:
+    errors: list[RowError] = []
+    areas: list[AreaRow] = []
+    for line, row in _read_csv(path, AREA_COLUMNS + tuple(SCHEDULE_COLUMNS)):
+        try:
+            chome, remark = parse_chome(row["丁目"])
+            if not row["町名"]:
+                raise ValueError("町名 is empty")
+            schedules = {
+                category: parse_schedule_rule(row[column])
+                for column, category in SCHEDULE_COLUMNS.items()
+            }
+        except ValueError as exc:
+            errors.append(RowError(path.name, line, str(exc)))
+            continue
+        areas.append(AreaRow(line, row["町名"], row["丁目"], chome, remark, schedules))
+    if errors:
+        raise CatalogFileError(errors)
+    return areas
+
+
+@dataclass(frozen=True)
+class Seed:
+    texts: dict[str, dict[str, str]]
+    category_guidance: dict[str, str]
+    town_readings: dict[str, str]
+
+
+def read_seed(path: Path) -> Seed:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        seed = Seed(raw["texts"], raw.get("category_guidance", {}), raw.get("town_readings", {}))
+    except (yaml.YAMLError, KeyError, TypeError) as exc:
+        raise CatalogFileError([RowError(path.name, 1, f"not a valid seed file: {exc}")]) from exc
+    unknown = set(seed.category_guidance.values()) - set(seed.texts)
+    if unknown:
+        raise CatalogFileError(
+            [RowError(path.name, 1, f"category_guidance names unknown texts: {sorted(unknown)}")]
+        )
+    return seed
+
+
+@dataclass(frozen=True)
+class CatalogFiles:
+    items: Path
+    collection_days: Path
+    seed: Path
+
+    @classmethod
+    def shipped(cls, data_dir: Path) -> CatalogFiles:
+        """The files in this repository's ``data/`` folder."""
+        return cls(
+            items=data_dir / "nakano" / "items.csv",
+            collection_days=data_dir / "nakano" / "collection_days.csv",
+            seed=data_dir / "catalog_seed.yml",
+        )
+
+
+def import_catalog(session: Session, files: CatalogFiles) -> ImportReport:
+    """Bring the database up to the files; idempotent, all or nothing.
+
+    Items and areas are matched by name (町名 + 丁目) and updated in place, so their ids,
+    aliases and staff-added rows survive a re-import. Nothing is deleted.
+    """
+    items = read_items(files.items)
+    areas = read_collection_days(files.collection_days)
+    seed = read_seed(files.seed)
+
+    report = ImportReport()
+    with session.begin():
+        categories = _sync_categories(session, items, seed, report)
+        _sync_items(session, items, categories, report)
+        _sync_areas(session, areas, categories, seed, report)
+        _seed_texts(session, seed, report)
+        if report.changed:
+            bump_revision(session)
+    return report
+
+
+def _sync_categories(
+    session: Session, items: list[ItemRow], seed: Seed, report: ImportReport
+) -> dict[str, Category]:
+    existing = {c.name: c for c in session.scalars(select(Category))}
+    names = dict.fromkeys([*(i.category for i in items), *SCHEDULE_COLUMNS.values()])
+    for name in names:
+        if name in existing:
+            report.count("categories", "unchanged")
+            continue
+        category = Category(name=name, guidance_key=seed.category_guidance.get(name))
+        session.add(category)
+        existing[name] = category
+        report.count("categories", "added")
+    session.flush()
+    return existing
+
+
+def _sync_items(
+    session: Session,
+    rows: list[ItemRow],
+    categories: dict[str, Category],
+    report: ImportReport,
+) -> None:
+    existing = {i.name: i for i in session.scalars(select(Item))}
+    for row in rows:
+        values = {
+            "reading": row.reading,
+            "category_id": categories[row.category].id,
+            "notes": row.notes,
+            "url": row.url,
+            "source_row": row.line,
+        }
+        item = existing.get(row.name)
+        if item is None:
+            session.add(Item(name=row.name, **values))
+            report.count("items", "added")
+        elif any(getattr(item, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(item, key, value)
+            report.count("items", "updated")
+        else:
+            report.count("items", "unchanged")
+
+
+def _sync_areas(
+    session: Session,
+    rows: list[AreaRow],
+    categories: dict[str, Category],
+    seed: Seed,
+    report: ImportReport,
+) -> None:
+    existing = {(a.town, a.chome_text): a for a in session.scalars(select(Area))}
+    for row in rows:
+        area = existing.get((row.town, row.chome_text))
+        if area is None:
+            area = Area(
+                town=row.town,
+                chome_text=row.chome_text,
+                town_reading=seed.town_readings.get(row.town, ""),
+            )
+            session.add(area)
+            outcome = "added"
+        else:
+            outcome = "unchanged"
+        wanted = {
+            categories[name].id: (rule.weekdays, rule.nth_weeks, rule.source_text)
+            for name, rule in row.schedules.items()
+        }
+        have = {s.category_id: (s.weekdays, s.nth_weeks, s.source_text) for s in area.schedules}
+        fields = (area.chome, area.remark, area.source_row)
+        if outcome == "unchanged" and (
+            have != wanted or fields != (row.chome, row.remark, row.line)
+        ):
+            outcome = "updated"
+        area.chome, area.remark, area.source_row = row.chome, row.remark, row.line
+        if have != wanted:
+            area.schedules = [
+                Schedule(category_id=cid, weekdays=days, nth_weeks=weeks, source_text=text)
+                for cid, (days, weeks, text) in wanted.items()
+            ]
+        report.count("areas", outcome)
+
+
+def _seed_texts(session: Session, seed: Seed, report: ImportReport) -> None:
+    for key, text in seed.texts.items():
+        if session.get(WardText, key) is None:
+            session.add(WardText(key=key, title=text["title"], body=text["body"]))
+            report.count("texts", "added")
+        else:
+            report.count("texts", "unchanged")

@@ -1,0 +1,152 @@
+"""The catalog tables. Item knowledge lives here, not in the trained model, so that a
+staff edit is answered on the next message without retraining."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Category(Base):
+    """A 種別 such as 「陶器・ガラス・金属ごみ」, named exactly as in the ward's table."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    #: Key of a :class:`WardText` said after every item answer of this category
+    #: (the bulky-waste procedure for 粗大ごみ, for example); ``None`` for none.
+    guidance_key: Mapped[str | None] = mapped_column(String(50), default=None)
+
+    items: Mapped[list[Item]] = relationship(back_populates="category")
+
+
+class Item(Base):
+    """One row of the ward's item table (ごみ分別一覧)."""
+
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    reading: Mapped[str] = mapped_column(String(300), default="")
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(500), default=None)
+    #: Line in the imported file, so staff can find the row the answer came from.
+    source_row: Mapped[int | None] = mapped_column(Integer, default=None)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    category: Mapped[Category] = relationship(back_populates="items", lazy="joined")
+    aliases: Mapped[list[Alias]] = relationship(back_populates="item", cascade="all, delete-orphan")
+
+
+class Alias(Base):
+    """Another name residents use for an item (「ノートPC」 for パソコン)."""
+
+    __tablename__ = "aliases"
+    __table_args__ = (UniqueConstraint("name", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+
+    item: Mapped[Item] = relationship(back_populates="aliases")
+
+
+class Area(Base):
+    """One row of the collection-day table: a town (町名) and a group of its 丁目."""
+
+    __tablename__ = "areas"
+    __table_args__ = (UniqueConstraint("town", "chome_text"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    town: Mapped[str] = mapped_column(String(50))
+    town_reading: Mapped[str] = mapped_column(String(100), default="")
+    #: The 丁目 cell verbatim, e.g. 「2;3;5（毎日収集地域は除く）」 or 「全域」.
+    chome_text: Mapped[str] = mapped_column(String(100))
+    #: The 丁目 numbers it covers; empty when the row covers the whole town.
+    chome: Mapped[list[int]] = mapped_column(JSON, default=list)
+    remark: Mapped[str] = mapped_column(String(200), default="")
+    source_row: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    schedules: Mapped[list[Schedule]] = relationship(
+        back_populates="area", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def whole_town(self) -> bool:
+        return not self.chome
+
+
+class Schedule(Base):
+    """When one category is collected in one area: weekdays, and for nth-weekday rules
+    (「第2;第4土曜日」) the week numbers; no week numbers means every week."""
+
+    __tablename__ = "schedules"
+    __table_args__ = (UniqueConstraint("area_id", "category_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    #: Monday is 0, as in :meth:`datetime.date.weekday`.
+    weekdays: Mapped[list[int]] = mapped_column(JSON)
+    nth_weeks: Mapped[list[int]] = mapped_column(JSON, default=list)
+    source_text: Mapped[str] = mapped_column(String(100), default="")
+
+    area: Mapped[Area] = relationship(back_populates="schedules")
+    category: Mapped[Category] = relationship(lazy="joined")
+
+
+class WardText(Base):
+    """A procedure or contact text the bot says (粗大ごみの申し込み方, 問い合わせ先 …).
+
+    Seeded from ``data/ward_texts.yml`` and edited by staff afterwards; re-importing never
+    overwrites a text that exists.
+    """
+
+    __tablename__ = "ward_texts"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class UnansweredQuestion(Base):
+    """A question the bot could not answer, counted so staff can fix the worst first."""
+
+    __tablename__ = "unanswered_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(500))
+    normalized: Mapped[str] = mapped_column(String(500), unique=True)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CatalogRevision(Base):
+    """A single counter bumped by every write to the catalog.
+
+    Readers keep an in-memory index of the catalog and rebuild it only when this number
+    moves, which costs one primary-key read per message instead of a full reload.
+    """
+
+    __tablename__ = "catalog_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

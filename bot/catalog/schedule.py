@@ -1,0 +1,186 @@
+"""Collection days: which area a resident means, which category, and how to say the rule."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.catalog.models import Area
+from bot.japanese import fold_kana, match_key, normalize
+
+WEEKDAY_NAMES = ("月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日")
+
+#: The four collected categories, in the order residents are usually told them.
+COLLECTED_CATEGORIES = (
+    "燃やすごみ",
+    "陶器・ガラス・金属ごみ",
+    "資源プラスチック",
+    "びん・缶・ペットボトル",
+)
+RESOURCE_CATEGORIES = ("資源プラスチック", "びん・缶・ペットボトル")
+
+#: The words residents use for each category (compared through ``match_key``).
+CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
+    "燃やすごみ": (
+        "燃やすごみ",
+        "燃えるごみ",
+        "可燃ごみ",
+        "可燃",
+        "もやすごみ",
+        "もえるごみ",
+        "生ごみ",
+    ),
+    "陶器・ガラス・金属ごみ": (
+        "陶器・ガラス・金属ごみ",
+        "陶器ガラス金属",
+        "燃えないごみ",
+        "燃やさないごみ",
+        "不燃ごみ",
+        "不燃",
+        "もえないごみ",
+        "金属ごみ",
+        "陶器",
+        "ガラス",
+        "せともの",
+    ),
+    "資源プラスチック": ("資源プラスチック", "プラスチック", "プラごみ", "プラ", "容器包装"),
+    "びん・缶・ペットボトル": (
+        "びん・缶・ペットボトル",
+        "ペットボトル",
+        "びん",
+        "瓶",
+        "ビン",
+        "缶",
+        "カン",
+    ),
+}
+_CATEGORY_KEYS = sorted(
+    ((match_key(word), category) for category, words in CATEGORY_WORDS.items() for word in words),
+    key=lambda pair: -len(pair[0]),
+)
+_RESOURCE_WORD = match_key("資源")
+
+_KANJI_DIGITS = {
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CHOME_AFTER_TOWN = re.compile(
+    r"^\s*(?P<number>\d+|[一二三四五六七八九十]+)\s*(?:丁目|ちょうめ|-|ー|の|番|$|\s)"
+)
+_WARD_PREFIX = re.compile(r"(東京都)?\s*(中野区|なかのく)")
+
+
+def kanji_number(text: str) -> int:
+    """「四」 → 4, 「十二」 → 12, 「3」 → 3 (丁目 numbers stay below 100)."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_KANJI_DIGITS.get(tens, 1) if tens else 1) * 10 + (
+            _KANJI_DIGITS[ones] if ones else 0
+        )
+    return int("".join(str(_KANJI_DIGITS[ch]) for ch in text))
+
+
+def weekday_rule(weekdays: list[int], nth_weeks: list[int]) -> str:
+    """「火曜日・金曜日」, or with week numbers 「第2・第4土曜日」."""
+    days = "・".join(WEEKDAY_NAMES[d] for d in weekdays)
+    if not nth_weeks:
+        return days
+    return "・".join(f"第{n}" for n in nth_weeks) + days
+
+
+def categories_in(text: str) -> list[str]:
+    """The categories a question names, in :data:`COLLECTED_CATEGORIES` order.
+
+    「資源」 alone means both resource categories; nothing named means none (callers answer
+    all four then).
+    """
+    key = match_key(text)
+    found: set[str] = set()
+    for word, category in _CATEGORY_KEYS:
+        if word in key:
+            found.add(category)
+            key = key.replace(word, " ")
+    if not found and _RESOURCE_WORD in key:
+        found.update(RESOURCE_CATEGORIES)
+    return [c for c in COLLECTED_CATEGORIES if c in found]
+
+
+@dataclass
+class AreaLookup:
+    """What a message says about where the resident lives."""
+
+    #: The one area row it resolves to.
+    area: Area | None = None
+    #: The town was recognised but the 丁目 is missing or not one of its rows.
+    town: str | None = None
+    chome: int | None = None
+    #: The town's rows, for asking which 丁目.
+    options: list[Area] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return self.area is not None
+
+
+class AreaDirectory:
+    """The collection-day table in memory; small (a few dozen rows), so built per use."""
+
+    def __init__(self, areas: list[Area]) -> None:
+        self.areas = areas
+        self._towns: list[tuple[str, str]] = []  # (form in folded text, town)
+        for town in dict.fromkeys(a.town for a in areas):
+            reading = next((a.town_reading for a in areas if a.town == town and a.town_reading), "")
+            for form in (town, reading):
+                if form:
+                    self._towns.append((fold_kana(normalize(form)), town))
+        self._towns.sort(key=lambda pair: -len(pair[0]))
+
+    @classmethod
+    def load(cls, session: Session) -> AreaDirectory:
+        return cls(list(session.scalars(select(Area).order_by(Area.id))))
+
+    def get(self, area_id: int) -> Area | None:
+        return next((a for a in self.areas if a.id == area_id), None)
+
+    def lookup(self, text: str) -> AreaLookup:
+        folded = _WARD_PREFIX.sub(" ", fold_kana(normalize(text)))
+        for form, town in self._towns:
+            position = folded.find(form)
+            if position < 0:
+                continue
+            rows = [a for a in self.areas if a.town == town]
+            match = _CHOME_AFTER_TOWN.match(folded[position + len(form) :] + " ")
+            chome = kanji_number(match["number"]) if match else None
+            return self._resolve(town, chome, rows)
+        return AreaLookup()
+
+    @staticmethod
+    def _resolve(town: str, chome: int | None, rows: list[Area]) -> AreaLookup:
+        whole = [a for a in rows if a.whole_town]
+        if whole:
+            return AreaLookup(area=whole[0], town=town, chome=chome, options=rows)
+        if chome is not None:
+            for area in rows:
+                if chome in area.chome:
+                    return AreaLookup(area=area, town=town, chome=chome, options=rows)
+        return AreaLookup(town=town, chome=chome, options=rows)
+
+
+def area_label(area: Area) -> str:
+    """「野方3丁目」「江原町」「中野2・3・5丁目」 for saying which area an answer is for."""
+    if area.whole_town:
+        return area.town
+    return f"{area.town}{'・'.join(str(n) for n in area.chome)}丁目"

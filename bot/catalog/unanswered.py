@@ -1,0 +1,28 @@
+"""Questions the bot could not answer, counted for staff."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.catalog.models import UnansweredQuestion, utcnow
+from bot.japanese import normalize
+
+MAX_LENGTH = 500
+
+
+def record_unanswered(session: Session, text: str) -> None:
+    """Count ``text`` once more and commit; the same question in other widths or case
+    counts as one."""
+    normalized = normalize(text)[:MAX_LENGTH]
+    if not normalized:
+        return
+    row = session.scalar(
+        select(UnansweredQuestion).where(UnansweredQuestion.normalized == normalized)
+    )
+    if row is None:
+        session.add(UnansweredQuestion(text=text[:MAX_LENGTH], normalized=normalized))
+    else:
+        row.count += 1
+        row.last_seen = utcnow()
+    session.commit()

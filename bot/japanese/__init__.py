@@ -1,0 +1,18 @@
+"""Japanese text handling shared by the Rasa tokenizer and the catalog matcher.
+
+Only the standard library and SudachiPy are imported here, because this package runs in
+both the Rasa environment and the app environment.
+"""
+
+from bot.japanese.normalize import fold_kana, match_key, normalize, prepare_for_tokenizer
+from bot.japanese.sudachi import Morpheme, SudachiAnalyzer, get_analyzer
+
+__all__ = [
+    "Morpheme",
+    "SudachiAnalyzer",
+    "fold_kana",
+    "get_analyzer",
+    "match_key",
+    "normalize",
+    "prepare_for_tokenizer",
+]

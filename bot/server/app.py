@@ -1,0 +1,48 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from bot.catalog.db import get_sessionmaker
+from bot.server.chat import router as chat_router
+from bot.server.rasa_client import RasaClient
+from bot.settings import ROOT, Settings, get_settings
+
+WIDGET_DIR = ROOT / "web_widget"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.rasa = RasaClient(
+            settings.rasa_url, settings.action_server_url, settings.rasa_timeout_seconds
+        )
+        try:
+            yield
+        finally:
+            await app.state.rasa.aclose()
+
+    app = FastAPI(
+        title="中野区 ごみ分別AIチャットボット",
+        summary="Nakano ward garbage-sorting chatbot: chat API and health.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.sessions = get_sessionmaker(settings.database_url)
+    app.include_router(chat_router)
+    app.mount("/widget", StaticFiles(directory=WIDGET_DIR), name="widget")
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(WIDGET_DIR / "index.html")
+
+    return app

@@ -1,0 +1,79 @@
+"""``POST /api/chat`` and ``GET /healthz``."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text as sql
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.catalog.models import WardText
+from bot.server.rasa_client import RasaClient, RasaUnavailableError
+from bot.server.schemas import ChatMessage, ChatRequest, ChatResponse, HealthReport
+
+logger = logging.getLogger(__name__)
+router = APIRouter()
+
+#: Sender ids are namespaced per channel, so a LINE user and a web visitor never share a
+#: conversation even if their ids collide.
+WEB_CHANNEL = "web"
+UNAVAILABLE_TEXT = (
+    "申し訳ありません。ただいま混み合っているか、調整中のためお答えできません。"
+    "しばらくしてから、もう一度お試しください。"
+)
+NO_ANSWER_TEXT = "申し訳ありません。うまくお答えできませんでした。別の言い方でお尋ねください。"
+
+
+def _contact(request: Request) -> str:
+    try:
+        with request.app.state.sessions() as session:
+            row = session.get(WardText, "contact")
+            return row.body if row else ""
+    except SQLAlchemyError:
+        logger.exception("could not read the contact text")
+        return ""
+
+
+@router.post(
+    "/api/chat",
+    response_model=ChatResponse,
+    responses={503: {"model": ChatResponse, "description": "Rasa or the action server is down"}},
+)
+async def chat(body: ChatRequest, request: Request) -> ChatResponse | JSONResponse:
+    """Send one message of a resident's conversation; get the bot's answers."""
+    rasa: RasaClient = request.app.state.rasa
+    try:
+        messages = await rasa.send(f"{WEB_CHANNEL}:{body.sender_id}", body.text)
+    except RasaUnavailableError:
+        text = "\n".join(filter(None, [UNAVAILABLE_TEXT, _contact(request)]))
+        unavailable = ChatResponse(messages=[ChatMessage(text=text)])
+        return JSONResponse(status_code=503, content=unavailable.model_dump())
+    return ChatResponse(messages=messages or [ChatMessage(text=NO_ANSWER_TEXT)])
+
+
+@router.get("/healthz", response_model=HealthReport, responses={503: {"model": HealthReport}})
+async def healthz(request: Request) -> HealthReport | JSONResponse:
+    """200 only when the app, its database, Rasa and the action server all answer."""
+    rasa: RasaClient = request.app.state.rasa
+    components = {
+        "app": "ok",
+        "database": "ok" if _database_up(request) else "down",
+        "rasa": "ok" if await rasa.rasa_up() else "down",
+        "action_server": "ok" if await rasa.action_server_up() else "down",
+    }
+    healthy = all(state == "ok" for state in components.values())
+    report = HealthReport(status="ok" if healthy else "unavailable", components=components)
+    if healthy:
+        return report
+    return JSONResponse(status_code=503, content=report.model_dump())
+
+
+def _database_up(request: Request) -> bool:
+    try:
+        with request.app.state.sessions() as session:
+            session.execute(sql("SELECT 1"))
+        return True
+    except SQLAlchemyError:
+        return False

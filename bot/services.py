@@ -1,0 +1,225 @@
+"""Training the model and running the three processes (Rasa, action server, app).
+
+Used by ``nakano-bot run`` and by the test suite, so that what the tests start is exactly
+what a newcomer starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import yaml
+
+from bot.settings import ROOT, Settings
+
+logger = logging.getLogger(__name__)
+
+#: Everything the trained model depends on; a change to any of them means retraining.
+MODEL_INPUTS = (
+    "config.yml",
+    "domain.yml",
+    "data/rasa",
+    "bot/nlu",
+    "bot/japanese",
+    "requirements/rasa.lock",
+)
+MODEL_PREFIX = "nakano-"
+
+
+class ServiceError(RuntimeError):
+    """A process did not start, or training failed."""
+
+
+def model_fingerprint(root: Path = ROOT) -> str:
+    digest = hashlib.sha256()
+    for name in MODEL_INPUTS:
+        path = root / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if file.suffix == ".pyc":
+                continue
+            digest.update(str(file.relative_to(root)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_path(settings: Settings) -> Path:
+    return settings.models_dir / f"{MODEL_PREFIX}{model_fingerprint()}.tar.gz"
+
+
+def _rasa_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    # Rasa 3.6 is on SQLAlchemy 1.4 and TensorFlow 2.12; their warnings say nothing an
+    # operator can act on.
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("PYTHONWARNINGS", "ignore")
+    return env
+
+
+def ensure_model(settings: Settings, *, force: bool = False) -> Path:
+    """Train the Rasa model when its inputs changed since the last training (only then)."""
+    target = model_path(settings)
+    if target.exists() and not force:
+        logger.info("model is up to date: %s", target.name)
+        return target
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    logger.info("training the Rasa model (about two minutes on two cores) ...")
+    started = time.monotonic()
+    command = [
+        str(settings.rasa_venv / "bin" / "rasa"), "train",
+        "--data", str(ROOT / "data" / "rasa"),
+        "--domain", str(ROOT / "domain.yml"),
+        "--config", str(ROOT / "config.yml"),
+        "--out", str(settings.models_dir),
+        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+    ]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT, env=_rasa_env())
+    if result.returncode != 0 or not target.exists():
+        raise ServiceError(f"rasa train failed (exit {result.returncode})")
+    for old in settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"):
+        if old != target:
+            old.unlink()
+    logger.info("model trained in %.0f s: %s", time.monotonic() - started, target.name)
+    return target
+
+
+def write_endpoints(settings: Settings, path: Path) -> Path:
+    """Rasa's endpoints file for these settings: action server, tracker and lock store."""
+    settings.tracker_store_path.parent.mkdir(parents=True, exist_ok=True)
+    endpoints = {
+        "action_endpoint": {"url": f"{settings.action_server_url}/webhook"},
+        "tracker_store": {
+            "type": "SQL",
+            "dialect": "sqlite",
+            "db": str(settings.tracker_store_path),
+        },
+        "lock_store": {"type": "in_memory"},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    health_url: str
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        log.close()
+
+    def wait_until_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise ServiceError(
+                    f"{self.name} exited with {self.process.returncode}; see {self.log_path}"
+                )
+            try:
+                if httpx.get(self.health_url, timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise ServiceError(
+            f"{self.name} did not answer within {timeout:.0f} s; see {self.log_path}"
+        )
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def backend_services(settings: Settings, model: Path, run_dir: Path) -> list[Service]:
+    """The Rasa server and the action server for ``settings``, not yet started."""
+    app_env = dict(os.environ)
+    app_env.update(
+        {
+            "SANIC_HOST": settings.action_host,  # rasa-sdk binds 0.0.0.0 unless told
+            "ACTION_SERVER_SANIC_WORKERS": "1",
+            "NAKANO_BOT_DATABASE_URL": settings.database_url,
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    endpoints = write_endpoints(settings, run_dir / "endpoints.yml")
+    rasa = Service(
+        name="rasa",
+        command=[
+            str(settings.rasa_venv / "bin" / "rasa"),
+            "run",
+            "--model",
+            str(model),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(ROOT / "credentials.yml"),
+            "--interface",
+            settings.rasa_host,
+            "--port",
+            str(settings.rasa_port),
+        ],
+        env=_rasa_env(),
+        health_url=f"{settings.rasa_url}/webhooks/rest/",
+        log_path=run_dir / "rasa.log",
+    )
+    actions = Service(
+        name="action server",
+        command=[
+            sys.executable,
+            "-m",
+            "rasa_sdk",
+            "--actions",
+            "actions",
+            "--port",
+            str(settings.action_port),
+        ],
+        env=app_env,
+        health_url=f"{settings.action_server_url}/health",
+        log_path=run_dir / "actions.log",
+    )
+    return [actions, rasa]
+
+
+@contextmanager
+def running(services: list[Service], timeout: float = 180.0) -> Iterator[list[Service]]:
+    """Start the services, wait until each answers, and stop them all on the way out."""
+    try:
+        for service in services:
+            logger.info("starting %s ...", service.name)
+            service.start()
+        for service in services:
+            service.wait_until_healthy(timeout)
+            logger.info("%s is up", service.name)
+        yield services
+    finally:
+        for service in reversed(services):
+            service.stop()

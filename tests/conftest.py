@@ -1,0 +1,76 @@
+"""Fixtures with the real parts: a real SQLite catalog imported from the shipped data, the
+real trained model, and the real Rasa and action servers on their own loopback ports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.catalog.db import create_schema, get_sessionmaker
+from bot.catalog.importer import CatalogFiles, import_catalog
+from bot.catalog.loader import LiveCatalog
+from bot.catalog.matcher import CatalogIndex
+from bot.server.app import create_app
+from bot.services import Service, backend_services, ensure_model, running
+from bot.settings import ROOT, Settings
+
+# Ports apart from the defaults, so a bot started with `make run` does not get in the way.
+TEST_RASA_PORT = 15005
+TEST_ACTION_PORT = 15055
+
+
+def make_catalog(path: Path) -> str:
+    url = f"sqlite:///{path}"
+    create_schema(url)
+    with get_sessionmaker(url)() as session:
+        import_catalog(session, CatalogFiles.shipped(ROOT / "data"))
+    return url
+
+
+@pytest.fixture(scope="session")
+def catalog_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A catalog shared by the tests that only read it."""
+    return make_catalog(tmp_path_factory.mktemp("catalog") / "catalog.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def sessions(catalog_url: str) -> sessionmaker[Session]:
+    return get_sessionmaker(catalog_url)
+
+
+@pytest.fixture(scope="session")
+def index(sessions: sessionmaker[Session]) -> CatalogIndex:
+    return LiveCatalog(sessions).index()
+
+
+@pytest.fixture(scope="session")
+def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of the end-to-end stack; its catalog is its own, since tests write to it."""
+    base = tmp_path_factory.mktemp("e2e")
+    return Settings(
+        database_url=make_catalog(base / "catalog.sqlite3"),
+        tracker_store_path=base / "tracker.sqlite3",
+        rasa_port=TEST_RASA_PORT,
+        action_port=TEST_ACTION_PORT,
+    )
+
+
+@pytest.fixture(scope="session")
+def backend(
+    e2e_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Service]]:
+    """The real Rasa server with the trained model, and the real action server."""
+    model = ensure_model(e2e_settings)
+    services = backend_services(e2e_settings, model, tmp_path_factory.mktemp("run"))
+    with running(services):
+        yield {service.name: service for service in services}
+
+
+@pytest.fixture(scope="session")
+def client(e2e_settings: Settings, backend: dict[str, Service]) -> Iterator[TestClient]:
+    with TestClient(create_app(e2e_settings)) as test_client:
+        yield test_client

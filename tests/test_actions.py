@@ -1,0 +1,149 @@
+"""The custom actions run against a real SQLite catalog, through rasa-sdk's own objects."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions import answers, context
+from bot import settings as settings_module
+from bot.catalog.db import bump_revision, get_sessionmaker
+from bot.catalog.models import Alias, Item, UnansweredQuestion
+from tests.conftest import make_catalog
+
+
+@pytest.fixture
+def catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh catalog the actions read through their own settings."""
+    url = make_catalog(tmp_path / "catalog.sqlite3")
+    monkeypatch.setenv("NAKANO_BOT_DATABASE_URL", url)
+    for cached in (settings_module.get_settings, context.sessions, context.live_catalog):
+        cached.cache_clear()
+    yield url
+    for cached in (settings_module.get_settings, context.sessions, context.live_catalog):
+        cached.cache_clear()
+
+
+def run(
+    action: Any,
+    text: str,
+    intent: str = "ask_item",
+    slots: dict[str, Any] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    tracker = Tracker(
+        sender_id="test",
+        slots=slots or {},
+        latest_message={"text": text, "intent": {"name": intent}, "entities": entities or []},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages, events
+
+
+def test_item_answer_names_the_category_and_notes(catalog: str) -> None:
+    [message], _ = run(answers.ActionAnswerItem(), "スプレー缶は何ごみ？")
+    assert message["text"].startswith("「スプレー缶」は「陶器・ガラス・金属ごみ」です。")
+    assert "中身を使い切り" in message["text"]
+
+
+def test_bulky_item_carries_the_procedure(catalog: str) -> None:
+    [message], _ = run(answers.ActionAnswerItem(), "マットレスを捨てたい")
+    assert "「粗大ごみ」です" in message["text"]
+    assert "03-5715-2255" in message["text"]
+
+
+def test_ambiguous_item_asks_with_buttons(catalog: str) -> None:
+    [message], _ = run(answers.ActionAnswerItem(), "ざるは何ごみ？")
+    titles = [b["title"] for b in message["buttons"]]
+    assert titles == ["ざる（金属製）", "ざる（プラスチック製）", "ざる（木製）"]
+    # The button's payload answers that variant.
+    payload = message["buttons"][1]["payload"]
+    item_id = int(payload.split(":")[1].strip(" }"))
+    [answer], _ = run(
+        answers.ActionAnswerItem(), payload, entities=[{"entity": "item_id", "value": item_id}]
+    )
+    assert answer["text"].startswith("「ざる（プラスチック製）」は「資源プラスチック」です。")
+
+
+def test_unknown_item_is_recorded_and_gets_suggestions(catalog: str) -> None:
+    for _ in range(2):
+        [message], _ = run(answers.ActionAnswerItem(), "電球はどうやって捨てるの")
+    assert "見つかりませんでした" in message["text"]
+    assert "03-3387-5353" in message["text"]
+    assert message["buttons"]
+    assert all("電球" in b["title"] for b in message["buttons"])
+    with get_sessionmaker(catalog)() as session:
+        row = session.scalar(select(UnansweredQuestion))
+        assert (row.text, row.count) == ("電球はどうやって捨てるの", 2)
+
+
+def test_staff_edit_is_answered_on_the_next_message(catalog: str) -> None:
+    [before], _ = run(answers.ActionAnswerItem(), "ノートPCは何ごみ")
+    assert "見つかりませんでした" in before["text"]
+    with get_sessionmaker(catalog)() as session, session.begin():
+        pc = session.scalar(select(Item).where(Item.name == "パソコン"))
+        session.add(Alias(name="ノートPC", item_id=pc.id))
+        bump_revision(session)
+    [after], _ = run(answers.ActionAnswerItem(), "ノートPCは何ごみ")
+    assert after["text"].startswith("「パソコン」は「パソコン」です。")
+
+
+def test_schedule_for_an_area_remembers_it(catalog: str) -> None:
+    [message], events = run(
+        answers.ActionAnswerSchedule(), "野方3丁目の燃やすごみは何曜日？", intent="ask_schedule"
+    )
+    assert message["text"].splitlines()[:2] == [
+        "野方3丁目の収集日です。",
+        "・燃やすごみ：火曜日・金曜日",
+    ]
+    area_slot = next(e for e in events if e["name"] == answers.AREA_SLOT)
+    [again], _ = run(
+        answers.ActionAnswerSchedule(),
+        "不燃ごみは？",
+        intent="ask_schedule",
+        slots={answers.AREA_SLOT: area_slot["value"]},
+    )
+    assert "・陶器・ガラス・金属ごみ：第1・第3土曜日" in again["text"]
+
+
+def test_schedule_without_area_asks_then_answers(catalog: str) -> None:
+    [question], events = run(
+        answers.ActionAnswerSchedule(), "燃えるごみの日は？", intent="ask_schedule"
+    )
+    assert "町名と丁目" in question["text"]
+    assert SlotSet(answers.PENDING_SLOT, ["燃やすごみ"]) in events
+    [message], _ = run(
+        answers.ActionAnswerSchedule(),
+        "野方3丁目です",
+        intent="inform_area",
+        slots={answers.PENDING_SLOT: ["燃やすごみ"]},
+    )
+    assert "・燃やすごみ：火曜日・金曜日" in message["text"]
+    assert "陶器" not in message["text"]
+
+
+def test_small_talk_answers_an_item_the_model_took_for_a_greeting(catalog: str) -> None:
+    [message], _ = run(answers.ActionSmallTalk(), "ざる", intent="greet")
+    assert message["buttons"]
+    [hello], _ = run(answers.ActionSmallTalk(), "こんにちは", intent="greet")
+    assert hello["response"] == "utter_greet"
+
+
+def test_fallback_is_honest(catalog: str) -> None:
+    [message], _ = run(answers.ActionFallback(), "今日の天気は？", intent="nlu_fallback")
+    assert message["text"].startswith("申し訳ありません。")
+    assert "03-3387-5353" in message["text"]

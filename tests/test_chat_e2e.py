@@ -1,0 +1,170 @@
+"""``POST /api/chat`` end to end: the app, the real Rasa server with the trained model, the
+real action server and a real SQLite catalog. These sentences are not in the training data.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.server.app import create_app
+from bot.services import Service
+from bot.settings import Settings
+
+pytestmark = pytest.mark.e2e
+
+
+def ask(client: TestClient, text: str, sender: str = "e2e") -> list[dict]:
+    response = client.post("/api/chat", json={"sender_id": sender, "text": text})
+    assert response.status_code == 200, response.text
+    return response.json()["messages"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("スプレー缶は何ごみ？", "「スプレー缶」は「陶器・ガラス・金属ごみ」です。"),
+        (
+            "ぺっとぼとるってどうやって捨てるの？",
+            "「ペットボトル」は「びん・缶・ペットボトル」です。",
+        ),
+        ("大掃除で出てきた古いアイロン台を捨てたいのですが", "「アイロン台」は「粗大ごみ」です。"),
+        (
+            "使わなくなったゴルフクラブってどう処分すればいいですか",
+            "「ゴルフクラブ」は「粗大ごみ」です。",
+        ),
+        ("子どもの三輪車、もう要らないんだけど", "「三輪車」は「粗大ごみ」です。"),
+        ("ﾏｯﾄﾚｽ", "「マットレス」は「粗大ごみ」です。"),
+        ("薬缶の出し方おしえて", "「やかん」は「陶器・ガラス・金属ごみ」です。"),
+        (
+            "ＬＡＮケーブルはどこに出せばいいでしょう",
+            "「LANケーブル」は「使用済小型家電（拠点回収）」です。",
+        ),
+        (
+            "プラスチックのざるを処分したい",
+            "「ざる（プラスチック製）」は「資源プラスチック」です。",
+        ),
+        ("ホットプレ－トってなにごみ", "「ホットプレート」は「粗大ごみ」です。"),
+        ("冷蔵庫を捨てたいです", "「冷蔵庫」は「家電リサイクル法対象品目」です。"),
+        ("古い雑誌", "「雑誌」は「古紙（集団回収）」です。"),
+        ("たばこの吸い殻は？", "「たばこの吸殻」は「燃やすごみ」です。"),
+    ],
+)
+def test_items_asked_in_different_ways(client: TestClient, text: str, expected: str) -> None:
+    messages = ask(client, text)
+    assert messages[0]["text"].startswith(expected), messages
+
+
+def test_ambiguous_item_asks_back_and_a_button_answers(client: TestClient) -> None:
+    [question] = ask(client, "ざるってどうやって捨てる？", sender="e2e-zaru")
+    assert len(question["buttons"]) == 3
+    wood = next(b for b in question["buttons"] if "木製" in b["title"])
+    [answer] = ask(client, wood["payload"], sender="e2e-zaru")
+    assert answer["text"].startswith("「ざる（木製）」は「燃やすごみ」です。")
+
+
+def test_two_items_in_one_message(client: TestClient) -> None:
+    messages = ask(client, "アルミホイルとラップはそれぞれ何ごみ？")
+    assert [m["text"].split("。")[0] for m in messages] == [
+        "「アルミホイル」は「陶器・ガラス・金属ごみ」です",
+        "「ラップ」は「資源プラスチック」です",
+    ]
+
+
+def test_schedule_question_and_area_memory(client: TestClient) -> None:
+    [answer] = ask(client, "野方3丁目の燃えるごみは何曜日ですか", sender="e2e-area")
+    assert "・燃やすごみ：火曜日・金曜日" in answer["text"]
+    assert "8時" in answer["text"]
+    [again] = ask(client, "びん・缶・ペットボトルの日はいつ？", sender="e2e-area")
+    assert "野方3丁目" in again["text"]
+    assert "・びん・缶・ペットボトル：火曜日" in again["text"]
+
+
+def test_schedule_without_area_asks_for_it(client: TestClient) -> None:
+    [question] = ask(client, "燃やすごみの収集日を知りたいです", sender="e2e-noarea")
+    assert "町名と丁目" in question["text"]
+    [answer] = ask(client, "江原町に住んでいます", sender="e2e-noarea")
+    assert "・燃やすごみ：水曜日・土曜日" in answer["text"]
+
+
+def test_greeting(client: TestClient) -> None:
+    [message] = ask(client, "こんにちは！")
+    assert message["text"].startswith("こんにちは。")
+
+
+def test_out_of_scope_is_honest(client: TestClient) -> None:
+    [message] = ask(client, "おいしいラーメン屋さんを教えてください")
+    assert message["text"].startswith("申し訳ありません。")
+    assert "03-3387-5353" in message["text"]
+
+
+def test_bulky_waste_procedure(client: TestClient) -> None:
+    [message] = ask(client, "粗大ごみはどこに申し込めばいいですか")
+    assert "03-5715-2255" in message["text"]
+    assert "円" not in message["text"]  # fees are not in our data
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"sender_id": "ok", "text": ""},
+        {"sender_id": "ok", "text": "   "},
+        {"sender_id": "ok", "text": "あ" * 501},
+        {"sender_id": "", "text": "こんにちは"},
+        {"sender_id": "x" * 65, "text": "こんにちは"},
+        {"sender_id": "bad id!", "text": "こんにちは"},
+        {"text": "こんにちは"},
+        {"sender_id": "ok"},
+        {"sender_id": 12, "text": "こんにちは"},
+    ],
+)
+def test_bad_requests_are_422(client: TestClient, body: dict) -> None:
+    response = client.post("/api/chat", json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"]
+
+
+def test_malformed_json_is_422(client: TestClient) -> None:
+    response = client.post(
+        "/api/chat", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+
+
+def test_healthz_when_all_is_up(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["components"] == {
+        "app": "ok", "database": "ok", "rasa": "ok", "action_server": "ok",
+    }  # fmt: skip
+
+
+def test_rasa_down_is_a_friendly_503(e2e_settings: Settings) -> None:
+    dead = e2e_settings.model_copy(update={"rasa_port": 9, "action_port": 9})
+    with TestClient(create_app(dead)) as client:
+        response = client.post("/api/chat", json={"sender_id": "x", "text": "スプレー缶"})
+        assert response.status_code == 503
+        [message] = response.json()["messages"]
+        assert message["text"].startswith("申し訳ありません。")
+        assert "03-3387-5353" in message["text"]
+        health = client.get("/healthz")
+        assert health.status_code == 503
+        assert health.json()["components"]["rasa"] == "down"
+
+
+def test_action_server_down_is_a_friendly_503(
+    client: TestClient, backend: dict[str, Service]
+) -> None:
+    actions = backend["action server"]
+    actions.stop()
+    try:
+        response = client.post(
+            "/api/chat", json={"sender_id": "down", "text": "スプレー缶は何ごみ？"}
+        )
+        assert response.status_code == 503
+        assert response.json()["messages"][0]["text"].startswith("申し訳ありません。")
+        assert client.get("/healthz").json()["components"]["action_server"] == "down"
+    finally:
+        actions.start()
+        actions.wait_until_healthy(60)
+    assert ask(client, "スプレー缶は何ごみ？")[0]["text"].startswith("「スプレー缶」は")

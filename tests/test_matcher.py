@@ -1,0 +1,88 @@
+"""Item matching against the real catalog with real Sudachi."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalog.matcher import CatalogIndex, CatalogItem
+
+
+def answer(index: CatalogIndex, text: str) -> list[tuple[str, ...]]:
+    """Per mention, the names of the candidate items."""
+    return [tuple(c.name for c in m.candidates) for m in index.find(text).mentions]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("スプレー缶は何ごみ？", "スプレー缶"),
+        ("ぺっとぼとるってどうやって捨てるの？", "ペットボトル"),
+        ("あいろんだい", "アイロン台"),
+        ("薬缶を捨てたい", "やかん"),
+        ("ﾏｯﾄﾚｽ", "マットレス"),
+        ("ＬＡＮケーブル", "LANケーブル"),
+        ("lanケーブルの捨て方", "LANケーブル"),
+        ("プリンタ", "プリンター"),
+        ("ホットプレ－トは？", "ホットプレート"),
+        ("大掃除で出てきた古いアイロン台を捨てたいのですが", "アイロン台"),
+        ("使わなくなったゴルフクラブってどうやって処分するの", "ゴルフクラブ"),
+        ("子どもの三輪車、もう要らないんだけど", "三輪車／※子供用遊具"),
+        ("ギター", "ギター／※楽器"),
+        ("金属のおたま", "おたま（金属・陶器製）"),
+        ("プラスチックのざる", "ざる（プラスチック製）"),
+        ("陶器の植木鉢", "植木鉢（素焼き、陶器製・金属製）"),
+        ("ガラスの花びん", "花びん（陶器製・ガラス製）"),
+    ],
+)
+def test_finds_the_item(index: CatalogIndex, text: str, name: str) -> None:
+    assert answer(index, text) == [(name,)]
+
+
+def test_ambiguous_variants_are_all_candidates(index: CatalogIndex) -> None:
+    [mention] = index.find("ざるは何ごみ").mentions
+    assert {c.name for c in mention.candidates} == {
+        "ざる（金属製）",
+        "ざる（プラスチック製）",
+        "ざる（木製）",
+    }
+    assert mention.is_ambiguous
+
+
+def test_variants_of_one_category_are_not_ambiguous(index: CatalogIndex) -> None:
+    [mention] = index.find("いす").mentions
+    assert len(mention.candidates) == 3
+    assert not mention.is_ambiguous
+    assert mention.categories == ["粗大ごみ"]
+
+
+def test_several_items_in_one_message(index: CatalogIndex) -> None:
+    assert answer(index, "アルミホイルとラップ") == [("アルミホイル",), ("ラップ",)]
+
+
+def test_short_names_need_word_boundaries(index: CatalogIndex) -> None:
+    # 「本」 is an item, 「日本」 is not a 「本」.
+    assert answer(index, "日本の天気") == []
+    assert answer(index, "本を捨てたい") == [("本",)]
+
+
+def test_unknown_item_gives_suggestions_not_an_answer(index: CatalogIndex) -> None:
+    result = index.find("電球はどうする？")
+    assert result.mentions == []
+    assert result.query == "電球"
+    assert result.suggestions
+    assert all("電球" in s.name for s in result.suggestions)
+
+
+def test_nothing_for_unrelated_text(index: CatalogIndex) -> None:
+    result = index.find("今日の天気は？")
+    assert result.mentions == []
+
+
+def test_new_items_and_aliases_are_found_without_retraining() -> None:
+    items = [
+        CatalogItem(1, "ふしぎな箱", "ふしぎなはこ", "燃やすごみ"),
+        CatalogItem(2, "パソコン", "ぱそこん", "パソコン"),
+    ]
+    index = CatalogIndex(items, aliases=[("ノートPC", 2)])
+    assert answer(index, "フシギナハコを捨てたい") == [("ふしぎな箱",)]
+    assert answer(index, "ノートＰＣ") == [("パソコン",)]

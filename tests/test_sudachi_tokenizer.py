@@ -1,0 +1,101 @@
+"""The Rasa tokenizer component, run in the Rasa environment with the real Rasa and Sudachi."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from bot.settings import ROOT, get_settings
+
+SCRIPT = r"""
+import json, sys
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.nlu.constants import TOKENS_NAMES
+from bot.nlu.sudachi_tokenizer import SudachiTokenizer
+
+config = {**SudachiTokenizer.get_default_config(), **json.loads(sys.argv[1])}
+tokenizer = SudachiTokenizer(config)
+out = []
+for text in json.loads(sys.stdin.read()):
+    message = Message.build(text=text, intent="ask_item")
+    tokenizer.process([message])
+    tokens = message.get(TOKENS_NAMES["text"])
+    intent_tokens = [t.text for t in tokenizer._split_name(message, "intent")]
+    out.append({
+        "tokens": [[t.text, t.start, t.end, t.lemma, t.get("pos")] for t in tokens],
+        "intent": intent_tokens,
+    })
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def tokenize(texts: list[str], **config: object) -> list[dict]:
+    python = get_settings().rasa_venv / "bin" / "python"
+    if not python.exists():
+        pytest.fail(f"the Rasa environment is missing ({python}); run `make test`")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
+    result = subprocess.run(
+        [str(python), "-c", SCRIPT, json.dumps(config)],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+TRICKY = [
+    "スプレー缶は何ごみ？",
+    " ﾏｯﾄﾚｽを捨てたい ",
+    "ノートPCと😀ＬＡＮケーブル",
+    "ホットプレ－トはー？",
+    "ぺっとぼとるってどうやって捨てるの？",
+    "中野区中央4-20-1です",
+    "ｶﾞｽｺﾝﾛ\u3000と　アイロン台",
+]
+
+
+@pytest.fixture(scope="module")
+def tokenized() -> list[dict]:
+    return tokenize(TRICKY)
+
+
+def test_offsets_index_the_original_text(tokenized: list[dict]) -> None:
+    for text, result in zip(TRICKY, tokenized, strict=True):
+        assert result["tokens"], text
+        for token_text, start, end, _lemma, _pos in result["tokens"]:
+            assert text[start:end] == token_text
+
+
+def test_no_whitespace_tokens_and_order(tokenized: list[dict]) -> None:
+    for result in tokenized:
+        starts = [t[1] for t in result["tokens"]]
+        assert starts == sorted(starts)
+        assert all(t[0].strip() for t in result["tokens"])
+
+
+def test_lemma_is_sudachi_normalized_form(tokenized: list[dict]) -> None:
+    by_text = {t[0]: t for r in tokenized for t in r["tokens"]}
+    assert by_text["ﾏｯﾄﾚｽ"][3] == "マットレス"
+    assert by_text["捨て"][3] == "捨てる"
+    assert by_text["ホットプレ－ト"][3] == "ホットプレート"
+    assert by_text["スプレー缶"][4] == "名詞"
+
+
+def test_split_mode_is_configurable() -> None:
+    [mode_a], [mode_c] = tokenize(["スプレー缶"], split_mode="A"), tokenize(["スプレー缶"])
+    assert [t[0] for t in mode_c["tokens"]] == ["スプレー缶"]
+    assert [t[0] for t in mode_a["tokens"]] == ["スプレー", "缶"]
+
+
+def test_intent_names_follow_rasa_conventions() -> None:
+    [plain] = tokenize(["x"])
+    [split] = tokenize(["x"], intent_tokenization_flag=True)
+    assert plain["intent"] == ["ask_item"]
+    assert split["intent"] == ["ask", "item"]
