@@ -66,6 +66,8 @@ def _rasa_env() -> dict[str, str]:
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("PYTHONWARNINGS", "ignore")
+    # No telemetry: nothing leaves the machine, and CI has no internet to send it to.
+    env["RASA_TELEMETRY_ENABLED"] = "false"
     return env
 
 
