@@ -2,8 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON311 ?= $(shell command -v python3.11 || echo python3)
-PYTHON310 ?= $(shell command -v python3.10 || ls $$HOME/.pyenv/versions/3.10*/bin/python 2>/dev/null | tail -n 1)
+PYTHON311 ?= $(shell scripts/find-python 3.11)
+PYTHON310 ?= $(shell scripts/find-python 3.10)
 APP := .venv/app
 RASA := .venv/rasa
 
@@ -16,6 +16,7 @@ help:
 
 $(APP)/.installed: requirements/app.lock pyproject.toml
 	@echo "==> Creating the app environment (Python 3.11) in $(APP)"
+	@test -n "$(PYTHON311)" || { echo "Python 3.11 is needed (pyenv install 3.11)"; exit 1; }
 	@test -x "$(APP)/bin/python" || $(PYTHON311) -m venv $(APP)
 	@$(APP)/bin/python -m pip install --quiet --upgrade pip
 	@$(APP)/bin/python -m pip install --progress-bar on -r requirements/app.lock

@@ -15,11 +15,10 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from bot.catalog.db import create_schema, get_sessionmaker
-from bot.catalog.importer import CatalogFileError, CatalogFiles, ImportReport, import_catalog
+from bot.catalog.importer import CatalogFileError, CatalogFiles, import_into
 from bot.server.app import create_app
 from bot.services import ServiceError, backend_services, ensure_model, running
-from bot.settings import ROOT, Settings, get_settings
+from bot.settings import ROOT, get_settings
 
 app = typer.Typer(
     help="中野区 ごみ分別AIチャットボット", no_args_is_help=True, add_completion=False
@@ -35,16 +34,6 @@ def _configure_logging() -> None:
     )
 
 
-def _import(settings: Settings, data_dir: Path) -> ImportReport:
-    if settings.database_url.startswith("sqlite:///"):
-        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
-            parents=True, exist_ok=True
-        )
-    create_schema(settings.database_url)
-    with get_sessionmaker(settings.database_url)() as session:
-        return import_catalog(session, CatalogFiles.shipped(data_dir))
-
-
 @app.command("import")
 def import_command(
     data_dir: Annotated[Path, typer.Option(help="Folder holding nakano/ and catalog_seed.yml")] = (
@@ -54,7 +43,7 @@ def import_command(
     """Import the ward's item table, collection days and texts (idempotent, all or nothing)."""
     _configure_logging()
     try:
-        report = _import(get_settings(), data_dir)
+        report = import_into(get_settings().database_url, CatalogFiles.shipped(data_dir))
     except CatalogFileError as exc:
         typer.echo("Import failed; nothing was written:", err=True)
         for error in exc.errors:
@@ -83,7 +72,8 @@ def run() -> None:
     _configure_logging()
     settings = get_settings()
     try:
-        logger.info("catalog: %s", _import(settings, settings.data_dir).summary())
+        files = CatalogFiles.shipped(settings.data_dir)
+        logger.info("catalog: %s", import_into(settings.database_url, files).summary())
         model = ensure_model(settings)
         run_dir = Path(tempfile.mkdtemp(prefix="nakano-bot-"))
         with running(backend_services(settings, model, run_dir)):

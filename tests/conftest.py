@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.catalog.db import create_schema, get_sessionmaker
-from bot.catalog.importer import CatalogFiles, import_catalog
+from bot.catalog.db import get_sessionmaker
+from bot.catalog.importer import CatalogFiles, import_into
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.matcher import CatalogIndex
 from bot.server.app import create_app
@@ -24,10 +24,9 @@ TEST_ACTION_PORT = 15055
 
 
 def make_catalog(path: Path) -> str:
+    """A SQLite catalog at ``path`` with the shipped data imported; its URL."""
     url = f"sqlite:///{path}"
-    create_schema(url)
-    with get_sessionmaker(url)() as session:
-        import_catalog(session, CatalogFiles.shipped(ROOT / "data"))
+    import_into(url, CatalogFiles.shipped(ROOT / "data"))
     return url
 
 

@@ -15,7 +15,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.db import bump_revision
+from bot.catalog.db import bump_revision, create_schema, get_sessionmaker
 from bot.catalog.models import Area, Category, Item, Schedule, WardText
 
 ITEM_COLUMNS = ("ごみの品目", "インデックス", "種別", "説明")
@@ -350,3 +350,12 @@ def _seed_texts(session: Session, seed: Seed, report: ImportReport) -> None:
             report.count("texts", "added")
         else:
             report.count("texts", "unchanged")
+
+
+def import_into(database_url: str, files: CatalogFiles) -> ImportReport:
+    """Create the schema where missing (and a SQLite file's folder) and import ``files``."""
+    if database_url.startswith("sqlite:///"):
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    create_schema(database_url)
+    with get_sessionmaker(database_url)() as session:
+        return import_catalog(session, files)
