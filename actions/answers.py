@@ -32,7 +32,7 @@ SCHEDULE_WORDS = ("曜日", "いつ", "何日", "収集日", "回収日", "の�
 
 
 def _texts(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(WardText.key, WardText.body)))
+    return dict(session.execute(select(WardText.key, WardText.body)).tuples().all())
 
 
 def _send(dispatcher: CollectingDispatcher, replies_: list[Reply]) -> None:
