@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.catalog.db import create_schema, current_revision, get_sessionmaker
 from bot.catalog.importer import CatalogFileError, CatalogFiles, import_catalog, parse_chome
-from bot.catalog.models import Area, Category, Item, Schedule, WardText
+from bot.catalog.models import Alias, Area, Category, Item, Schedule, WardText
 from bot.settings import ROOT
 
 
@@ -25,7 +25,8 @@ def empty_db(tmp_path: Path) -> str:
 def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(ROOT / "data" / "nakano", target / "nakano")
-    shutil.copy(ROOT / "data" / "catalog_seed.yml", target / "catalog_seed.yml")
+    for name in ("catalog_seed.yml", "aliases.csv"):
+        shutil.copy(ROOT / "data" / name, target / name)
     return target
 
 
@@ -33,7 +34,7 @@ def counts(url: str) -> dict[str, int]:
     with get_sessionmaker(url)() as session:
         return {
             model.__tablename__: session.scalar(select(func.count()).select_from(model))
-            for model in (Item, Category, Area, Schedule, WardText)
+            for model in (Item, Category, Area, Schedule, WardText, Alias)
         }
 
 
@@ -167,3 +168,17 @@ def test_missing_column_is_reported(empty_db: str, data_copy: Path) -> None:
 )
 def test_parse_chome(cell: str, chome: list[int], remark: str) -> None:
     assert parse_chome(cell) == (chome, remark)
+
+
+def test_aliases_are_seeded_and_checked(empty_db: str, data_copy: Path) -> None:
+    with get_sessionmaker(empty_db)() as session:
+        report = import_catalog(session, CatalogFiles.shipped(data_copy))
+    assert report.added["aliases"] > 50
+    aliases = data_copy / "aliases.csv"
+    aliases.write_text(
+        aliases.read_text(encoding="utf-8") + "なにか,存在しない品目\n", encoding="utf-8"
+    )
+    with pytest.raises(CatalogFileError) as caught, get_sessionmaker(empty_db)() as session:
+        import_catalog(session, CatalogFiles.shipped(data_copy))
+    last_line = len(aliases.read_text(encoding="utf-8").splitlines())
+    assert [(e.file, e.line) for e in caught.value.errors] == [("aliases.csv", last_line)]

@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalog.db import bump_revision, create_schema, get_sessionmaker
-from bot.catalog.models import Area, Category, Item, Schedule, WardText
+from bot.catalog.models import Alias, Area, Category, Item, Schedule, WardText
 
 ITEM_COLUMNS = ("ごみの品目", "インデックス", "種別", "説明")
+ALIAS_COLUMNS = ("別名", "品目")
 AREA_COLUMNS = ("町名", "丁目")
 #: Collection-day column → the catalog's 種別 for the same thing.
 SCHEDULE_COLUMNS = {
@@ -203,6 +204,29 @@ def read_collection_days(path: Path) -> list[AreaRow]:
 
 
 @dataclass(frozen=True)
+class AliasRow:
+    line: int
+    alias: str
+    item: str
+
+
+def read_aliases(path: Path, item_names: set[str]) -> list[AliasRow]:
+    """The alias table: another name residents use, and the catalog item it means."""
+    errors: list[RowError] = []
+    aliases: list[AliasRow] = []
+    for line, row in _read_csv(path, ALIAS_COLUMNS):
+        if not row["別名"]:
+            errors.append(RowError(path.name, line, "別名 is empty"))
+        elif row["品目"] not in item_names:
+            errors.append(RowError(path.name, line, f"no item named {row['品目']!r}"))
+        else:
+            aliases.append(AliasRow(line, row["別名"], row["品目"]))
+    if errors:
+        raise CatalogFileError(errors)
+    return aliases
+
+
+@dataclass(frozen=True)
 class Seed:
     texts: dict[str, dict[str, str]]
     category_guidance: dict[str, str]
@@ -228,6 +252,7 @@ class CatalogFiles:
     items: Path
     collection_days: Path
     seed: Path
+    aliases: Path
 
     @classmethod
     def shipped(cls, data_dir: Path) -> CatalogFiles:
@@ -236,6 +261,7 @@ class CatalogFiles:
             items=data_dir / "nakano" / "items.csv",
             collection_days=data_dir / "nakano" / "collection_days.csv",
             seed=data_dir / "catalog_seed.yml",
+            aliases=data_dir / "aliases.csv",
         )
 
 
@@ -243,16 +269,19 @@ def import_catalog(session: Session, files: CatalogFiles) -> ImportReport:
     """Bring the database up to the files; idempotent, all or nothing.
 
     Items and areas are matched by name (町名 + 丁目) and updated in place, so their ids,
-    aliases and staff-added rows survive a re-import. Nothing is deleted.
+    aliases and staff-added rows survive a re-import. Aliases missing from the database are
+    added. Nothing is deleted.
     """
     items = read_items(files.items)
     areas = read_collection_days(files.collection_days)
     seed = read_seed(files.seed)
+    aliases = read_aliases(files.aliases, {i.name for i in items})
 
     report = ImportReport()
     with session.begin():
         categories = _sync_categories(session, items, seed, report)
         _sync_items(session, items, categories, report)
+        _sync_aliases(session, aliases, report)
         _sync_areas(session, areas, categories, seed, report)
         _seed_texts(session, seed, report)
         if report.changed:
@@ -302,6 +331,20 @@ def _sync_items(
             report.count("items", "updated")
         else:
             report.count("items", "unchanged")
+
+
+def _sync_aliases(session: Session, rows: list[AliasRow], report: ImportReport) -> None:
+    session.flush()
+    item_ids = dict(session.execute(select(Item.name, Item.id)).tuples().all())
+    existing = set(session.execute(select(Alias.name, Alias.item_id)).tuples().all())
+    for row in rows:
+        key = (row.alias, item_ids[row.item])
+        if key in existing:
+            report.count("aliases", "unchanged")
+        else:
+            session.add(Alias(name=row.alias, item_id=item_ids[row.item]))
+            existing.add(key)
+            report.count("aliases", "added")
 
 
 def _sync_areas(

@@ -163,6 +163,7 @@ class _Span:
     last: int  # last morpheme, inclusive
     length: int  # in key characters
     key: str
+    by_reading: bool  # found in the readings rather than the surface
 
 
 class CatalogIndex:
@@ -197,12 +198,12 @@ class CatalogIndex:
 
     def find(self, text: str) -> MatchResult:
         morphemes = self._analyzer.analyze(text)
-        spans = self._spans(morphemes)
-        spans = _longest_first(spans)
-        if any(span.key not in _MATERIAL_KEYS for span in spans):
+        groups = _longest_first(self._spans(morphemes))
+        named = [g for g in groups if any(span.key not in _MATERIAL_KEYS for span in g)]
+        if named:
             # 「ガラスの花びん」: the material qualifies the other item, it is not one.
-            spans = [span for span in spans if span.key not in _MATERIAL_KEYS]
-        mentions = [self._mention(text, morphemes, span) for span in spans]
+            groups = named
+        mentions = [self._mention(text, morphemes, group) for group in groups]
         mentions.sort(key=lambda m: text.find(m.text))
         if mentions:
             return MatchResult(mentions=mentions)
@@ -225,15 +226,11 @@ class CatalogIndex:
         return found[:limit]
 
     def _spans(self, morphemes: list[Morpheme]) -> list[_Span]:
-        spans: list[_Span] = []
-        for keys in (
-            [match_key(m.text) for m in morphemes],
-            [match_key(_reading(m)) for m in morphemes],
-        ):
-            spans += self._spans_in(keys)
-        return spans
+        surface = self._spans_in([match_key(m.text) for m in morphemes], by_reading=False)
+        reading = self._spans_in([match_key(_reading(m)) for m in morphemes], by_reading=True)
+        return surface + reading
 
-    def _spans_in(self, keys: list[str]) -> list[_Span]:
+    def _spans_in(self, keys: list[str], *, by_reading: bool) -> list[_Span]:
         joined = "".join(keys)
         owner: list[int] = []  # morpheme index of each character of ``joined``
         starts, ends = set(), set()
@@ -249,15 +246,18 @@ class CatalogIndex:
                     continue
                 if len(key) <= _BOUNDARY_KEY_LENGTH and (begin not in starts or end not in ends):
                     continue
-                spans.append(_Span(owner[begin], owner[end - 1], len(key), key))
+                spans.append(_Span(owner[begin], owner[end - 1], len(key), key, by_reading))
         return spans
 
-    def _mention(self, text: str, morphemes: list[Morpheme], span: _Span) -> Mention:
-        said = text[morphemes[span.first].start : morphemes[span.last].end]
-        exact_id = self._exact.get(span.key)
-        if exact_id is not None and len(self._keys[span.key]) == 1:
-            return Mention(said, [self.items[exact_id]], exact=True)
-        candidates = self._with_variants(self._keys[span.key])
+    def _mention(self, text: str, morphemes: list[Morpheme], group: list[_Span]) -> Mention:
+        said = text[morphemes[group[0].first].start : morphemes[group[0].last].end]
+        exact = {self._exact[span.key] for span in group if span.key in self._exact}
+        if len(exact) == 1:
+            # The full name of one item (「スプレー缶」) beats items that merely mention it
+            # (「殺虫剤の容器（スプレー缶）」).
+            return Mention(said, [self.items[exact.pop()]], exact=True)
+        ids = set().union(*(self._keys[span.key] for span in group))
+        candidates = self._with_variants(ids)
         chosen = _by_material(candidates, text.replace(said, " "))
         return Mention(said, chosen or candidates)
 
@@ -278,15 +278,28 @@ def _reading(morpheme: Morpheme) -> str:
     return reading if _KANA_ONLY.match(reading) else morpheme.text
 
 
-def _longest_first(spans: list[_Span]) -> list[_Span]:
-    taken: list[_Span] = []
+def _longest_first(spans: list[_Span]) -> list[list[_Span]]:
+    """Non-overlapping groups of spans, longest first; a group's spans cover the same
+    morphemes and name one thing together.
+
+    Where the surface matched, the reading's matches for the same morphemes are dropped:
+    a kanji spelling says more than its sound (「箸」 is not every 「はし」). Of the rest,
+    the longest keys win: in the one morpheme 「アイロン台」, 「アイロン」 matches too.
+    """
+    by_range: dict[tuple[int, int], list[_Span]] = {}
+    for span in spans:
+        by_range.setdefault((span.first, span.last), []).append(span)
+    ordered = sorted(by_range.items(), key=lambda kv: (-max(s.length for s in kv[1]), kv[0]))
+    taken: list[list[_Span]] = []
     used: set[int] = set()
-    for span in sorted(spans, key=lambda s: (-s.length, s.first)):
-        covered = set(range(span.first, span.last + 1))
+    for (first, last), group in ordered:
+        covered = set(range(first, last + 1))
         if covered & used:
             continue
         used |= covered
-        taken.append(span)
+        group = [s for s in group if not s.by_reading] or group
+        longest = max(s.length for s in group)
+        taken.append([s for s in group if s.length == longest])
     return taken
 
 
