@@ -8,6 +8,7 @@ else is still answered, because the catalog knows the item and the model may not
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,15 +20,23 @@ from sqlalchemy.orm import Session
 from actions import replies
 from actions.context import live_catalog, sessions
 from actions.replies import Reply
+from bot.catalog.calendar import today_in_tokyo
 from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult, Mention
-from bot.catalog.models import WardText
-from bot.catalog.schedule import COLLECTED_CATEGORIES, AreaDirectory, categories_in
+from bot.catalog.models import Area, WardText
+from bot.catalog.schedule import (
+    COLLECTED_CATEGORIES,
+    AreaDirectory,
+    asked_when,
+    asks_group_collection,
+    categories_in,
+)
 from bot.catalog.unanswered import record_unanswered
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 AREA_SLOT = "area_id"
-PENDING_SLOT = "pending_categories"
+PENDING_SLOT = "pending_question"
 SCHEDULE_WORDS = ("曜日", "いつ", "何日", "収集日", "回収日", "の日")
 
 
@@ -101,7 +110,11 @@ def _entity(tracker: Tracker, name: str) -> Any:
 
 
 class ActionAnswerSchedule(Action):
-    """「野方3丁目の燃やすごみは何曜日？」, remembering the area for the conversation."""
+    """「野方3丁目の燃やすごみは何曜日？」「次の不燃ごみの日は？」「明日は何ごみ？」.
+
+    The area is remembered for the conversation; a question asked before the area is
+    known is kept and answered once the resident says where they live.
+    """
 
     def name(self) -> str:
         return "action_answer_schedule"
@@ -112,34 +125,53 @@ class ActionAnswerSchedule(Action):
         return _answer_schedule(dispatcher, tracker, tracker.latest_message.get("text") or "")
 
 
+def _is_schedule_question(text: str) -> bool:
+    return (
+        bool(categories_in(text)) or asked_when(text)[0] or any(w in text for w in SCHEDULE_WORDS)
+    )
+
+
 def _answer_schedule(
     dispatcher: CollectingDispatcher, tracker: Tracker, text: str
 ) -> list[EventType]:
+    pending = tracker.get_slot(PENDING_SLOT)
+    question = text if _is_schedule_question(text) or not pending else pending
     with sessions()() as session:
         texts = _texts(session)
         directory = AreaDirectory.load(session)
         lookup = directory.lookup(text)
-        asked = categories_in(text) or tracker.get_slot(PENDING_SLOT) or list(COLLECTED_CATEGORIES)
-        events: list[EventType] = []
         area = lookup.area
-        if area is not None:
-            events.append(SlotSet(AREA_SLOT, str(area.id)))
-        elif lookup.town is not None:
+        if area is None and lookup.town is not None:
             _send(dispatcher, [replies.ask_chome(lookup.town, lookup.options)])
-            return [SlotSet(PENDING_SLOT, asked)]
-        elif tracker.get_slot(AREA_SLOT):
+            return [SlotSet(PENDING_SLOT, question)]
+        if area is None and tracker.get_slot(AREA_SLOT):
             area = directory.get(int(tracker.get_slot(AREA_SLOT)))
         if area is None:
             intent = (tracker.latest_message.get("intent") or {}).get("name")
             if intent == replies.INFORM_AREA_INTENT:
-                _send(dispatcher, [replies.unknown_area(texts.get("contact", ""))])
+                reply = replies.unknown_area(directory.towns(), texts.get("contact", ""))
             else:
-                _send(dispatcher, [replies.ask_area()])
-            return [SlotSet(PENDING_SLOT, asked)]
-        remark = texts.get("daily_collection", "") if area.remark else ""
-        reply = replies.schedule_answer(area, asked, texts.get("collection_rules", ""), remark)
-    _send(dispatcher, [reply])
-    return [*events, SlotSet(PENDING_SLOT, None)]
+                reply = replies.ask_area()
+            _send(dispatcher, [reply])
+            return [SlotSet(PENDING_SLOT, question)]
+        _send(dispatcher, [_schedule_reply(area, question, texts)])
+    return [SlotSet(AREA_SLOT, str(area.id)), SlotSet(PENDING_SLOT, None)]
+
+
+def _schedule_reply(area: Area, question: str, texts: dict[str, str]) -> Reply:
+    asked = categories_in(question)
+    if not asked and asks_group_collection(question):
+        return Reply(texts.get("group_collection", ""))
+    categories = asked or list(COLLECTED_CATEGORIES)
+    rules = texts.get("collection_rules", "")
+    dated, offset = asked_when(question)
+    today = today_in_tokyo(get_settings().fixed_today)
+    if dated and offset is None:
+        return replies.next_dates(area, categories, today, rules)
+    if dated:
+        return replies.day_answer(area, today + timedelta(days=offset), offset, categories)
+    remark = texts.get("daily_collection", "") if area.remark else ""
+    return replies.schedule_answer(area, categories, rules, remark)
 
 
 class ActionBulkyWaste(Action):

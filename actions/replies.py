@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 
+from bot.catalog.calendar import (
+    is_collection_day,
+    is_year_end_break,
+    japanese_date,
+    next_collection,
+)
 from bot.catalog.matcher import CatalogItem, Mention, base_name
 from bot.catalog.models import Area
-from bot.catalog.schedule import area_label, weekday_rule
+from bot.catalog.schedule import COLLECTED_CATEGORIES, area_label, weekday_rule
 
 #: Button titles longer than this are cut (a phone shows about this much on a chip).
 BUTTON_TITLE_LIMIT = 24
@@ -20,6 +27,7 @@ MAX_BUTTONS = 6
 #: Item buttons send this intent with the item id, which the item action answers.
 CHOOSE_ITEM_INTENT = "ask_item"
 INFORM_AREA_INTENT = "inform_area"
+DAY_WORDS = {0: "今日", 1: "明日", 2: "明後日"}
 
 
 @dataclass
@@ -107,11 +115,42 @@ def ask_chome(town: str, options: list[Area]) -> Reply:
     return Reply(f"{town}の何丁目ですか？", buttons)
 
 
-def unknown_area(contact: str) -> Reply:
+def unknown_area(towns: list[str], contact: str) -> Reply:
     return Reply(
         "申し訳ありません。中野区内の町名が見つかりませんでした。"
-        "中野区の町名と丁目で教えてください。（例：鷺宮3丁目）\n" + contact
+        "次の町名と丁目で教えてください。（例：鷺宮3丁目）\n" + "、".join(towns) + "\n" + contact
     )
+
+
+def next_dates(area: Area, categories: list[str], today: date, rules: str) -> Reply:
+    """The next collection date of each asked category, today included."""
+    by_category = {s.category.name: s for s in area.schedules}
+    lines = [f"{area_label(area)}の次の収集日です。"]
+    for category in categories:
+        schedule = by_category.get(category)
+        day = schedule and next_collection(today, schedule.weekdays, schedule.nth_weeks)
+        if day:
+            suffix = "（今日）" if day == today else ""
+            lines.append(f"・{category}：{japanese_date(day)}{suffix}")
+    lines.append(rules)
+    return Reply("\n".join(lines))
+
+
+def day_answer(area: Area, day: date, offset: int, categories: list[str]) -> Reply:
+    """What can go out on one day (今日・明日・明後日) in one area."""
+    label = f"{DAY_WORDS.get(offset, '')}（{japanese_date(day)}）"
+    if is_year_end_break(day):
+        return Reply(f"{label}は年末年始（12月31日から1月3日）のため、収集はありません。")
+    collected = [
+        s.category.name
+        for s in sorted(area.schedules, key=lambda s: COLLECTED_CATEGORIES.index(s.category.name))
+        if s.category.name in categories and is_collection_day(day, s.weekdays, s.nth_weeks)
+    ]
+    if not collected:
+        asked = "" if len(categories) == len(COLLECTED_CATEGORIES) else "・".join(categories) + "の"
+        return Reply(f"{label}は、{area_label(area)}では{asked}収集日ではありません。")
+    names = "・".join(f"「{c}」" for c in collected)
+    return Reply(f"{label}、{area_label(area)}で出せるのは{names}です。朝8時までにお出しください。")
 
 
 def fallback(contact: str) -> Reply:

@@ -172,6 +172,8 @@ def backend_services(settings: Settings, model: Path, run_dir: Path) -> list[Ser
             "PYTHONPATH": str(ROOT),
         }
     )
+    if settings.fixed_today:
+        app_env["NAKANO_BOT_FIXED_TODAY"] = settings.fixed_today.isoformat()
     endpoints = write_endpoints(settings, run_dir / "endpoints.yml")
     rasa = Service(
         name="rasa",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +29,9 @@ class Settings(BaseSettings):
     action_port: int = 5055
     #: How long the app waits for Rasa before telling the resident to try later.
     rasa_timeout_seconds: float = 15.0
+
+    #: Freeze "today" (Asia/Tokyo) for tests and demos of date answers; unset in service.
+    fixed_today: date | None = None
 
     data_dir: Path = ROOT / "data"
     models_dir: Path = ROOT / "models"

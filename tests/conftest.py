@@ -4,6 +4,7 @@ real trained model, and the real Rasa and action servers on their own loopback p
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from bot.settings import ROOT, Settings
 # Ports apart from the defaults, so a bot started with `make run` does not get in the way.
 TEST_RASA_PORT = 15005
 TEST_ACTION_PORT = 15055
+#: The end-to-end stack's "today" in Tokyo: Thursday, 24 December 2026.
+FROZEN_TODAY = date(2026, 12, 24)
 
 
 def make_catalog(path: Path) -> str:
@@ -55,6 +58,7 @@ def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         tracker_store_path=base / "tracker.sqlite3",
         rasa_port=TEST_RASA_PORT,
         action_port=TEST_ACTION_PORT,
+        fixed_today=FROZEN_TODAY,
     )
 
 

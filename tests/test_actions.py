@@ -125,12 +125,12 @@ def test_schedule_without_area_asks_then_answers(catalog: str) -> None:
         answers.ActionAnswerSchedule(), "燃えるごみの日は？", intent="ask_schedule"
     )
     assert "町名と丁目" in question["text"]
-    assert SlotSet(answers.PENDING_SLOT, ["燃やすごみ"]) in events
+    assert SlotSet(answers.PENDING_SLOT, "燃えるごみの日は？") in events
     [message], _ = run(
         answers.ActionAnswerSchedule(),
         "野方3丁目です",
         intent="inform_area",
-        slots={answers.PENDING_SLOT: ["燃やすごみ"]},
+        slots={answers.PENDING_SLOT: "燃えるごみの日は？"},
     )
     assert "・燃やすごみ：火曜日・金曜日" in message["text"]
     assert "陶器" not in message["text"]
@@ -147,3 +147,34 @@ def test_fallback_is_honest(catalog: str) -> None:
     [message], _ = run(answers.ActionFallback(), "今日の天気は？", intent="nlu_fallback")
     assert message["text"].startswith("申し訳ありません。")
     assert "03-3387-5353" in message["text"]
+
+
+@pytest.fixture
+def frozen_today(catalog: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thursday 2026-12-24 in Tokyo."""
+    monkeypatch.setenv("NAKANO_BOT_FIXED_TODAY", "2026-12-24")
+    settings_module.get_settings.cache_clear()
+
+
+def test_next_dates(frozen_today: None) -> None:
+    [message], _ = run(
+        answers.ActionAnswerSchedule(), "野方3丁目の次の燃えないごみはいつ？", intent="ask_schedule"
+    )
+    # 野方3: 陶器・ガラス・金属ごみ on the 1st and 3rd Saturday. 12/26 is the 4th; 1/2 is
+    # the 1st but falls in the year-end break; so the 3rd Saturday, 1/16.
+    assert "・陶器・ガラス・金属ごみ：1月16日（土）" in message["text"]
+
+
+def test_tomorrow_and_today(frozen_today: None) -> None:
+    [tomorrow], _ = run(
+        answers.ActionAnswerSchedule(), "野方3丁目、明日は何ごみの日？", intent="ask_schedule"
+    )
+    assert tomorrow["text"].startswith(
+        "明日（12月25日（金））、野方3丁目で出せるのは「燃やすごみ」"
+    )
+    [today], _ = run(
+        answers.ActionAnswerSchedule(), "野方3丁目 今日出せるごみは？", intent="ask_schedule"
+    )
+    assert today["text"].startswith(
+        "今日（12月24日（木））、野方3丁目で出せるのは「資源プラスチック」"
+    )

@@ -87,6 +87,17 @@ def test_schedule_without_area_asks_for_it(client: TestClient) -> None:
     assert "・燃やすごみ：水曜日・土曜日" in answer["text"]
 
 
+def test_dates_with_the_frozen_clock(client: TestClient) -> None:
+    # The stack's today is Thursday 2026-12-24 (tests/conftest.py).
+    [tomorrow] = ask(client, "丸山1丁目です。明日は何のごみの日ですか", sender="e2e-dates")
+    # 丸山1丁目: plastics and bottles on Tuesday, burnables Wed/Sat, ceramics 1st/3rd Monday.
+    assert tomorrow["text"] == "明日（12月25日（金））は、丸山1丁目では収集日ではありません。"
+    [following] = ask(client, "次のびん・缶・ペットボトルの日はいつ？", sender="e2e-dates")
+    assert (
+        "丸山1丁目の次の収集日です。\n・びん・缶・ペットボトル：12月29日（火）" in following["text"]
+    )
+
+
 def test_greeting(client: TestClient) -> None:
     [message] = ask(client, "こんにちは！")
     assert message["text"].startswith("こんにちは。")

@@ -62,6 +62,25 @@ _CATEGORY_KEYS = sorted(
     key=lambda pair: -len(pair[0]),
 )
 _RESOURCE_WORD = match_key("資源")
+#: Words that ask for a date rather than the weekdays, and the day offset they mean
+#: (``None``: the next collection day of each category).
+_WHEN_WORDS: list[tuple[str, int | None]] = sorted(
+    [
+        (match_key(word), offset)
+        for words, offset in (
+            (("明後日", "あさって"), 2),
+            (("明日", "あした", "あす"), 1),
+            (("今日", "きょう", "本日", "今朝", "けさ"), 0),
+            (("次", "つぎ", "今度", "こんど", "次回", "直近"), None),
+        )
+        for word in words
+    ],
+    key=lambda pair: -len(pair[0]),
+)
+#: Categories collected by neighbourhood groups, not on ward collection days.
+GROUP_COLLECTION_WORDS = tuple(
+    match_key(w) for w in ("古紙", "古着", "古布", "新聞", "雑誌", "段ボール", "ダンボール")
+)
 
 _KANJI_DIGITS = {
     "〇": 0,
@@ -118,6 +137,21 @@ def categories_in(text: str) -> list[str]:
     return [c for c in COLLECTED_CATEGORIES if c in found]
 
 
+def asked_when(text: str) -> tuple[bool, int | None]:
+    """Whether a date is asked for, and which: (True, 1) for 「明日は何ごみ？」,
+    (True, None) for 「次の燃やすごみはいつ？」, (False, None) for plain weekdays."""
+    key = match_key(text)
+    for word, offset in _WHEN_WORDS:
+        if word in key:
+            return True, offset
+    return False, None
+
+
+def asks_group_collection(text: str) -> bool:
+    key = match_key(text)
+    return any(word in key for word in GROUP_COLLECTION_WORDS)
+
+
 @dataclass
 class AreaLookup:
     """What a message says about where the resident lives."""
@@ -151,6 +185,9 @@ class AreaDirectory:
     @classmethod
     def load(cls, session: Session) -> AreaDirectory:
         return cls(list(session.scalars(select(Area).order_by(Area.id))))
+
+    def towns(self) -> list[str]:
+        return list(dict.fromkeys(a.town for a in self.areas))
 
     def get(self, area_id: int) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
