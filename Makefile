@@ -7,11 +7,13 @@ PYTHON310 ?= $(shell scripts/find-python 3.10)
 APP := .venv/app
 RASA := .venv/rasa
 
-.PHONY: help setup run test lint format lock train clean
+.PHONY: help setup run test eval bench lint format lock train clean
 
 help:
 	@echo "make run    start the bot (installs, imports the catalog, trains when needed)"
 	@echo "make test   run the whole test suite (does its own set-up)"
+	@echo "make eval   accuracy on the held-out development set (tests/eval/devset.yml)"
+	@echo "make bench  latency and memory figures (docs/BENCHMARKS.md)"
 	@echo "make lint   ruff check and format check"
 
 $(APP)/.installed: requirements/app.lock pyproject.toml
@@ -42,6 +44,12 @@ run: setup
 test: setup
 	@$(APP)/bin/nakano-bot train
 	@$(APP)/bin/python -m pytest
+
+eval: setup
+	@$(APP)/bin/python scripts/evaluate.py
+
+bench: setup
+	@$(APP)/bin/python scripts/benchmark.py
 
 lint: $(APP)/.installed
 	@$(APP)/bin/ruff check .

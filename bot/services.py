@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import yaml
 
+from bot.catalog.importer import CatalogFiles, import_into
 from bot.settings import ROOT, Settings
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,36 @@ def model_path(settings: Settings) -> Path:
     return settings.models_dir / f"{MODEL_PREFIX}{model_fingerprint()}.tar.gz"
 
 
-def _rasa_env() -> dict[str, str]:
+def scratch_settings(work: Path, **overrides: object) -> Settings:
+    """Settings for a throw-away stack in ``work``: a fresh catalog imported from the
+    shipped data, its own tracker store, and ``overrides`` (ports, a frozen clock)."""
+    database_url = f"sqlite:///{work / 'catalog.sqlite3'}"
+    import_into(database_url, CatalogFiles.shipped(ROOT / "data"))
+    return Settings(
+        database_url=database_url, tracker_store_path=work / "tracker.sqlite3", **overrides
+    )
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """This environment plus ``settings`` as ``NAKANO_BOT_*`` variables, for the child
+    processes in the app environment (action server, app) to read the same settings."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "NAKANO_BOT_DATABASE_URL": settings.database_url,
+            "NAKANO_BOT_RASA_HOST": settings.rasa_host,
+            "NAKANO_BOT_RASA_PORT": str(settings.rasa_port),
+            "NAKANO_BOT_ACTION_HOST": settings.action_host,
+            "NAKANO_BOT_ACTION_PORT": str(settings.action_port),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    if settings.fixed_today:
+        env["NAKANO_BOT_FIXED_TODAY"] = settings.fixed_today.isoformat()
+    return env
+
+
+def rasa_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     # Rasa 3.6 is on SQLAlchemy 1.4 and TensorFlow 2.12; their warnings say nothing an
@@ -88,7 +118,7 @@ def ensure_model(settings: Settings, *, force: bool = False) -> Path:
         "--out", str(settings.models_dir),
         "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
-    result = subprocess.run(command, cwd=ROOT, env=_rasa_env())
+    result = subprocess.run(command, cwd=ROOT, env=rasa_env())
     if result.returncode != 0 or not target.exists():
         raise ServiceError(f"rasa train failed (exit {result.returncode})")
     for old in settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"):
@@ -163,17 +193,9 @@ class Service:
 
 def backend_services(settings: Settings, model: Path, run_dir: Path) -> list[Service]:
     """The Rasa server and the action server for ``settings``, not yet started."""
-    app_env = dict(os.environ)
-    app_env.update(
-        {
-            "SANIC_HOST": settings.action_host,  # rasa-sdk binds 0.0.0.0 unless told
-            "ACTION_SERVER_SANIC_WORKERS": "1",
-            "NAKANO_BOT_DATABASE_URL": settings.database_url,
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    if settings.fixed_today:
-        app_env["NAKANO_BOT_FIXED_TODAY"] = settings.fixed_today.isoformat()
+    actions_env = settings_env(settings)
+    actions_env["SANIC_HOST"] = settings.action_host  # rasa-sdk binds 0.0.0.0 unless told
+    actions_env["ACTION_SERVER_SANIC_WORKERS"] = "1"
     endpoints = write_endpoints(settings, run_dir / "endpoints.yml")
     rasa = Service(
         name="rasa",
@@ -191,7 +213,7 @@ def backend_services(settings: Settings, model: Path, run_dir: Path) -> list[Ser
             "--port",
             str(settings.rasa_port),
         ],
-        env=_rasa_env(),
+        env=rasa_env(),
         health_url=f"{settings.rasa_url}/webhooks/rest/",
         log_path=run_dir / "rasa.log",
     )
@@ -206,11 +228,26 @@ def backend_services(settings: Settings, model: Path, run_dir: Path) -> list[Ser
             "--port",
             str(settings.action_port),
         ],
-        env=app_env,
+        env=actions_env,
         health_url=f"{settings.action_server_url}/health",
         log_path=run_dir / "actions.log",
     )
     return [actions, rasa]
+
+
+def app_service(settings: Settings, run_dir: Path) -> Service:
+    """The app under uvicorn as its own process (the CLI runs it in-process instead)."""
+    command = [
+        sys.executable, "-m", "uvicorn", "bot.server.app:create_app", "--factory",
+        "--host", settings.host, "--port", str(settings.port), "--log-level", "warning",
+    ]  # fmt: skip
+    return Service(
+        name="app",
+        command=command,
+        env=settings_env(settings),
+        health_url=f"http://{settings.host}:{settings.port}/healthz",
+        log_path=run_dir / "app.log",
+    )
 
 
 @contextmanager

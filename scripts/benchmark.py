@@ -20,19 +20,21 @@ import json
 import os
 import platform
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bot.catalog.importer import CatalogFiles, import_into  # noqa: E402
-from bot.services import Service, _rasa_env, backend_services, ensure_model, running  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.services import (
+    app_service,
+    backend_services,
+    ensure_model,
+    rasa_env,
+    running,
+    scratch_settings,
+)
+from bot.settings import ROOT
 
 QUESTIONS = [
     "スプレー缶は何ごみ？",
@@ -125,15 +127,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="nakano-bench-"))
-    database_url = f"sqlite:///{work / 'catalog.sqlite3'}"
-    import_into(database_url, CatalogFiles.shipped(ROOT / "data"))
-    settings = Settings(
-        database_url=database_url,
-        tracker_store_path=work / "tracker.sqlite3",
-        rasa_port=25005,
-        action_port=25055,
-        port=28000,
-    )
+    settings = scratch_settings(work, rasa_port=25005, action_port=25055, port=28000)
     print(
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
         f"{platform.python_version()} (app), {time.strftime('%Y-%m-%d')}"
@@ -149,23 +143,13 @@ def main() -> None:
     rasa_python = settings.rasa_venv / "bin" / "python"
     nlu = subprocess.run(
         [str(rasa_python), "-c", NLU_TIMING, str(model), json.dumps(QUESTIONS), "20"],
-        capture_output=True, text=True, env=_rasa_env(), cwd=ROOT, check=True,
+        capture_output=True, text=True, env=rasa_env(), cwd=ROOT, check=True,
     )  # fmt: skip
     print(summary("NLU parse (Rasa Agent, in process)", json.loads(nlu.stdout.splitlines()[-1])))
 
-    services = backend_services(settings, model, work)
-    app_env = {**os.environ, "NAKANO_BOT_DATABASE_URL": settings.database_url,
-               "NAKANO_BOT_RASA_PORT": "25005", "NAKANO_BOT_ACTION_PORT": "25055"}  # fmt: skip
-    app = Service(
-        name="app",
-        command=[sys.executable, "-m", "uvicorn", "bot.server.app:create_app", "--factory",
-                 "--host", "127.0.0.1", "--port", "28000", "--log-level", "warning"],
-        env=app_env,
-        health_url="http://127.0.0.1:28000/healthz",
-        log_path=work / "app.log",
-    )  # fmt: skip
-    with running([*services, app]):
-        url = "http://127.0.0.1:28000/api/chat"
+    services = [*backend_services(settings, model, work), app_service(settings, work)]
+    with running(services):
+        url = f"http://{settings.host}:{settings.port}/api/chat"
         asyncio.run(chat_load(url, 2, 10))  # warm up every path once
         latencies, seconds, errors = asyncio.run(chat_load(url, 1, args.requests))
         print(summary("/api/chat, 1 resident", latencies, seconds) + f"   errors={errors}")
@@ -174,7 +158,7 @@ def main() -> None:
             summary("/api/chat, 20 residents (closed loop)", latencies, seconds)
             + f"   errors={errors}"
         )
-        for service in [*services, app]:
+        for service in services:
             print(f"memory {service.name:<16} {rss_mb(service.process.pid):7.0f} MB")
 
 

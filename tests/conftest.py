@@ -16,7 +16,7 @@ from bot.catalog.importer import CatalogFiles, import_into
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.matcher import CatalogIndex
 from bot.server.app import create_app
-from bot.services import Service, backend_services, ensure_model, running
+from bot.services import Service, backend_services, ensure_model, running, scratch_settings
 from bot.settings import ROOT, Settings
 
 # Ports apart from the defaults, so a bot started with `make run` does not get in the way.
@@ -52,10 +52,8 @@ def index(sessions: sessionmaker[Session]) -> CatalogIndex:
 @pytest.fixture(scope="session")
 def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings of the end-to-end stack; its catalog is its own, since tests write to it."""
-    base = tmp_path_factory.mktemp("e2e")
-    return Settings(
-        database_url=make_catalog(base / "catalog.sqlite3"),
-        tracker_store_path=base / "tracker.sqlite3",
+    return scratch_settings(
+        tmp_path_factory.mktemp("e2e"),
         rasa_port=TEST_RASA_PORT,
         action_port=TEST_ACTION_PORT,
         fixed_today=FROZEN_TODAY,
