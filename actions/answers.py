@@ -59,7 +59,9 @@ def _item_replies(result: MatchResult, texts: dict[str, str]) -> list[Reply]:
     return out
 
 
-def _looks_like_schedule(text: str) -> bool:
+def _asks_a_category_day(text: str) -> bool:
+    """「燃えるごみは何曜日？」: strict enough to divert a message that names no item, from
+    the item or fallback action to the schedule answer."""
     return bool(categories_in(text)) and any(word in text for word in SCHEDULE_WORDS)
 
 
@@ -82,7 +84,7 @@ class ActionAnswerItem(Action):
             result = MatchResult(mentions=[Mention(chosen.name, [chosen], exact=True)])
         else:
             result = index.find(text)
-        if not result.mentions and _looks_like_schedule(text):
+        if not result.mentions and _asks_a_category_day(text):
             return _answer_schedule(dispatcher, tracker, text)
         with sessions()() as session:
             texts = _texts(session)
@@ -126,6 +128,8 @@ class ActionAnswerSchedule(Action):
 
 
 def _is_schedule_question(text: str) -> bool:
+    """Whether ``text`` asks anything about collection days (as opposed to only saying
+    where the resident lives, which answers a question asked before)."""
     return (
         bool(categories_in(text)) or asked_when(text)[0] or any(w in text for w in SCHEDULE_WORDS)
     )
@@ -196,18 +200,9 @@ class ActionBulkyWaste(Action):
         return []
 
 
-#: The conversational intents and the response each is answered with.
-SMALL_TALK_RESPONSES = {
-    "greet": "utter_greet",
-    "thanks": "utter_thanks",
-    "goodbye": "utter_goodbye",
-    "help": "utter_help",
-    "bot_challenge": "utter_iamabot",
-}
-
-
 class ActionSmallTalk(Action):
-    """Greetings, thanks, help: the domain's response, unless the message names an item.
+    """Greetings, thanks, help, "are you a bot": the ward text of the same name (staff can
+    edit it), unless the message names an item.
 
     A bare 「ざる」 or 「いす」 can look like a greeting to the model; the catalog knows
     better, so an item it finds is answered instead.
@@ -221,12 +216,13 @@ class ActionSmallTalk(Action):
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         result = live_catalog().index().find(text)
+        with sessions()() as session:
+            texts = _texts(session)
         if result.mentions:
-            with sessions()() as session:
-                _send(dispatcher, _item_replies(result, _texts(session)))
-            return []
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        dispatcher.utter_message(response=SMALL_TALK_RESPONSES.get(intent, "utter_help"))
+            _send(dispatcher, _item_replies(result, texts))
+        else:
+            intent = (tracker.latest_message.get("intent") or {}).get("name") or "help"
+            _send(dispatcher, [Reply(texts.get(intent) or texts.get("help", ""))])
         return []
 
 
@@ -241,7 +237,7 @@ class ActionFallback(Action):
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         result = live_catalog().index().find(text)
-        if _looks_like_schedule(text):
+        if _asks_a_category_day(text):
             return _answer_schedule(dispatcher, tracker, text)
         with sessions()() as session:
             texts = _texts(session)

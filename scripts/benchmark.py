@@ -5,7 +5,7 @@
 Starts its own stack (Rasa, action server, app under uvicorn) on spare loopback ports with
 a fresh SQLite catalog, then measures:
 
-- training time (only with ``--train``: it trains a model from scratch in a temp folder);
+- training time (only with ``--train``, which retrains the model from scratch);
 - NLU parse time inside the Rasa process's Python (the model loaded by Rasa's own Agent);
 - ``POST /api/chat`` latency end to end, one resident at a time and 20 at once
   (closed loop: each sends again as soon as it is answered);
@@ -48,6 +48,8 @@ QUESTIONS = [
     "電球はどうやって捨てるの",
     "今日の天気は？",
 ]
+
+CONVERSATION_LENGTH = 5
 
 NLU_TIMING = r"""
 import asyncio, json, sys, time
@@ -109,8 +111,10 @@ async def chat_load(url: str, residents: int, per_resident: int) -> tuple[list[f
         nonlocal errors
         for i in range(per_resident):
             text = QUESTIONS[(n + i) % len(QUESTIONS)]
+            # A resident's conversation is a few messages long; then someone new comes.
+            sender = f"bench-{n}-{i // CONVERSATION_LENGTH}"
             started = time.perf_counter()
-            response = await client.post(url, json={"sender_id": f"bench-{n}", "text": text})
+            response = await client.post(url, json={"sender_id": sender, "text": text})
             latencies.append((time.perf_counter() - started) * 1000)
             errors += response.status_code != 200
 
@@ -133,12 +137,10 @@ def main() -> None:
         f"{platform.python_version()} (app), {time.strftime('%Y-%m-%d')}"
     )
 
+    started = time.monotonic()
+    model = ensure_model(settings, force=args.train)
     if args.train:
-        trained_in = work / "models"
-        started = time.monotonic()
-        ensure_model(settings.model_copy(update={"models_dir": trained_in}), force=True)
         print(f"training from scratch: {time.monotonic() - started:.0f} s")
-    model = ensure_model(settings)
 
     rasa_python = settings.rasa_venv / "bin" / "python"
     nlu = subprocess.run(
