@@ -23,6 +23,8 @@ How a message is matched:
 from __future__ import annotations
 
 import re
+from array import array
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -166,6 +168,35 @@ class _Span:
     by_reading: bool  # found in the readings rather than the surface
 
 
+class _FuzzyKeys:
+    """Keys filed under their character bigrams.
+
+    A fuzzy search then scores only the keys that share enough bigrams with the query,
+    instead of every key: at 100,000 items that is the difference between ~15 ms and well
+    under a millisecond (``scripts/bench_lookup.py``).
+    """
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+        postings: dict[str, list[int]] = {}
+        for number, key in enumerate(keys):
+            for gram in _bigrams(key):
+                postings.setdefault(gram, []).append(number)
+        self._postings = {gram: array("i", numbers) for gram, numbers in postings.items()}
+
+    def candidates(self, key: str) -> list[str]:
+        grams = _bigrams(key)
+        counts: Counter[int] = Counter()
+        for gram in grams:
+            counts.update(self._postings.get(gram, ()))
+        needed = max(1, len(grams) // 3)
+        return [self.keys[number] for number, count in counts.items() if count >= needed]
+
+
+def _bigrams(key: str) -> set[str]:
+    return {key[i : i + 2] for i in range(len(key) - 1)}
+
+
 class CatalogIndex:
     """An immutable in-memory index of the catalog; build a new one when it changes."""
 
@@ -186,7 +217,7 @@ class CatalogIndex:
         for alias, item_id in aliases:
             if item_id in self.items:
                 self._add(match_key(alias), item_id)
-        self._choices = list(self._keys)
+        self._fuzzy = _FuzzyKeys(list(self._keys))
         self._analyzer = get_analyzer()
 
     def _add(self, key: str, item_id: int) -> None:
@@ -217,7 +248,11 @@ class CatalogIndex:
             return []
         found: list[CatalogItem] = []
         for choice, _score, _ in process.extract(
-            key, self._choices, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=cutoff
+            key,
+            self._fuzzy.candidates(key),
+            scorer=fuzz.ratio,
+            limit=limit * 4,
+            score_cutoff=cutoff,
         ):
             for item_id in sorted(self._keys[choice]):
                 item = self.items[item_id]
