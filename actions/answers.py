@@ -86,16 +86,56 @@ class ActionAnswerItem(Action):
             result = index.find(text)
         if not result.mentions and _asks_a_category_day(text):
             return _answer_schedule(dispatcher, tracker, text)
-        with sessions()() as session:
-            texts = _texts(session)
-            if result.mentions:
-                _send(dispatcher, _item_replies(result, texts))
-                return []
-            query = result.query or _entity(tracker, "item") or ""
-            suggestions = result.suggestions or index.similar(query)
-            record_unanswered(session, text)
-        _send(dispatcher, [replies.not_found(query, suggestions, texts.get("contact", ""))])
+        return _answer_items(dispatcher, tracker, text, result)
+
+
+def _answer_items(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, result: MatchResult
+) -> list[EventType]:
+    """The items ``result`` found, or an honest not-found with close items as buttons."""
+    with sessions()() as session:
+        texts = _texts(session)
+        if result.mentions:
+            _send(dispatcher, _item_replies(result, texts))
+            return _collection_day_of_items(dispatcher, tracker, session, result, text)
+        query = result.query or _entity(tracker, "item") or ""
+        suggestions = result.suggestions or live_catalog().index().similar(query)
+        record_unanswered(session, text)
+    _send(dispatcher, [replies.not_found(query, suggestions, texts.get("contact", ""))])
+    return []
+
+
+def _collection_day_of_items(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    session: Session,
+    result: MatchResult,
+    text: str,
+) -> list[EventType]:
+    """「スプレー缶は何曜日に出せる？」: after the item's category, that category's day.
+
+    With the area known it is answered at once; otherwise the resident is asked for it and
+    the category's question is kept until they say.
+    """
+    if not any(word in text for word in SCHEDULE_WORDS):
         return []
+    categories = [
+        c
+        for m in result.mentions
+        if not m.is_ambiguous
+        for c in m.categories
+        if c in COLLECTED_CATEGORIES
+    ]
+    if not categories:
+        return []
+    question = "・".join(dict.fromkeys(categories)) + "は何曜日？"
+    area_id = tracker.get_slot(AREA_SLOT)
+    area = AreaDirectory.load(session).get(int(area_id)) if area_id else None
+    if area is None:
+        _send(dispatcher, [replies.ask_area_for(categories)])
+        return [SlotSet(PENDING_SLOT, question)]
+    _send(dispatcher, [_schedule_reply(area, question, _texts(session))])
+    return []
 
 
 def _chosen_item(tracker: Tracker, index: CatalogIndex) -> CatalogItem | None:
@@ -124,7 +164,21 @@ class ActionAnswerSchedule(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        return _answer_schedule(dispatcher, tracker, tracker.latest_message.get("text") or "")
+        text = tracker.latest_message.get("text") or ""
+        if not _asks_about_days(text):
+            # 「ペットボトルのふた」 has a category word but asks about an item.
+            result = live_catalog().index().find(text)
+            if result.mentions:
+                return _answer_items(dispatcher, tracker, text, result)
+        return _answer_schedule(dispatcher, tracker, text)
+
+
+def _asks_about_days(text: str) -> bool:
+    """Words of a question about days or an area, as opposed to about an item."""
+    if asked_when(text)[0] or any(word in text for word in SCHEDULE_WORDS):
+        return True
+    with sessions()() as session:
+        return AreaDirectory.load(session).lookup(text).town is not None
 
 
 def _is_schedule_question(text: str) -> bool:
@@ -152,7 +206,8 @@ def _answer_schedule(
             area = directory.get(int(tracker.get_slot(AREA_SLOT)))
         if area is None:
             intent = (tracker.latest_message.get("intent") or {}).get("name")
-            if intent == replies.INFORM_AREA_INTENT:
+            if intent == replies.INFORM_AREA_INTENT or _entity(tracker, "area"):
+                # A place was named, but it is not a town of Nakano (「高円寺」).
                 reply = replies.unknown_area(directory.towns(), texts.get("contact", ""))
             else:
                 reply = replies.ask_area()

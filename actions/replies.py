@@ -105,6 +105,11 @@ def ask_area() -> Reply:
     return Reply("お住まいの町名と丁目を教えてください。（例：野方3丁目）")
 
 
+def ask_area_for(categories: list[str]) -> Reply:
+    names = "・".join(f"「{c}」" for c in dict.fromkeys(categories))
+    return Reply(f"{names}の収集日は地域によって違います。お住まいの町名と丁目を教えてください。")
+
+
 def ask_chome(town: str, options: list[Area]) -> Reply:
     # A payload any 丁目 of the row would do; the area lookup finds the row from it.
     buttons = [

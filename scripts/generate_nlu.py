@@ -128,6 +128,40 @@ BULKY = [
     "粗大ごみ処理券の貼り方",
     "粗大ごみはいつ取りに来てくれますか",
 ]
+# Names a resident may type bare that are not catalog names: products, brands, Latin
+# letters. Bare words like these must read as item questions, not greetings.
+PRODUCT_WORDS = [
+    "Nintendo Switch",
+    "PS4",
+    "ルンバ",
+    "AirPods",
+    "Kindle",
+    "Apple Watch",
+    "LED電球",
+    "USBメモリ",
+    "SDカード",
+    "Bluetoothイヤホン",
+    "ドライブレコーダー",
+    "アイコス",
+    "ポケットWi-Fi",
+    "スマートウォッチ",
+    "VRゴーグル",
+    "電動キックボード",
+    "ウォーターサーバー",
+    "ホットクック",
+    "ノートPC",
+    "MacBook",
+    "iPad",
+    "Galaxy",
+    "HDMIケーブル",
+    "ゲーミングチェア",
+    "バランスボール",
+    "ヨガマット",
+    "ダンベル",
+    "ミニ四駆",
+    "たまごっち",
+    "ファミコン",
+]
 CATEGORY_WORDS = [
     "燃やすごみ",
     "燃えるごみ",
@@ -218,6 +252,11 @@ def main() -> None:
     # Residents often type the bare name; short ones must not pass for a greeting.
     bare = sorted(item_forms, key=len)[:60] + rng.sample(item_forms, 40)
     item_examples += [_annotate("{item}", item=(form, "item")) for form in bare]
+    item_examples += [
+        _annotate(template, item=(word, "item"))
+        for word in PRODUCT_WORDS
+        for template in ("{item}", rng.choice(ITEM_TEMPLATES))
+    ]
     schedule_examples = []
     for _i, template in enumerate(SCHEDULE_TEMPLATES * 4):
         values = {"area": (rng.choice(areas), "area"), "cat": (rng.choice(CATEGORY_WORDS), None)}

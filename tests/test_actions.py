@@ -178,3 +178,30 @@ def test_tomorrow_and_today(frozen_today: None) -> None:
     assert today["text"].startswith(
         "今日（12月24日（木））、野方3丁目で出せるのは「資源プラスチック」"
     )
+
+
+def test_a_place_outside_nakano_is_said_so(catalog: str) -> None:
+    [message], events = run(
+        answers.ActionAnswerSchedule(),
+        "高円寺の燃えるごみは何曜日？",
+        intent="ask_schedule",
+        entities=[{"entity": "area", "value": "高円寺"}],
+    )
+    assert message["text"].startswith("申し訳ありません。中野区内の町名が見つかりませんでした。")
+    assert "曜日" not in message["text"].split("\n")[0]
+    assert "鷺宮" in message["text"]
+    assert SlotSet(answers.PENDING_SLOT, "高円寺の燃えるごみは何曜日？") in events
+
+
+def test_an_items_collection_day(catalog: str) -> None:
+    messages, events = run(answers.ActionAnswerItem(), "スプレー缶は何曜日に出せばいい？")
+    assert messages[0]["text"].startswith("「スプレー缶」は「陶器・ガラス・金属ごみ」です。")
+    assert "町名と丁目" in messages[1]["text"]
+    [answer], _ = run(
+        answers.ActionAnswerSchedule(),
+        "野方3丁目です",
+        intent="inform_area",
+        slots={answers.PENDING_SLOT: events[0]["value"]},
+    )
+    assert "・陶器・ガラス・金属ごみ：第1・第3土曜日" in answer["text"]
+    assert "燃やすごみ" not in answer["text"]

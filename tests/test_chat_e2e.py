@@ -80,6 +80,55 @@ def test_schedule_question_and_area_memory(client: TestClient) -> None:
     assert "・びん・缶・ペットボトル：火曜日" in again["text"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "中野区中央4-20-1の燃やすごみは？",
+            "中央3・4・5丁目の収集日です。\n・燃やすごみ：月曜日・木曜日",
+        ),
+        ("中央四丁目20番1号です。燃えるゴミの日は", "・燃やすごみ：月曜日・木曜日"),
+        (
+            "さぎのみや2の不燃ごみはいつ",
+            "鷺宮2丁目の収集日です。\n・陶器・ガラス・金属ごみ：第1・第3月曜日",
+        ),
+        ("鷺宮5丁目 可燃ごみ 何曜日", "・燃やすごみ：火曜日・金曜日"),
+        ("上鷺宮のプラごみは何曜日ですか", "上鷺宮の収集日です。\n・資源プラスチック：月曜日"),
+        ("中野2丁目のビン・カンの日", "・びん・缶・ペットボトル：金曜日"),
+    ],
+)
+def test_area_forms_and_category_words(client: TestClient, text: str, expected: str) -> None:
+    [answer] = ask(client, text, sender=f"e2e-forms-{abs(hash(text))}")
+    assert expected in answer["text"]
+
+
+def test_daily_collection_area_is_mentioned(client: TestClient) -> None:
+    [answer] = ask(client, "中野3丁目の燃やすごみは何曜日？", sender="e2e-daily")
+    assert "毎日収集地域" in answer["text"]
+
+
+def test_resources_means_both_resource_categories(client: TestClient) -> None:
+    ask(client, "若宮1丁目に住んでいます", sender="e2e-resources")
+    [answer] = ask(client, "資源の日はいつですか", sender="e2e-resources")
+    assert "・資源プラスチック：" in answer["text"]
+    assert "・びん・缶・ペットボトル：" in answer["text"]
+    assert "燃やすごみ：" not in answer["text"]
+
+
+def test_place_outside_nakano_is_not_guessed(client: TestClient) -> None:
+    [answer] = ask(client, "高円寺に住んでいるんですが燃えるごみは何曜日？", sender="e2e-koenji")
+    assert "曜日：" not in answer["text"]
+    assert (
+        "中野区内の町名が見つかりませんでした" in answer["text"] or "町名と丁目" in answer["text"]
+    )
+
+
+def test_bulky_item_answer_carries_the_procedure(client: TestClient) -> None:
+    [answer] = ask(client, "ソファーを捨てたいんですが", sender="e2e-sofa")
+    assert answer["text"].startswith("「ソファー」は「粗大ごみ」です。")
+    assert "03-5715-2255" in answer["text"]
+
+
 def test_schedule_without_area_asks_for_it(client: TestClient) -> None:
     [question] = ask(client, "燃やすごみの収集日を知りたいです", sender="e2e-noarea")
     assert "町名と丁目" in question["text"]

@@ -33,6 +33,8 @@ def directory(sessions: sessionmaker[Session]) -> AreaDirectory:
         ("東中野5丁目", "東中野1・2・4・5丁目"),
         ("中野2丁目", "中野2・3・5丁目"),
         ("江古田4", "江古田2・4丁目"),
+        ("松ヶ丘1丁目", "松が丘1丁目"),
+        ("松ケ丘1", "松が丘1丁目"),
     ],
 )
 def test_area_forms(directory: AreaDirectory, text: str, label: str) -> None:

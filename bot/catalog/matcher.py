@@ -9,15 +9,20 @@ How a message is matched:
    :func:`bot.japanese.match_key`): its surface and its reading, so 「薬缶」 meets the
    catalog's 「やかん」 and 「ﾏｯﾄﾚｽ」 meets 「マットレス」.
 2. Every substring of the joined surface keys and of the joined reading keys is looked up
-   in a dict of catalog keys (names, readings, the parts of 「おけ・たらい」, alternates in
+   in a dict of catalog keys (names, readings, the parts of 「おけ・たらい」, other names in
    brackets such as 「乳母車（ベビーカー）」, aliases). Cost grows with the message length,
    not with the catalog size.
-3. Short keys (up to three characters: 「本」「傘」「いす」) must start and end on morpheme
-   boundaries, so 「日本」 is not a 「本」 and 「ください」 no 「さい」.
+3. Short keys must sit on nouns: up to two characters (「本」「傘」「いす」) they must start
+   and end on morpheme boundaries, three characters must start on one and not end inside a
+   noun; so 「日本」 is not a 「本」, 「すみません」 no 「炭」, 「買った」 no 「カッター」 and
+   「ラップトップ」 no 「ラップ」.
 4. The longest matches win; matches that do not overlap are separate items
-   (「アルミホイルとラップ」).
-5. With nothing found, rapidfuzz compares the message's noun phrase with every key, and the
-   closest items are offered as suggestions, never as the answer.
+   (「アルミホイルとラップ」). A plain base name brings all its variants (「ざる」: 金属製,
+   プラスチック製, 木製), narrowed by a material or use the message names.
+5. With nothing found, the same search runs on sound keys (:func:`bot.japanese.sound_key`)
+   for spellings that sound alike (「ベット」 for 「ベッド」).
+6. Still nothing: rapidfuzz compares the message's noun phrase with the keys, and the closest
+   items are offered as suggestions, never as the answer.
 """
 
 from __future__ import annotations
@@ -25,69 +30,34 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from bot.japanese import Morpheme, fold_kana, get_analyzer, match_key
+from bot.catalog.item_names import (
+    MATERIAL_KEYS,
+    alternates,
+    base_name,
+    choose_variants,
+    qualifier,
+    without_cross_reference,
+)
+from bot.japanese import Morpheme, fold_kana, get_analyzer, match_key, sound_key
 
-#: Keys this short must sit on morpheme boundaries (see the module docstring).
-_BOUNDARY_KEY_LENGTH = 3
 _MAX_KEY_LENGTH = 40
-_QUALIFIER = re.compile(r"[（(]([^）)]*)[）)]")
-_CROSS_REFERENCE = re.compile(r"[／/]※.*$")
 _KANA_ONLY = re.compile(r"^[ぁ-ゖー]+$")
-#: Bracket contents that describe a variant rather than name the same thing again.
-_QUALIFIER_HINTS = ("製", "用", "もの", "以外", "など", "式", "類", "：", ":", "以下", "以上", "超")
-
-#: Materials residents name, and the words of the catalog's qualifiers they select.
-MATERIALS: dict[str, tuple[str, ...]] = {
-    "金属": ("金属", "鉄", "アルミ", "ステンレス", "スチール", "ブリキ", "銅", "メタル"),
-    "プラスチック": ("プラスチック", "プラ", "ビニール", "樹脂", "ポリ", "発泡スチロール"),
-    "木": ("木", "木製", "竹", "ウッド", "木材"),
-    "陶器": ("陶器", "瀬戸物", "せともの", "セラミック", "磁器", "素焼き"),
-    "ガラス": ("ガラス", "硝子"),
-    "紙": ("紙",),
-    "布": ("布", "綿", "ウール"),
-    "革": ("革", "皮", "レザー"),
-    "電動": ("電動", "電気", "充電"),
-}
-_MATERIAL_KEYS = {match_key(word) for words in MATERIALS.values() for word in words}
-# Noun-like parts of speech that can make up an item's name in a question.
+#: Noun-like parts of speech: what an item's name in a question is made of.
 _NOUN_POS = {"名詞", "接頭辞", "接尾辞", "形状詞"}
-# Words of the question itself, never part of an item's name.
+#: Words of the question itself, never part of an item's name.
 _QUESTION_WORDS = {
     match_key(w)
     for w in (
-        "ごみ",
-        "ゴミ",
-        "何",
-        "なに",
-        "なん",
-        "捨て方",
-        "出し方",
-        "方",
-        "分別",
-        "処分",
-        "種類",
-        "日",
-        "曜日",
-        "いつ",
-        "どこ",
-        "どう",
-        "どうやって",
-        "これ",
-        "それ",
-        "の",
-        "こと",
-        "もの",
-        "教えて",
-        "区分",
-        "収集",
-        "回収",
+        "ごみ", "ゴミ", "何", "なに", "なん", "捨て方", "出し方", "方", "分別", "処分", "種類",
+        "日", "曜日", "いつ", "どこ", "どう", "どうやって", "これ", "それ", "の", "こと", "もの",
+        "教えて", "区分", "収集", "回収",
     )
-}
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -104,32 +74,11 @@ class CatalogItem:
 
     @property
     def base_name(self) -> str:
-        """The name without qualifier or cross-reference: 「いす（金属製）」 → 「いす」."""
         return base_name(self.name)
 
     @property
     def qualifier(self) -> str:
-        """The bracketed qualifiers of the name joined: 「いす（金属製）」 → 「金属製」."""
-        return "・".join(_QUALIFIER.findall(_CROSS_REFERENCE.sub("", self.name)))
-
-
-def base_name(name: str) -> str:
-    return _QUALIFIER.sub("", _CROSS_REFERENCE.sub("", name)).strip()
-
-
-def _alternates(name: str) -> list[str]:
-    """Other names an item's own name carries: 「おけ・たらい」, 「乳母車（ベビーカー）」."""
-    plain = _CROSS_REFERENCE.sub("", name)
-    names = [plain, base_name(name)]
-    names += re.split(r"[・、]", base_name(name))
-    for inside in _QUALIFIER.findall(plain):
-        if not any(hint in inside for hint in _QUALIFIER_HINTS):
-            names += [
-                part
-                for part in re.split(r"[・、]", inside)
-                if len(part) >= 2 and match_key(part) not in _MATERIAL_KEYS
-            ]
-    return names
+        return qualifier(self.name)
 
 
 @dataclass
@@ -163,9 +112,23 @@ class MatchResult:
 class _Span:
     first: int  # first morpheme
     last: int  # last morpheme, inclusive
-    length: int  # in key characters
     key: str
     by_reading: bool  # found in the readings rather than the surface
+
+
+class _KeyTable:
+    """Keys to item ids, and which keys name a whole variant group (a base name)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, set[int]] = {}
+        #: Keys that are some item's base name: matching one brings its siblings.
+        self.bases: dict[str, set[int]] = {}
+
+    def add(self, key: str, item_id: int, *, base: bool = False) -> None:
+        if key:
+            self.ids.setdefault(key, set()).add(item_id)
+            if base:
+                self.bases.setdefault(key, set()).add(item_id)
 
 
 class _FuzzyKeys:
@@ -193,6 +156,11 @@ class _FuzzyKeys:
         return [self.keys[number] for number, count in counts.items() if count >= needed]
 
 
+def reading_parts(reading: str) -> list[str]:
+    """「おけ・たらい」 → 「おけ」「たらい」."""
+    return [part for part in re.split(r"[・、]", reading) if part]
+
+
 def _bigrams(key: str) -> set[str]:
     return {key[i : i + 2] for i in range(len(key) - 1)}
 
@@ -204,40 +172,40 @@ class CatalogIndex:
         self, items: Iterable[CatalogItem], aliases: Iterable[tuple[str, int]] = ()
     ) -> None:
         self.items: dict[int, CatalogItem] = {item.id: item for item in items}
-        self._keys: dict[str, set[int]] = {}
+        self._exact = _KeyTable()
         #: Keys of full names, for which a match is exact (one item, no question back).
-        self._exact: dict[str, int] = {}
+        self._full: dict[str, int] = {}
         for item in self.items.values():
-            for name in _alternates(item.name):
-                self._add(match_key(name), item.id)
-            reading = item.reading or ""
-            for name in (base_name(reading), *re.split(r"[・、]", base_name(reading))):
-                self._add(match_key(name), item.id)
-            self._exact.setdefault(match_key(_CROSS_REFERENCE.sub("", item.name)), item.id)
+            for name in alternates(item.name):
+                self._exact.add(match_key(name), item.id, base=name == item.base_name)
+            # Readings have no 「製」 to tell a qualifier by, so only the name's own reading.
+            reading = base_name(item.reading or "")
+            for name in (without_cross_reference(item.reading or ""), *reading_parts(reading)):
+                self._exact.add(match_key(name), item.id)
+            self._exact.add(match_key(reading), item.id, base=True)
+            if not item.qualifier:
+                self._full.setdefault(match_key(without_cross_reference(item.reading)), item.id)
+            self._full.setdefault(match_key(without_cross_reference(item.name)), item.id)
         for alias, item_id in aliases:
             if item_id in self.items:
-                self._add(match_key(alias), item_id)
-        self._fuzzy = _FuzzyKeys(list(self._keys))
+                self._exact.add(match_key(alias), item_id)
+        self._sound = _KeyTable()
+        for key, ids in self._exact.ids.items():
+            bases = self._exact.bases.get(key, set())
+            for item_id in ids:
+                self._sound.add(sound_key(key), item_id, base=item_id in bases)
+        self._fuzzy = _FuzzyKeys(list(self._exact.ids))
         self._analyzer = get_analyzer()
-
-    def _add(self, key: str, item_id: int) -> None:
-        if len(key) >= 1:
-            self._keys.setdefault(key, set()).add(item_id)
 
     def __len__(self) -> int:
         return len(self.items)
 
     def find(self, text: str) -> MatchResult:
         morphemes = self._analyzer.analyze(text)
-        groups = _longest_first(self._spans(morphemes))
-        named = [g for g in groups if any(span.key not in _MATERIAL_KEYS for span in g)]
-        if named:
-            # 「ガラスの花びん」: the material qualifies the other item, it is not one.
-            groups = named
-        mentions = [self._mention(text, morphemes, group) for group in groups]
-        mentions.sort(key=lambda m: text.find(m.text))
-        if mentions:
-            return MatchResult(mentions=mentions)
+        for table, key_of in ((self._exact, match_key), (self._sound, sound_key)):
+            mentions = self._mentions(text, morphemes, table, key_of)
+            if mentions:
+                return MatchResult(mentions=mentions)
         query = noun_phrase(morphemes)
         return MatchResult(suggestions=self.similar(query), query=query)
 
@@ -254,57 +222,90 @@ class CatalogIndex:
             limit=limit * 4,
             score_cutoff=cutoff,
         ):
-            for item_id in sorted(self._keys[choice]):
+            for item_id in sorted(self._exact.ids[choice]):
                 item = self.items[item_id]
                 if item not in found:
                     found.append(item)
         return found[:limit]
 
-    def _spans(self, morphemes: list[Morpheme]) -> list[_Span]:
-        surface = self._spans_in([match_key(m.text) for m in morphemes], by_reading=False)
-        reading = self._spans_in([match_key(_reading(m)) for m in morphemes], by_reading=True)
-        return surface + reading
+    def _mentions(
+        self,
+        text: str,
+        morphemes: list[Morpheme],
+        table: _KeyTable,
+        key_of: Callable[[str], str],
+    ) -> list[Mention]:
+        spans = [
+            *_spans_in([key_of(m.text) for m in morphemes], morphemes, table, by_reading=False),
+            *_spans_in([key_of(_reading(m)) for m in morphemes], morphemes, table, by_reading=True),
+        ]
+        groups = _longest_first(spans)
+        named = [g for g in groups if any(span.key not in MATERIAL_KEYS for span in g)]
+        if named:
+            # 「ガラスの花びん」: the material qualifies the other item, it is not one.
+            groups = named
+        mentions = [self._mention(text, morphemes, group, table) for group in groups]
+        return sorted(mentions, key=lambda m: text.find(m.text))
 
-    def _spans_in(self, keys: list[str], *, by_reading: bool) -> list[_Span]:
-        joined = "".join(keys)
-        owner: list[int] = []  # morpheme index of each character of ``joined``
-        starts, ends = set(), set()
-        for index, key in enumerate(keys):
-            starts.add(len(owner))
-            owner += [index] * len(key)
-            ends.add(len(owner))
-        spans = []
-        for begin in range(len(joined)):
-            for end in range(begin + 1, min(len(joined), begin + _MAX_KEY_LENGTH) + 1):
-                key = joined[begin:end]
-                if key not in self._keys:
-                    continue
-                if len(key) <= _BOUNDARY_KEY_LENGTH and (begin not in starts or end not in ends):
-                    continue
-                spans.append(_Span(owner[begin], owner[end - 1], len(key), key, by_reading))
-        return spans
-
-    def _mention(self, text: str, morphemes: list[Morpheme], group: list[_Span]) -> Mention:
+    def _mention(
+        self, text: str, morphemes: list[Morpheme], group: list[_Span], table: _KeyTable
+    ) -> Mention:
         said = text[morphemes[group[0].first].start : morphemes[group[0].last].end]
-        exact = {self._exact[span.key] for span in group if span.key in self._exact}
-        if len(exact) == 1:
-            # The full name of one item (「スプレー缶」) beats items that merely mention it
-            # (「殺虫剤の容器（スプレー缶）」).
-            return Mention(said, [self.items[exact.pop()]], exact=True)
-        ids = set().union(*(self._keys[span.key] for span in group))
-        candidates = self._with_variants(ids)
-        chosen = _by_material(candidates, text.replace(said, " "))
-        return Mention(said, chosen or candidates)
+        full = {self._full[span.key] for span in group if span.key in self._full}
+        if len(full) == 1 and table is self._exact:
+            # The full name of one item (「スプレー缶」) beats the items that merely
+            # mention it (「殺虫剤の容器（スプレー缶）」).
+            return Mention(said, [self.items[full.pop()]], exact=True)
+        ids: set[int] = set()
+        for span in group:
+            ids |= table.ids[span.key]
+            ids |= self._siblings(table.bases.get(span.key, set()))
+        candidates = sorted((self.items[i] for i in ids), key=lambda item: item.id)
+        if len(candidates) > 1:
+            context = text.replace(said, " ")
+            chosen = choose_variants(((c.name, c.qualifier) for c in candidates), context)
+            candidates = [c for c in candidates if c.name in chosen] or candidates
+        return Mention(said, candidates)
 
-    def _with_variants(self, item_ids: set[int]) -> list[CatalogItem]:
-        """The matched items plus their siblings (same base name, other qualifier)."""
-        bases = {match_key(self.items[i].base_name) for i in item_ids}
-        ids = set(item_ids)
-        for base in bases:
-            ids |= {
-                i for i in self._keys.get(base, ()) if match_key(self.items[i].base_name) == base
-            }
-        return sorted((self.items[i] for i in ids), key=lambda item: item.id)
+    def _siblings(self, item_ids: set[int]) -> set[int]:
+        """Items sharing a base name with ``item_ids``: the variants of the same thing."""
+        found: set[int] = set()
+        for item_id in item_ids:
+            found |= self._exact.bases.get(match_key(self.items[item_id].base_name), set())
+        return found
+
+
+def _spans_in(
+    keys: list[str], morphemes: list[Morpheme], table: _KeyTable, *, by_reading: bool
+) -> list[_Span]:
+    """Every catalog key in the joined ``keys`` that sits where a name can (see rule 3)."""
+    joined = "".join(keys)
+    owner: list[int] = []  # morpheme index of each character of ``joined``
+    starts, ends = set(), set()
+    for index, key in enumerate(keys):
+        starts.add(len(owner))
+        owner += [index] * len(key)
+        ends.add(len(owner))
+    spans = []
+    for begin in range(len(joined)):
+        for end in range(begin + 1, min(len(joined), begin + _MAX_KEY_LENGTH) + 1):
+            key = joined[begin:end]
+            if key not in table.ids:
+                continue
+            first, last = owner[begin], owner[end - 1]
+            if len(key) <= 3:
+                if begin not in starts or morphemes[first].pos[0] not in _NOUN_POS:
+                    continue
+                if end not in ends and (
+                    len(key) <= 2 or morphemes[last].pos[0] in _NOUN_POS
+                ):  # 「ラップトップ」 is no 「ラップ」; 「体温計って」 (体温|計っ) is a 体温計
+                    continue
+                if len(key) <= 2 and any(
+                    m.pos[0] not in _NOUN_POS for m in morphemes[first : last + 1]
+                ):
+                    continue
+            spans.append(_Span(first, last, key, by_reading))
+    return spans
 
 
 def _reading(morpheme: Morpheme) -> str:
@@ -324,7 +325,7 @@ def _longest_first(spans: list[_Span]) -> list[list[_Span]]:
     by_range: dict[tuple[int, int], list[_Span]] = {}
     for span in spans:
         by_range.setdefault((span.first, span.last), []).append(span)
-    ordered = sorted(by_range.items(), key=lambda kv: (-max(s.length for s in kv[1]), kv[0]))
+    ordered = sorted(by_range.items(), key=lambda kv: (-max(len(s.key) for s in kv[1]), kv[0]))
     taken: list[list[_Span]] = []
     used: set[int] = set()
     for (first, last), group in ordered:
@@ -333,30 +334,9 @@ def _longest_first(spans: list[_Span]) -> list[list[_Span]]:
             continue
         used |= covered
         group = [s for s in group if not s.by_reading] or group
-        longest = max(s.length for s in group)
-        taken.append([s for s in group if s.length == longest])
+        longest = max(len(s.key) for s in group)
+        taken.append([s for s in group if len(s.key) == longest])
     return taken
-
-
-def _by_material(candidates: list[CatalogItem], text: str) -> list[CatalogItem]:
-    """The variants whose qualifier names a material the message names (「金属のおたま」)."""
-    if len(candidates) < 2:
-        return candidates
-    said = match_key(text)
-    wanted = [
-        material
-        for material, words in MATERIALS.items()
-        if any(match_key(word) in said for word in words)
-    ]
-    if not wanted:
-        return []
-    return [
-        c
-        for c in candidates
-        if any(
-            any(match_key(word) in match_key(c.qualifier) for word in MATERIALS[m]) for m in wanted
-        )
-    ]
 
 
 def noun_phrase(morphemes: list[Morpheme]) -> str:

@@ -98,6 +98,13 @@ _CHOME_AFTER_TOWN = re.compile(
     r"^\s*(?P<number>\d+|[一二三四五六七八九十]+)\s*(?:丁目|ちょうめ|-|ー|の|番|$|\s)"
 )
 _WARD_PREFIX = re.compile(r"(東京都)?\s*(中野区|なかのく)")
+#: 「松ヶ丘」「松ケ丘」「松が丘」 are one town: the small ヶ and a ケ between kanji read が.
+_GA = re.compile(r"[ゖヵ]|(?<=[一-龥])け(?=[一-龥])")
+
+
+def place_form(text: str) -> str:
+    """The form in which place names are compared: normalised, kana folded, ヶ as が."""
+    return _GA.sub("が", fold_kana(normalize(text)))
 
 
 def kanji_number(text: str) -> int:
@@ -179,7 +186,7 @@ class AreaDirectory:
             reading = next((a.town_reading for a in areas if a.town == town and a.town_reading), "")
             for form in (town, reading):
                 if form:
-                    self._towns.append((fold_kana(normalize(form)), town))
+                    self._towns.append((place_form(form), town))
         self._towns.sort(key=lambda pair: -len(pair[0]))
 
     @classmethod
@@ -193,7 +200,7 @@ class AreaDirectory:
         return next((a for a in self.areas if a.id == area_id), None)
 
     def lookup(self, text: str) -> AreaLookup:
-        folded = _WARD_PREFIX.sub(" ", fold_kana(normalize(text)))
+        folded = _WARD_PREFIX.sub(" ", place_form(text))
         for form, town in self._towns:
             position = folded.find(form)
             if position < 0:

@@ -4,7 +4,13 @@ Only the standard library and SudachiPy are imported here, because this package 
 both the Rasa environment and the app environment.
 """
 
-from bot.japanese.normalize import fold_kana, match_key, normalize, prepare_for_tokenizer
+from bot.japanese.normalize import (
+    fold_kana,
+    match_key,
+    normalize,
+    prepare_for_tokenizer,
+    sound_key,
+)
 from bot.japanese.sudachi import Morpheme, SudachiAnalyzer, get_analyzer
 
 __all__ = [
@@ -15,4 +21,5 @@ __all__ = [
     "match_key",
     "normalize",
     "prepare_for_tokenizer",
+    "sound_key",
 ]

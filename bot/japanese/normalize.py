@@ -47,3 +47,34 @@ def match_key(text: str) -> str:
     """
     folded = fold_kana(normalize(text))
     return "".join(ch for ch in folded if ch != "ー" and unicodedata.category(ch)[0] in "LN")
+
+
+_SMALL_TO_LARGE = str.maketrans("ぁぃぅぇぉゃゅょゎゕゖ", "あいうえおやゆよわかけ")
+_FOREIGN_SOUNDS = (
+    ("ふぁ", "は"), ("ふぃ", "ひ"), ("ふぇ", "へ"), ("ふぉ", "ほ"), ("ゔ", "ぶ"),
+    ("てぃ", "て"), ("でぃ", "で"),
+)  # fmt: skip
+#: A vowel 「う」 that only lengthens the one before it (ろうそく = ろーそく).
+_LENGTHENING_U = re.compile(
+    r"(?<=[うくすつぬふむゆるぐずづぶぷおこそとのほもよろごぞどぼぽょゅ])う"
+)
+
+
+def sound_key(text: str) -> str:
+    """A looser :func:`match_key` under which spellings that sound alike meet.
+
+    Voicing marks, small kana, 「っ」 and lengthening 「う」 are dropped and ファ-row sounds
+    folded, so 「ベット」 = 「ベッド」, 「ハンドバック」 = 「ハンドバッグ」, 「スマートホン」 =
+    「スマートフォン」, 「ろうそく」 = 「ローソク」, 「ホチキス」 = 「ホッチキス」, 「テッシュ」 =
+    「ティッシュ」. Too loose to
+    trust for short words; the matcher uses it only for long keys and only when the exact
+    keys found nothing.
+    """
+    key = match_key(text)
+    for foreign, native in _FOREIGN_SOUNDS:
+        key = key.replace(foreign, native)
+    key = _LENGTHENING_U.sub("", key)
+    key = unicodedata.normalize("NFD", key)
+    key = "".join(ch for ch in key if ch not in "\u3099\u309a")
+    key = unicodedata.normalize("NFC", key).replace("っ", "")
+    return key.translate(_SMALL_TO_LARGE)
