@@ -175,8 +175,12 @@ class ActionAnswerSchedule(Action):
 
 def _asks_about_days(text: str) -> bool:
     """Words of a question about days or an area, as opposed to about an item."""
-    if asked_when(text)[0] or any(word in text for word in SCHEDULE_WORDS):
-        return True
+    return bool(
+        asked_when(text)[0] or any(word in text for word in SCHEDULE_WORDS) or _names_a_town(text)
+    )
+
+
+def _names_a_town(text: str) -> bool:
     with sessions()() as session:
         return AreaDirectory.load(session).lookup(text).town is not None
 
@@ -229,8 +233,11 @@ def _schedule_reply(area: Area, question: str, texts: dict[str, str]) -> Reply:
         return replies.next_dates(area, categories, today, rules)
     if dated:
         return replies.day_answer(area, today + timedelta(days=offset), offset, categories)
-    remark = texts.get("daily_collection", "") if area.remark else ""
-    return replies.schedule_answer(area, categories, rules, remark)
+    notes = [texts.get("daily_collection", "")] if area.remark else []
+    if not asked:
+        # The whole week's table: say where the rest (古紙・古着) goes, too.
+        notes.append(texts.get("group_collection", ""))
+    return replies.schedule_answer(area, categories, rules, "\n".join(filter(None, notes)))
 
 
 class ActionBulkyWaste(Action):
@@ -282,7 +289,14 @@ class ActionSmallTalk(Action):
 
 
 class ActionFallback(Action):
-    """Anything the model could not place: an item if the catalog knows one, else honesty."""
+    """Anything the model could not place, or placed out of scope.
+
+    The catalog and the area table get their say first: a message naming an area or a
+    category day is answered as a schedule question, one naming an item as an item
+    question. When the model was merely unsure (not "out of scope"), a noun phrase that
+    looks like an item name gets the honest not-in-the-list answer with close items.
+    Otherwise the resident is told plainly what the bot can answer.
+    """
 
     def name(self) -> str:
         return "action_fallback"
@@ -292,13 +306,13 @@ class ActionFallback(Action):
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         result = live_catalog().index().find(text)
-        if _asks_a_category_day(text):
+        if _asks_a_category_day(text) or (not result.mentions and _names_a_town(text)):
             return _answer_schedule(dispatcher, tracker, text)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if result.mentions or (intent != "out_of_scope" and result.suggestions):
+            return _answer_items(dispatcher, tracker, text, result)
         with sessions()() as session:
             texts = _texts(session)
-            if result.mentions:
-                _send(dispatcher, _item_replies(result, texts))
-                return []
             record_unanswered(session, text)
         _send(dispatcher, [replies.fallback(texts.get("contact", ""))])
         return []

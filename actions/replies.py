@@ -86,8 +86,8 @@ def not_found(query: str, suggestions: list[CatalogItem], contact: str) -> Reply
     return Reply("\n".join(lines), [item_button(item) for item in suggestions])
 
 
-def schedule_answer(area: Area, categories: list[str], rules: str, remark: str) -> Reply:
-    """The weekdays for each asked category in one area."""
+def schedule_answer(area: Area, categories: list[str], rules: str, notes: str) -> Reply:
+    """The weekdays for each asked category in one area, then ``notes`` and ``rules``."""
     by_category = {s.category.name: s for s in area.schedules}
     lines = [f"{area_label(area)}の収集日です。"]
     for category in categories:
@@ -95,8 +95,8 @@ def schedule_answer(area: Area, categories: list[str], rules: str, remark: str) 
         if schedule is not None:
             days = weekday_rule(schedule.weekdays, schedule.nth_weeks)
             lines.append(f"・{category}：{days}")
-    if remark:
-        lines.append(remark)
+    if notes:
+        lines.append(notes)
     lines.append(rules)
     return Reply("\n".join(lines))
 

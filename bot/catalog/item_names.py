@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 from bot.japanese import match_key
 
-_QUALIFIER = re.compile(r"[（(]([^）)]*)[）)]")
+# The closing bracket is optional: one catalog name lacks it (「びん（医薬品・化粧品等、…」).
+_QUALIFIER = re.compile(r"[（(]([^）)]*)(?:[）)]|$)")
 _CROSS_REFERENCE = re.compile(r"[／/]※.*$")
 _PARTS = re.compile(r"[・、,，]")
 
@@ -48,6 +49,7 @@ USES: dict[str, tuple[str, ...]] = {
         "食べ物", "お菓子", "ミルク", "ソース", "醤油", "しょうゆ", "ドレッシング",
     ),
     "食用": ("天ぷら", "てんぷら", "揚げ物", "サラダ油", "料理", "食用", "サラダ"),
+    "化粧品": ("化粧", "乳液", "香水", "マニキュア", "医薬品", "薬", "美容液"),
 }  # fmt: skip
 MATERIAL_KEYS = {match_key(word) for words in MATERIALS.values() for word in words}
 
@@ -88,15 +90,20 @@ def alternates(name: str) -> list[str]:
 def choose_variants(variants: Iterable[tuple[str, str]], context: str) -> set[str]:
     """Of ``(name, qualifier)`` pairs, the names whose qualifier fits what ``context`` says
     of material or use (「金属のおたま」, 「ビールの空き缶」); empty when it says nothing."""
+    variants = list(variants)
     said = match_key(context)
     chosen: set[str] = set()
     for wanted, words in (*MATERIALS.items(), *USES.items()):
         if not any(match_key(word) in said for word in words):
             continue
         for name, qualifier_text in variants:
-            key = match_key(qualifier_text)
-            if "以外" in qualifier_text:
-                continue  # 「飲食用以外のもの」 is chosen by nothing a resident says
-            if any(match_key(word) in key for word in (wanted, *words)):
+            # A part saying 「以外」 excludes what it names: 「飲食用以外のもの」 is not chosen
+            # by 「飲食用」, nor 「食用油以外」 by 「天ぷら」.
+            parts = [match_key(p) for p in _PARTS.split(qualifier_text)]
+            if any(
+                match_key(word) in part and "以外" not in part
+                for part in parts
+                for word in (wanted, *words)
+            ):
                 chosen.add(name)
     return chosen

@@ -89,6 +89,9 @@ class Mention:
     candidates: list[CatalogItem]
     #: The message named one item outright (its full name, or a button payload).
     exact: bool = False
+    #: Where in the message it was named.
+    start: int = 0
+    end: int = 0
 
     @property
     def categories(self) -> list[str]:
@@ -245,17 +248,18 @@ class CatalogIndex:
             # 「ガラスの花びん」: the material qualifies the other item, it is not one.
             groups = named
         mentions = [self._mention(text, morphemes, group, table) for group in groups]
-        return sorted(mentions, key=lambda m: text.find(m.text))
+        return _focused(text, sorted(mentions, key=lambda m: m.start))
 
     def _mention(
         self, text: str, morphemes: list[Morpheme], group: list[_Span], table: _KeyTable
     ) -> Mention:
-        said = text[morphemes[group[0].first].start : morphemes[group[0].last].end]
+        start, end = morphemes[group[0].first].start, morphemes[group[0].last].end
+        said = text[start:end]
         full = {self._full[span.key] for span in group if span.key in self._full}
         if len(full) == 1 and table is self._exact:
             # The full name of one item (「スプレー缶」) beats the items that merely
             # mention it (「殺虫剤の容器（スプレー缶）」).
-            return Mention(said, [self.items[full.pop()]], exact=True)
+            return Mention(said, [self.items[full.pop()]], exact=True, start=start, end=end)
         ids: set[int] = set()
         for span in group:
             ids |= table.ids[span.key]
@@ -265,7 +269,7 @@ class CatalogIndex:
             context = text.replace(said, " ")
             chosen = choose_variants(((c.name, c.qualifier) for c in candidates), context)
             candidates = [c for c in candidates if c.name in chosen] or candidates
-        return Mention(said, candidates)
+        return Mention(said, candidates, start=start, end=end)
 
     def _siblings(self, item_ids: set[int]) -> set[int]:
         """Items sharing a base name with ``item_ids``: the variants of the same thing."""
@@ -273,6 +277,23 @@ class CatalogIndex:
         for item_id in item_ids:
             found |= self._exact.bases.get(match_key(self.items[item_id].base_name), set())
         return found
+
+
+def _focused(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions a resident asks about, in order.
+
+    In 「AのB」 A only says which B (「灯油のポリタンク」, 「ストーブの灯油」), so A goes; an item
+    named twice is answered once.
+    """
+    kept: list[Mention] = []
+    for index, mention in enumerate(mentions):
+        following = mentions[index + 1] if index + 1 < len(mentions) else None
+        if following is not None and text[mention.end : following.start] == "の":
+            continue
+        if any(k.candidates == mention.candidates for k in kept):
+            continue
+        kept.append(mention)
+    return kept
 
 
 def _spans_in(
