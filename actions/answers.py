@@ -101,7 +101,10 @@ def _answer_items(
         query = result.query or _entity(tracker, "item") or ""
         suggestions = result.suggestions or live_catalog().index().similar(query)
         record_unanswered(session, text)
-    _send(dispatcher, [replies.not_found(query, suggestions, texts.get("contact", ""))])
+    if result.likely is not None:
+        _send(dispatcher, [replies.likely_item(result.likely, texts)])
+    else:
+        _send(dispatcher, [replies.not_found(query, suggestions, texts.get("contact", ""))])
     return []
 
 

@@ -67,6 +67,12 @@ def item_answer(items: list[CatalogItem], said: str, guidance: dict[str, str]) -
     return Reply("\n".join(lines))
 
 
+def likely_item(item: CatalogItem, guidance: dict[str, str]) -> Reply:
+    """A misspelt name that is surely this item: say which item the answer is for."""
+    answer = item_answer([item], item.name, guidance)
+    return Reply(f"「{display_name(item.name)}」のことでしょうか。\n{answer.text}")
+
+
 def ask_which_variant(mention: Mention) -> Reply:
     """The variants differ in category: ask back rather than guess."""
     buttons = [item_button(item) for item in mention.candidates[:MAX_BUTTONS]]

@@ -86,3 +86,54 @@ def test_new_items_and_aliases_are_found_without_retraining() -> None:
     index = CatalogIndex(items, aliases=[("ノートPC", 2)])
     assert answer(index, "フシギナハコを捨てたい") == [("ふしぎな箱",)]
     assert answer(index, "ノートＰＣ") == [("パソコン",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("ベット捨てたい", "ベッド"),  # sound keys: voicing
+        ("スマートホンの処分", "スマートフォン"),  # ホ for フォ
+        ("画鋲はどう捨てればいいですか", "画びょう"),  # kanji read by Sudachi
+        ("目薬のからの容器", "目薬の容器"),  # filler inside the name
+        ("麻雀のパイ", "麻雀パイ"),  # 「の」 added inside the name
+        ("空になった灯油のポリタンク", "ポリタンク"),  # 「AのB」 asks about B
+        ("お菓子の袋に入ってる乾燥剤は何ごみ？", "乾燥剤"),
+        ("車のタイヤを4本捨てたい", "タイヤ"),  # 「4本」 is a count, not a book
+        ("しっぷ　すてる", "湿布薬"),  # the alias 湿布, read in hiragana
+        ("天ぷらに使った油", "油（食用の植物油）"),  # a use chooses the variant
+        ("ビールの空き缶", "ビールの缶"),
+        ("ジュースのびん", "びん（飲食用）"),
+        ("化粧水のびん", "びん（医薬品・化粧品等、飲食用以外のもの"),
+        ("割れた蛍光灯", "蛍光管（割れているもの）"),
+        ("すみません、使い終わったスプレー缶は？", "スプレー缶"),  # no 炭 in すみません
+    ],
+)
+def test_how_residents_write(index: CatalogIndex, text: str, name: str) -> None:
+    assert answer(index, text) == [(name,)]
+
+
+def test_items_named_together_are_all_answered(index: CatalogIndex) -> None:
+    assert answer(index, "余ったペンキと古い消火器") == [("ペンキ",), ("消火器",)]
+    assert answer(index, "電子レンジ、それからトースター") == [
+        ("電子レンジ",),
+        ("トースター／※オーブントースター",),
+    ]
+
+
+def test_a_misspelt_name_is_likely_that_item(index: CatalogIndex) -> None:
+    result = index.find("フライパソ")
+    assert result.mentions == []
+    assert result.likely is not None
+    assert result.likely.name == "フライパン"
+
+
+def test_a_real_word_is_not_taken_for_a_typo(index: CatalogIndex) -> None:
+    result = index.find("サンドバッグ")
+    assert result.mentions == []
+    assert result.likely is None
+    assert "ハンドバッグ" in [s.name for s in result.suggestions]
+
+
+def test_a_short_native_word_does_not_match_by_sound(index: CatalogIndex) -> None:
+    # 「からっぽ」 sounds like the alias 「ガラホ」 (a phone) once voicing is dropped.
+    assert answer(index, "からっぽ") == []

@@ -46,9 +46,18 @@ from bot.catalog.item_names import (
 from bot.japanese import Morpheme, fold_kana, get_analyzer, match_key, sound_key
 
 _MAX_KEY_LENGTH = 40
+#: A question of at most this many letters may be a bare, misspelt item name.
+_TYPO_MAX_LENGTH = 10
+_TYPO_MIN_SCORE = 80.0
+_TYPO_MARGIN = 8.0
 _KANA_ONLY = re.compile(r"^[ぁ-ゖー]+$")
+_FOREIGN_SCRIPT = re.compile(r"^[ァ-ヺーｦ-ﾟA-Za-zＡ-Ｚａ-ｚ0-9０-９]+$")
+_KANJI = re.compile(r"[一-龥々]")
+_SPACES = re.compile(r"[\s\u3000]+")
 #: Noun-like parts of speech: what an item's name in a question is made of.
 _NOUN_POS = {"名詞", "接頭辞", "接尾辞", "形状詞"}
+#: What a short name must begin with: a noun, not a counter (「4本」) or a prefix.
+_SHORT_NAME_POS = {"名詞"}
 #: Words of the question itself, never part of an item's name.
 _QUESTION_WORDS = {
     match_key(w)
@@ -109,6 +118,9 @@ class MatchResult:
     suggestions: list[CatalogItem] = field(default_factory=list)
     #: The phrase the suggestions were looked for with.
     query: str = ""
+    #: One suggestion so much closer than the rest that the query is surely a typo of it
+    #: (「フライパソ」 → フライパン); answered as 「…のことでしょうか」.
+    likely: CatalogItem | None = None
 
 
 @dataclass(frozen=True)
@@ -189,47 +201,72 @@ class CatalogIndex:
             if not item.qualifier:
                 self._full.setdefault(match_key(without_cross_reference(item.reading)), item.id)
             self._full.setdefault(match_key(without_cross_reference(item.name)), item.id)
+        self._analyzer = get_analyzer()
         for alias, item_id in aliases:
             if item_id in self.items:
                 self._exact.add(match_key(alias), item_id)
+                # Aliases carry no reading of their own: Sudachi's, so that 「しっぷ」 finds
+                # the alias 「湿布」.
+                reading = "".join(_reading(m) for m in self._analyzer.analyze(alias))
+                self._exact.add(match_key(reading), item_id)
         self._sound = _KeyTable()
         for key, ids in self._exact.ids.items():
             bases = self._exact.bases.get(key, set())
             for item_id in ids:
                 self._sound.add(sound_key(key), item_id, base=item_id in bases)
         self._fuzzy = _FuzzyKeys(list(self._exact.ids))
-        self._analyzer = get_analyzer()
 
     def __len__(self) -> int:
         return len(self.items)
 
     def find(self, text: str) -> MatchResult:
+        """The items ``text`` names; failing that, close items to suggest.
+
+        Tried in turn until one finds something: the exact keys on the text as typed, on
+        the text with fillers and 「の」 between nouns dropped (「目薬のからの容器」 →
+        「目薬の容器」, 「麻雀のパイ」 → 「麻雀パイ」), and the sound keys on the text.
+        """
         morphemes = self._analyzer.analyze(text)
-        for table, key_of in ((self._exact, match_key), (self._sound, sound_key)):
-            mentions = self._mentions(text, morphemes, table, key_of)
+        attempts = [
+            (text, morphemes, self._exact, match_key),
+            *((r, self._analyzer.analyze(r), self._exact, match_key) for r in _rewrites(text)),
+            (text, morphemes, self._sound, sound_key),
+        ]
+        for attempt_text, analysed, table, key_of in attempts:
+            mentions = self._mentions(attempt_text, analysed, table, key_of)
             if mentions:
                 return MatchResult(mentions=mentions)
-        query = noun_phrase(morphemes)
-        return MatchResult(suggestions=self.similar(query), query=query)
+        query = noun_phrase(morphemes, text)
+        scored = self._scored(query)
+        whole = text.strip(" 　?？!！。、")
+        if len(match_key(whole)) <= _TYPO_MAX_LENGTH and whole != query:
+            # A bare word that Sudachi cut up (「ぬいぐみる」 → ぬい|ぐ|みる).
+            alternative = self._scored(whole)
+            if alternative and (not scored or alternative[0][1] > scored[0][1]):
+                query, scored = whole, alternative
+        suggestions = _distinct_items(scored)[:3]
+        # A word Sudachi knows whole (「サンドバッグ」) is what it says, not a slip for a
+        # catalog name one letter away (ハンドバッグ).
+        known = [m for m in self._analyzer.analyze(query) if not m.oov]
+        real_word = len(known) == 1 and known[0].text == query
+        likely = None if real_word else _likely_typo(query, scored)
+        return MatchResult(suggestions=suggestions, query=query, likely=likely)
 
-    def similar(self, phrase: str, limit: int = 3, cutoff: float = 60.0) -> list[CatalogItem]:
+    def similar(self, phrase: str, limit: int = 3) -> list[CatalogItem]:
         """Up to ``limit`` items whose keys look most like ``phrase``."""
+        return _distinct_items(self._scored(phrase))[:limit]
+
+    def _scored(self, phrase: str, cutoff: float = 60.0) -> list[tuple[CatalogItem, float]]:
+        """Items whose keys look like ``phrase``, best first, with the score of the key."""
         key = match_key(phrase)
         if len(key) < 2:
             return []
-        found: list[CatalogItem] = []
-        for choice, _score, _ in process.extract(
-            key,
-            self._fuzzy.candidates(key),
-            scorer=fuzz.ratio,
-            limit=limit * 4,
-            score_cutoff=cutoff,
+        scored: list[tuple[CatalogItem, float]] = []
+        for choice, score, _ in process.extract(
+            key, self._fuzzy.candidates(key), scorer=fuzz.ratio, limit=12, score_cutoff=cutoff
         ):
-            for item_id in sorted(self._exact.ids[choice]):
-                item = self.items[item_id]
-                if item not in found:
-                    found.append(item)
-        return found[:limit]
+            scored += [(self.items[i], score) for i in sorted(self._exact.ids[choice])]
+        return scored
 
     def _mentions(
         self,
@@ -242,6 +279,8 @@ class CatalogIndex:
             *_spans_in([key_of(m.text) for m in morphemes], morphemes, table, by_reading=False),
             *_spans_in([key_of(_reading(m)) for m in morphemes], morphemes, table, by_reading=True),
         ]
+        if table is self._sound:
+            spans = [s for s in spans if _trusted_sound_match(s, morphemes)]
         groups = _longest_first(spans)
         named = [g for g in groups if any(span.key not in MATERIAL_KEYS for span in g)]
         if named:
@@ -255,20 +294,26 @@ class CatalogIndex:
     ) -> Mention:
         start, end = morphemes[group[0].first].start, morphemes[group[0].last].end
         said = text[start:end]
+        matched: set[int] = set().union(*(table.ids[span.key] for span in group))
+        # What the message says of material or use (「割れた」「プラスチックの」) may choose
+        # among all variants of the matched items, even of one named in full.
+        pool = sorted((self.items[i] for i in self._siblings(matched) | matched), key=_by_id)
+        context = text[:start] + " " + text[end:]
+        chosen = choose_variants([(c.name, c.qualifier) for c in pool], context)
+        if chosen:
+            candidates = [c for c in pool if c.name in chosen]
+            return Mention(said, candidates, exact=len(candidates) == 1, start=start, end=end)
         full = {self._full[span.key] for span in group if span.key in self._full}
         if len(full) == 1 and table is self._exact:
             # The full name of one item (「スプレー缶」) beats the items that merely
             # mention it (「殺虫剤の容器（スプレー缶）」).
             return Mention(said, [self.items[full.pop()]], exact=True, start=start, end=end)
-        ids: set[int] = set()
+        ids = set(matched)
         for span in group:
-            ids |= table.ids[span.key]
+            # A base name (「ざる」) means any of its variants; an alias or a full name only
+            # the items it names.
             ids |= self._siblings(table.bases.get(span.key, set()))
-        candidates = sorted((self.items[i] for i in ids), key=lambda item: item.id)
-        if len(candidates) > 1:
-            context = text.replace(said, " ")
-            chosen = choose_variants(((c.name, c.qualifier) for c in candidates), context)
-            candidates = [c for c in candidates if c.name in chosen] or candidates
+        candidates = sorted((self.items[i] for i in ids), key=_by_id)
         return Mention(said, candidates, start=start, end=end)
 
     def _siblings(self, item_ids: set[int]) -> set[int]:
@@ -279,16 +324,53 @@ class CatalogIndex:
         return found
 
 
+def _distinct_items(scored: list[tuple[CatalogItem, float]]) -> list[CatalogItem]:
+    return list(dict.fromkeys(item for item, _score in scored))
+
+
+def _likely_typo(query: str, scored: list[tuple[CatalogItem, float]]) -> CatalogItem | None:
+    """The one item ``query`` is a slip of the keyboard for, if it clearly is one: a word of
+    four or more letters, 80% alike, and well ahead of any other item."""
+    if len(match_key(query)) < 4 or not scored or scored[0][1] < _TYPO_MIN_SCORE:
+        return None
+    best, score = scored[0]
+    runner_up = next((s for item, s in scored if item != best), 0.0)
+    return best if score - runner_up >= _TYPO_MARGIN else None
+
+
+def _by_id(item: CatalogItem) -> int:
+    return item.id
+
+
+#: What may stand between two items a resident asks about together (「AとB」「A、B」).
+_COORDINATION = re.compile(
+    r"^\s*(と|や|も|とか|か|、|,|，|・|/|／|及び|および|and|それと|それから|あと)|^\s*$"
+)
+#: Words that stand inside a name without changing it: 「目薬のからの容器」, 「空ボトル」.
+_FILLERS = re.compile(r"の(?:から|カラ|空)(?:っぽ)?の?")
+#: 「の」 between two nouns, which residents add to names: 「麻雀のパイ」 for 「麻雀パイ」.
+_LINKING_NO = re.compile(r"(?<=[ぁ-んァ-ン一-龥])の(?=[ァ-ヴー一-龥])")
+
+
+def _rewrites(text: str) -> list[str]:
+    """Other spellings of ``text`` to try when it matches nothing as typed."""
+    without_fillers = _FILLERS.sub("の", text)
+    candidates = [without_fillers, _LINKING_NO.sub("", without_fillers)]
+    return [c for c in dict.fromkeys(candidates) if c != text]
+
+
 def _focused(text: str, mentions: list[Mention]) -> list[Mention]:
     """The mentions a resident asks about, in order.
 
-    In 「AのB」 A only says which B (「灯油のポリタンク」, 「ストーブの灯油」), so A goes; an item
-    named twice is answered once.
+    Items named together (「アルミホイルとラップ」) are all asked about. Otherwise the
+    later one is the subject and the earlier only says which or where: 「灯油のポリタンク」,
+    「お菓子の袋に入ってる乾燥剤」, 「プランターに入ってた土」. An item named twice is
+    answered once.
     """
     kept: list[Mention] = []
     for index, mention in enumerate(mentions):
         following = mentions[index + 1] if index + 1 < len(mentions) else None
-        if following is not None and text[mention.end : following.start] == "の":
+        if following is not None and not _COORDINATION.match(text[mention.end : following.start]):
             continue
         if any(k.candidates == mention.candidates for k in kept):
             continue
@@ -296,11 +378,25 @@ def _focused(text: str, mentions: list[Mention]) -> list[Mention]:
     return kept
 
 
+def _trusted_sound_match(span: _Span, morphemes: list[Morpheme]) -> bool:
+    """A sound-key match is trusted when it is long; when spelled in katakana or Latin,
+    where residents' spellings wander (「ベット」); or when written in kanji, whose reading
+    is Sudachi's (「画鋲」 for the catalog's misspelt reading 「かびょう」). A short word in
+    hiragana may just sound alike: 「からっぽ」 is no 「ガラホ」."""
+    covered = morphemes[span.first : span.last + 1]
+    return (
+        len(span.key) >= 4
+        or all(_FOREIGN_SCRIPT.match(m.text) for m in covered)
+        or any(_KANJI.search(m.text) for m in covered)
+    )
+
+
 def _spans_in(
     keys: list[str], morphemes: list[Morpheme], table: _KeyTable, *, by_reading: bool
 ) -> list[_Span]:
     """Every catalog key in the joined ``keys`` that sits where a name can (see rule 3)."""
     joined = "".join(keys)
+    chunk_starts, chunk_ends = _chunk_edges(morphemes)
     owner: list[int] = []  # morpheme index of each character of ``joined``
     starts, ends = set(), set()
     for index, key in enumerate(keys):
@@ -314,8 +410,11 @@ def _spans_in(
             if key not in table.ids:
                 continue
             first, last = owner[begin], owner[end - 1]
-            if len(key) <= 3:
-                if begin not in starts or morphemes[first].pos[0] not in _NOUN_POS:
+            whole_word = (
+                first in chunk_starts and last in chunk_ends and begin in starts and end in ends
+            )
+            if len(key) <= 3 and not whole_word:
+                if begin not in starts or morphemes[first].pos[0] not in _SHORT_NAME_POS:
                     continue
                 if end not in ends and (
                     len(key) <= 2 or morphemes[last].pos[0] in _NOUN_POS
@@ -327,6 +426,18 @@ def _spans_in(
                     continue
             spans.append(_Span(first, last, key, by_reading))
     return spans
+
+
+def _chunk_edges(morphemes: list[Morpheme]) -> tuple[set[int], set[int]]:
+    """Morphemes that begin and end a space-separated word: 「しっぷ　すてる」 is typed as
+    words, whatever Sudachi makes of the hiragana (しっ|ぷ)."""
+    starts, ends = set(), set()
+    for index, m in enumerate(morphemes):
+        if index == 0 or morphemes[index - 1].end < m.start:
+            starts.add(index)
+        if index == len(morphemes) - 1 or morphemes[index + 1].start > m.end:
+            ends.add(index)
+    return starts, ends
 
 
 def _reading(morpheme: Morpheme) -> str:
@@ -360,11 +471,16 @@ def _longest_first(spans: list[_Span]) -> list[list[_Span]]:
     return taken
 
 
-def noun_phrase(morphemes: list[Morpheme]) -> str:
-    """The longest run of noun-like morphemes that are not question words.
+def noun_phrase(morphemes: list[Morpheme], text: str = "") -> str:
+    """What an unknown item is probably called.
 
-    「ぷりんたーのすてかた」 → 「ぷりんたー」; what an unknown item is probably called.
+    Words set apart by spaces, as many type on a phone (「せんたっき　こわれた」), give the
+    first word; otherwise the longest run of noun-like morphemes that are not question
+    words: 「ぷりんたーのすてかた」 → 「ぷりんたー」.
     """
+    words = [w for w in _SPACES.split(text.strip()) if len(match_key(w)) >= 2]
+    if len(words) > 1 and match_key(words[0]) not in _QUESTION_WORDS:
+        return words[0]
     best: list[Morpheme] = []
     run: list[Morpheme] = []
     for m in [*morphemes, None]:

@@ -22,6 +22,8 @@ class Morpheme:
     lemma: str
     reading: str
     pos: tuple[str, ...]
+    #: Not in Sudachi's dictionary (a made-up or misspelt word).
+    oov: bool = False
 
     @property
     def is_space(self) -> bool:
@@ -55,6 +57,7 @@ class SudachiAnalyzer:
                 lemma=m.normalized_form(),
                 reading=m.reading_form(),
                 pos=tuple(m.part_of_speech()),
+                oov=m.is_oov(),
             )
             if keep_spaces or not morpheme.is_space:
                 morphemes.append(morpheme)
