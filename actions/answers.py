@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 AREA_SLOT = "area_id"
 PENDING_SLOT = "pending_question"
+#: Below this intent confidence, small talk that names a thing is taken for an item question.
+SMALL_TALK_CONFIDENCE = 0.8
 SCHEDULE_WORDS = ("曜日", "いつ", "何日", "収集日", "回収日", "の日")
 
 
@@ -281,13 +283,15 @@ class ActionSmallTalk(Action):
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         result = live_catalog().index().find(text)
+        intent = tracker.latest_message.get("intent") or {}
+        unsure = (intent.get("confidence") or 0.0) < SMALL_TALK_CONFIDENCE
+        if result.mentions or (unsure and result.query):
+            # An item, or a thing the model only half took for small talk (「華道で使う剣山」).
+            return _answer_items(dispatcher, tracker, text, result)
         with sessions()() as session:
             texts = _texts(session)
-        if result.mentions:
-            _send(dispatcher, _item_replies(result, texts))
-        else:
-            intent = (tracker.latest_message.get("intent") or {}).get("name") or "help"
-            _send(dispatcher, [Reply(texts.get(intent) or texts.get("help", ""))])
+        name = intent.get("name") or "help"
+        _send(dispatcher, [Reply(texts.get(name) or texts.get("help", ""))])
         return []
 
 

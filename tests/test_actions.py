@@ -36,13 +36,18 @@ def run(
     action: Any,
     text: str,
     intent: str = "ask_item",
+    confidence: float = 0.99,
     slots: dict[str, Any] | None = None,
     entities: list[dict[str, Any]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[Any]]:
     tracker = Tracker(
         sender_id="test",
         slots=slots or {},
-        latest_message={"text": text, "intent": {"name": intent}, "entities": entities or []},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": entities or [],
+        },
         events=[],
         paused=False,
         followup_action=None,
@@ -141,6 +146,8 @@ def test_small_talk_answers_an_item_the_model_took_for_a_greeting(catalog: str) 
     assert message["buttons"]
     [hello], _ = run(answers.ActionSmallTalk(), "こんにちは", intent="greet")
     assert hello["text"].startswith("こんにちは。中野区のごみ分別案内です。")
+    [unsure], _ = run(answers.ActionSmallTalk(), "華道で使う剣山", intent="help", confidence=0.5)
+    assert "見つかりませんでした" in unsure["text"]
 
 
 def test_fallback_is_honest(catalog: str) -> None:

@@ -56,8 +56,8 @@ _KANJI = re.compile(r"[一-龥々]")
 _SPACES = re.compile(r"[\s\u3000]+")
 #: Noun-like parts of speech: what an item's name in a question is made of.
 _NOUN_POS = {"名詞", "接頭辞", "接尾辞", "形状詞"}
-#: What a short name must begin with: a noun, not a counter (「4本」) or a prefix.
-_SHORT_NAME_POS = {"名詞"}
+#: What a short name must begin with: a noun or a prefix (「お盆」), not a counter (「4本」).
+_SHORT_NAME_POS = {"名詞", "接頭辞"}
 #: Words of the question itself, never part of an item's name.
 _QUESTION_WORDS = {
     match_key(w)
@@ -344,7 +344,9 @@ def _by_id(item: CatalogItem) -> int:
 
 #: What may stand between two items a resident asks about together (「AとB」「A、B」).
 _COORDINATION = re.compile(
-    r"^\s*(と|や|も|とか|か|、|,|，|・|/|／|及び|および|and|それと|それから|あと)|^\s*$"
+    r"^\s*$"
+    r"|^\s*(?:[、,，・/／]|及び|および|and|それと|それから|あと)"
+    r"|^\s*(?:とか|と|や|も|か)(?![ぁ-ゖ])"  # 「と古い」 joins, 「から」 does not
 )
 #: Words that stand inside a name without changing it: 「目薬のからの容器」, 「空ボトル」.
 _FILLERS = re.compile(r"の(?:から|カラ|空)(?:っぽ)?の?")
@@ -387,7 +389,7 @@ def _trusted_sound_match(span: _Span, morphemes: list[Morpheme]) -> bool:
     return (
         len(span.key) >= 4
         or all(_FOREIGN_SCRIPT.match(m.text) for m in covered)
-        or any(_KANJI.search(m.text) for m in covered)
+        or (len(span.key) >= 3 and any(_KANJI.search(m.text) for m in covered))
     )
 
 
