@@ -7,7 +7,7 @@ PYTHON310 ?= $(shell scripts/find-python 3.10)
 APP := .venv/app
 RASA := .venv/rasa
 
-.PHONY: help setup run test eval bench lint format lock train clean
+.PHONY: help setup browser run test eval bench lint format lock train clean
 
 help:
 	@echo "make run    start the bot (installs, imports the catalog, trains when needed)"
@@ -41,7 +41,12 @@ train: setup
 run: setup
 	@$(APP)/bin/nakano-bot run
 
-test: setup
+# The widget tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null || { echo "==> Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: setup browser
 	@$(APP)/bin/nakano-bot train
 	@$(APP)/bin/python -m pytest
 

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     #: The public app. Loopback unless an operator says otherwise.
     host: str = "127.0.0.1"
     port: int = 8000
+    #: Web origins (the ward's sites) whose pages may call the chat API from a browser,
+    #: e.g. ``["https://www.city.tokyo-nakano.lg.jp"]``; JSON in the environment.
+    cors_origins: list[str] = []
     #: The Rasa server (REST channel only) and the action server, both on loopback.
     rasa_host: str = "127.0.0.1"
     rasa_port: int = 5005

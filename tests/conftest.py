@@ -16,12 +16,20 @@ from bot.catalog.importer import CatalogFiles, import_into
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.matcher import CatalogIndex
 from bot.server.app import create_app
-from bot.services import Service, backend_services, ensure_model, running, scratch_settings
+from bot.services import (
+    Service,
+    app_service,
+    backend_services,
+    ensure_model,
+    running,
+    scratch_settings,
+)
 from bot.settings import ROOT, Settings
 
 # Ports apart from the defaults, so a bot started with `make run` does not get in the way.
 TEST_RASA_PORT = 15005
 TEST_ACTION_PORT = 15055
+TEST_APP_PORT = 18000
 #: The end-to-end stack's "today" in Tokyo: Thursday, 24 December 2026.
 FROZEN_TODAY = date(2026, 12, 24)
 
@@ -56,6 +64,7 @@ def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         tmp_path_factory.mktemp("e2e"),
         rasa_port=TEST_RASA_PORT,
         action_port=TEST_ACTION_PORT,
+        port=TEST_APP_PORT,
         fixed_today=FROZEN_TODAY,
     )
 
@@ -75,3 +84,12 @@ def backend(
 def client(e2e_settings: Settings, backend: dict[str, Service]) -> Iterator[TestClient]:
     with TestClient(create_app(e2e_settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def app_server(
+    e2e_settings: Settings, backend: dict[str, Service], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The app as its own uvicorn process in front of the backend: its base URL."""
+    with running([app_service(e2e_settings, tmp_path_factory.mktemp("app"))]):
+        yield f"http://{e2e_settings.host}:{e2e_settings.port}"

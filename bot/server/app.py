@@ -6,15 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi.middleware.cors import CORSMiddleware
 
 from bot.catalog.db import get_sessionmaker
 from bot.server.chat import router as chat_router
 from bot.server.rasa_client import RasaClient
-from bot.settings import ROOT, Settings, get_settings
-
-WIDGET_DIR = ROOT / "web_widget"
+from bot.server.widget import router as widget_router
+from bot.settings import Settings, get_settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,10 +37,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = get_sessionmaker(settings.database_url)
     app.include_router(chat_router)
-    app.mount("/widget", StaticFiles(directory=WIDGET_DIR), name="widget")
-
-    @app.get("/", include_in_schema=False)
-    async def index() -> FileResponse:
-        return FileResponse(WIDGET_DIR / "index.html")
-
+    app.include_router(widget_router)
+    if settings.cors_origins:
+        # Only the ward's own sites may call the chat API from a browser.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["POST"],
+            allow_headers=["Content-Type"],
+        )
     return app

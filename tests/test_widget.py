@@ -1,0 +1,158 @@
+"""The widget in a real browser (Debian's Chromium driven by Playwright) against the running
+app with the real model: what a resident on the ward's homepage does."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from bot.settings import ROOT
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, app_server: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=app_server, locale="ja-JP")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def open_widget(page: Page) -> None:
+    page.goto("/")
+    page.get_by_role("button", name="ごみ分別チャットを開く").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+
+
+def say(page: Page, text: str) -> None:
+    page.get_by_label("質問を入力").fill(text)
+    page.get_by_label("質問を入力").press("Enter")
+
+
+def bot_messages(page: Page):
+    return page.locator("nakano-chat .msg.bot .bubble")
+
+
+def test_no_request_until_the_launcher_is_opened(page: Page) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    assert all("/api/" not in url for url in requests)
+    assert [url for url in requests if url.endswith(".js")] == [
+        page.url + "widget/v1/nakano-chat.js"
+    ]
+
+
+def test_ask_and_get_the_answer(page: Page) -> None:
+    open_widget(page)
+    expect(page.get_by_label("質問を入力")).to_be_focused()
+    say(page, "スプレー缶は何ごみ？")
+    expect(bot_messages(page).last).to_contain_text(
+        "「スプレー缶」は「陶器・ガラス・金属ごみ」です。"
+    )
+
+
+def test_tap_a_button_to_answer(page: Page) -> None:
+    open_widget(page)
+    say(page, "ざるの捨て方を教えて")
+    chip = page.locator("nakano-chat .chip", has_text="ざる（木製）")
+    expect(chip).to_be_visible()
+    chip.click()
+    expect(bot_messages(page).last).to_contain_text("「ざる（木製）」は「燃やすごみ」です。")
+
+
+def test_ime_composition_enter_does_not_send(page: Page) -> None:
+    open_widget(page)
+    box = page.get_by_label("質問を入力")
+    box.fill("すぷれーかん")
+    # The Enter that confirms a conversion arrives with isComposing set (keyCode 229).
+    box.dispatch_event("keydown", {"key": "Enter", "isComposing": True, "keyCode": 229})
+    expect(box).to_have_value("すぷれーかん")
+    expect(page.locator("nakano-chat .msg.user")).to_have_count(0)
+    box.press("Enter")
+    expect(page.locator("nakano-chat .msg.user")).to_have_count(1)
+
+
+def test_reload_keeps_the_conversation(page: Page) -> None:
+    open_widget(page)
+    say(page, "ペットボトルは何ごみ？")
+    expect(bot_messages(page).last).to_contain_text("びん・缶・ペットボトル")
+    page.reload()
+    expect(page.get_by_role("dialog")).to_be_visible()  # it stays open, too
+    expect(page.locator("nakano-chat .msg.user")).to_have_text(["ペットボトルは何ごみ？"])
+    expect(bot_messages(page).last).to_contain_text("びん・缶・ペットボトル")
+    page.get_by_role("button", name="新しい会話").click()
+    expect(page.locator("nakano-chat .msg.user")).to_have_count(0)
+
+
+def test_html_is_shown_as_text(page: Page) -> None:
+    open_widget(page)
+    attack = '<img src=x onerror="window.__pwned=1">'
+    say(page, attack)
+    expect(page.locator("nakano-chat .msg.user .bubble")).to_have_text(attack)
+    expect(bot_messages(page).last).not_to_have_text("回答を準備しています…")
+    assert page.locator("nakano-chat img").count() == 0
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_keyboard_only(page: Page) -> None:
+    page.goto("/")
+    launcher = page.get_by_role("button", name="ごみ分別チャットを開く")
+    launcher.focus()
+    page.keyboard.press("Enter")
+    box = page.get_by_label("質問を入力")
+    expect(box).to_be_focused()
+    page.keyboard.type("こんにちは")
+    page.keyboard.press("Enter")
+    expect(bot_messages(page).last).to_contain_text("中野区のごみ分別案内です")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(launcher).to_be_focused()
+
+
+def test_narrow_phone_layout(browser: Browser, app_server: str) -> None:
+    context = browser.new_context(base_url=app_server, viewport={"width": 320, "height": 568})
+    page = context.new_page()
+    open_widget(page)
+    box = page.get_by_role("dialog").bounding_box()
+    assert box == {"x": 0, "y": 0, "width": 320, "height": 568}
+    send = page.get_by_role("button", name="送信").bounding_box()
+    assert send["height"] >= 44
+    assert send["x"] + send["width"] <= 320
+    context.close()
+
+
+def test_too_long_is_refused_before_sending(page: Page) -> None:
+    open_widget(page)
+    page.get_by_label("質問を入力").fill("あ" * 501)
+    expect(page.locator("nakano-chat .count")).to_contain_text("500文字以内")
+    expect(page.get_by_role("button", name="送信")).to_be_disabled()
+
+
+def test_size_budget() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_widget_size.py")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout

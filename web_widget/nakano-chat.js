@@ -1,0 +1,305 @@
+/*
+ * 中野区 ごみ分別チャット — the embeddable chat widget.
+ *
+ * One tag on any page:
+ *   <script src="https://HOST/widget/v1/nakano-chat.js" data-api-base="https://HOST"
+ *           data-title="ごみ分別チャット" data-color="#00704a" data-position="right"
+ *           data-lang="ja" data-open="false" defer></script>
+ *
+ * Why it is built this way:
+ * - Vanilla JS, no dependency: the whole widget is one small file (budget: 30 KB gzipped,
+ *   checked by scripts/check_widget_size.py).
+ * - Shadow DOM with a constructed stylesheet: the host page's CSS cannot reach in, ours
+ *   cannot leak out, and no inline <style> or eval is needed under a strict CSP.
+ * - Nothing is fetched until the resident opens the launcher.
+ * - Everything the bot or the resident says is inserted as text; only http(s) URLs become
+ *   links (new tab, rel=noopener).
+ * - The conversation lives in sessionStorage, so it survives navigation and reloads within
+ *   the browser session, and is gone when the browser is closed.
+ * The only global it defines is window.NakanoChat.
+ */
+(function () {
+  "use strict";
+  if (window.NakanoChat) { return; }
+
+  var script = document.currentScript;
+  var data = (script && script.dataset) || {};
+  var config = {
+    apiBase: (data.apiBase || (script ? new URL(script.src, location.href).origin : "")).replace(/\/$/, ""),
+    title: data.title || "ごみ分別チャット",
+    color: /^#[0-9a-fA-F]{3,8}$/.test(data.color || "") ? data.color : "#00704a",
+    position: data.position === "left" ? "left" : "right",
+    lang: data.lang === "en" ? "en" : "ja",
+    openOnLoad: data.open === "true"
+  };
+  var MAX_LENGTH = 500;
+  var STORE = "nakano-chat:";
+  var URL_PATTERN = /(https?:\/\/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+)/g;
+  var TEXT = {
+    ja: {
+      open: "ごみ分別チャットを開く", close: "閉じる", send: "送信", input: "質問を入力",
+      placeholder: "例：スプレー缶は何ごみ？", reset: "新しい会話", bigger: "文字を大きく",
+      smaller: "文字を小さく", typing: "回答を準備しています…", retry: "もう一度送る",
+      tooLong: "500文字以内で入力してください。", log: "会話",
+      offline: "通信できませんでした。電波の良いところで、もう一度お試しください。",
+      welcome: "こんにちは。中野区のごみ分別案内です。捨てたいものの名前や、収集日をお尋ねください。",
+      examples: ["スプレー缶は何ごみ？", "野方3丁目の燃やすごみは何曜日？", "粗大ごみの出し方"]
+    },
+    en: {
+      open: "Open the garbage sorting chat", close: "Close", send: "Send", input: "Your question",
+      placeholder: "e.g. スプレー缶は何ごみ？", reset: "New conversation", bigger: "Larger text",
+      smaller: "Smaller text", typing: "Preparing an answer…", retry: "Send again",
+      tooLong: "Please keep it within 500 characters.", log: "Conversation",
+      offline: "Could not connect. Please try again.",
+      welcome: "Hello. Ask how to sort an item, or your area's collection days (in Japanese).",
+      examples: ["スプレー缶は何ごみ？", "野方3丁目の燃やすごみは何曜日？", "粗大ごみの出し方"]
+    }
+  }[config.lang];
+
+  var CSS = [
+    ":host{all:initial}",
+    "*{box-sizing:border-box;font-family:'Hiragino Sans','Noto Sans JP','Yu Gothic',Meiryo,sans-serif}",
+    ".launcher{position:fixed;bottom:max(16px,env(safe-area-inset-bottom));" + config.position + ":16px;z-index:2147483000;",
+    "min-width:64px;min-height:64px;padding:0 20px;border:0;border-radius:32px;background:var(--c);color:#fff;",
+    "font-size:17px;font-weight:bold;box-shadow:0 4px 12px rgba(0,0,0,.3);cursor:pointer}",
+    ".launcher:focus-visible,button:focus-visible,textarea:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}",
+    ".panel{position:fixed;bottom:96px;" + config.position + ":16px;z-index:2147483001;width:380px;max-width:calc(100vw - 32px);",
+    "height:min(640px,calc(100vh - 120px));display:flex;flex-direction:column;background:#fff;color:#1b1b1b;",
+    "border-radius:12px;box-shadow:0 8px 28px rgba(0,0,0,.35);overflow:hidden;font-size:var(--fs,17px)}",
+    ".panel[hidden]{display:none}",
+    "@media (max-width:480px){.panel{inset:0;width:100vw;max-width:none;height:100dvh;border-radius:0}}",
+    "header{display:flex;align-items:center;gap:4px;padding:8px 8px 8px 14px;padding-top:max(8px,env(safe-area-inset-top));background:var(--c);color:#fff}",
+    "h2{flex:1;margin:0;font-size:1.05em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}",
+    "header button{min-width:44px;min-height:44px;border:1px solid rgba(255,255,255,.7);border-radius:8px;background:transparent;color:#fff;font-size:.85em;cursor:pointer}",
+    ".log{flex:1;overflow-y:auto;margin:0;padding:12px;list-style:none}",
+    ".msg{display:flex;flex-direction:column;margin-bottom:12px}",
+    ".msg.user{align-items:flex-end}",
+    ".bubble{max-width:88%;padding:10px 12px;border-radius:12px;background:#eef5f1;line-height:1.6;white-space:pre-wrap;overflow-wrap:anywhere}",
+    ".msg.user .bubble{background:var(--c);color:#fff}",
+    ".bubble a{color:#0b4f8a;text-decoration:underline}",
+    ".chips{display:flex;flex-wrap:wrap;gap:8px;margin-top:8px}",
+    ".chip{min-height:44px;padding:6px 14px;border:2px solid var(--c);border-radius:22px;background:#fff;color:var(--c);font-size:.95em;cursor:pointer;text-align:left}",
+    ".typing{color:#444;font-style:italic}",
+    "form{display:flex;gap:8px;align-items:flex-end;padding:10px;padding-bottom:max(10px,env(safe-area-inset-bottom));border-top:1px solid #ccc}",
+    "textarea{flex:1;min-height:48px;max-height:40vh;padding:10px;border:2px solid #666;border-radius:8px;font-size:1em;resize:none;color:#1b1b1b;background:#fff}",
+    ".send{min-width:72px;min-height:48px;border:0;border-radius:8px;background:var(--c);color:#fff;font-size:1em;font-weight:bold;cursor:pointer}",
+    ".send:disabled{background:#666}",
+    ".count{padding:0 12px 6px;font-size:.8em;color:#444;text-align:right}",
+    ".count.over{color:#b00020;font-weight:bold}",
+    ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
+  ].join("");
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function load(key, fallback) {
+    try { var v = sessionStorage.getItem(STORE + key); return v ? JSON.parse(v) : fallback; }
+    catch (e) { return fallback; }
+  }
+  function save(key, value) {
+    try { sessionStorage.setItem(STORE + key, JSON.stringify(value)); } catch (e) { /* private mode */ }
+  }
+
+  function senderId() {
+    var id = load("sender", null);
+    if (!id) {
+      var bytes = new Uint8Array(12);
+      crypto.getRandomValues(bytes);
+      id = "web-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      save("sender", id);
+    }
+    return id;
+  }
+
+  // --- the DOM, inside a closed-off shadow root -------------------------------------------
+  var host = el("nakano-chat", { id: "nakano-chat-widget" });
+  var root = host.attachShadow({ mode: "open" });
+  if (root.adoptedStyleSheets !== undefined && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    root.appendChild(el("style", {}, CSS));
+  }
+  host.style.setProperty("--c", config.color);
+
+  var launcher = el("button", { type: "button", class: "launcher", "aria-haspopup": "dialog", "aria-expanded": "false", "aria-label": TEXT.open }, "💬 " + config.title);
+  var panel = el("div", { class: "panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "nc-title", hidden: "" });
+  var header = el("header");
+  var title = el("h2", { id: "nc-title" }, config.title);
+  var smaller = el("button", { type: "button", "aria-label": TEXT.smaller }, "A−");
+  var bigger = el("button", { type: "button", "aria-label": TEXT.bigger }, "A＋");
+  var reset = el("button", { type: "button" }, TEXT.reset);
+  var close = el("button", { type: "button", "aria-label": TEXT.close }, "✕");
+  header.append(title, smaller, bigger, reset, close);
+  var log = el("ol", { class: "log", "aria-label": TEXT.log });
+  var live = el("div", { class: "sr", "aria-live": "polite", role: "status" });
+  var form = el("form", { novalidate: "" });
+  var label = el("label", { for: "nc-input", class: "sr" }, TEXT.input);
+  var input = el("textarea", { id: "nc-input", rows: "1", placeholder: TEXT.placeholder, "aria-describedby": "nc-count" });
+  var send = el("button", { type: "submit", class: "send" }, TEXT.send);
+  var count = el("div", { id: "nc-count", class: "count", "aria-live": "polite" }, "0/" + MAX_LENGTH);
+  form.append(label, input, send);
+  panel.append(header, log, live, form, count);
+  root.append(launcher, panel);
+
+  // --- messages -------------------------------------------------------------------------
+  var history = load("history", []);
+  var fontSize = load("font", 17);
+  panel.style.setProperty("--fs", fontSize + "px");
+  var busy = false;
+
+  function appendText(parent, text) {
+    var last = 0;
+    text.replace(URL_PATTERN, function (url, _g, offset) {
+      parent.appendChild(document.createTextNode(text.slice(last, offset)));
+      var a = el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, url);
+      parent.appendChild(a);
+      last = offset + url.length;
+      return url;
+    });
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function render(message, announce) {
+    var item = el("li", { class: "msg " + message.who });
+    var bubble = el("div", { class: "bubble" });
+    appendText(bubble, message.text);
+    item.appendChild(bubble);
+    if (message.buttons && message.buttons.length) {
+      var chips = el("div", { class: "chips" });
+      message.buttons.forEach(function (b) {
+        var chip = el("button", { type: "button", class: "chip" }, b.title);
+        chip.addEventListener("click", function () { ask(b.payload, b.title); });
+        chips.appendChild(chip);
+      });
+      item.appendChild(chips);
+    }
+    log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+    if (announce && message.who === "bot") { live.textContent = message.text; }
+    return item;
+  }
+
+  function remember(message) {
+    history.push(message);
+    save("history", history.slice(-100));
+    render(message, true);
+  }
+
+  function welcome() {
+    render({ who: "bot", text: TEXT.welcome, buttons: TEXT.examples.map(function (q) { return { title: q, payload: q }; }) }, false);
+  }
+
+  function ask(text, shown) {
+    if (busy || !text.trim()) { return; }
+    if (text.length > MAX_LENGTH) { live.textContent = TEXT.tooLong; return; }
+    remember({ who: "user", text: shown || text });
+    busy = true;
+    send.disabled = true;
+    var typing = el("li", { class: "msg bot typing", "aria-hidden": "true" }, TEXT.typing);
+    log.appendChild(typing);
+    log.scrollTop = log.scrollHeight;
+    fetch(config.apiBase + "/api/chat", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender_id: senderId(), text: text })
+    }).then(function (response) {
+      return response.json().then(function (body) { return { status: response.status, body: body }; });
+    }).then(function (result) {
+      typing.remove();
+      var messages = (result.body && result.body.messages) || [];
+      if (!messages.length) { throw new Error("no messages"); }
+      messages.forEach(function (m) { remember({ who: "bot", text: m.text, buttons: m.buttons || [] }); });
+      if (result.status === 503) { offerRetry(text, shown); }
+    }).catch(function () {
+      typing.remove();
+      remember({ who: "bot", text: TEXT.offline });
+      offerRetry(text, shown);
+    }).then(function () {
+      busy = false;
+      send.disabled = false;
+    });
+  }
+
+  function offerRetry(text, shown) {
+    var item = el("li", { class: "msg bot" });
+    var retry = el("button", { type: "button", class: "chip" }, TEXT.retry);
+    retry.addEventListener("click", function () { item.remove(); ask(text, shown); });
+    item.appendChild(retry);
+    log.appendChild(item);
+  }
+
+  // --- controls -------------------------------------------------------------------------
+  function updateCount() {
+    var n = input.value.length;
+    count.textContent = n > MAX_LENGTH ? TEXT.tooLong + " (" + n + "/" + MAX_LENGTH + ")" : n + "/" + MAX_LENGTH;
+    count.classList.toggle("over", n > MAX_LENGTH);
+    send.disabled = busy || n > MAX_LENGTH;
+  }
+
+  function open() {
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    if (!log.childElementCount) {
+      welcome();
+      history.forEach(function (m) { render(m, false); });
+    }
+    save("open", true);
+    input.focus();
+  }
+
+  function shut() {
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+    save("open", false);
+    launcher.focus();
+  }
+
+  launcher.addEventListener("click", function () { if (panel.hidden) { open(); } else { shut(); } });
+  close.addEventListener("click", shut);
+  panel.addEventListener("keydown", function (event) { if (event.key === "Escape") { shut(); } });
+  reset.addEventListener("click", function () {
+    history = [];
+    save("history", history);
+    try { sessionStorage.removeItem(STORE + "sender"); } catch (e) { /* ignore */ }
+    log.textContent = "";
+    welcome();
+    input.focus();
+  });
+  function zoom(step) {
+    fontSize = Math.max(14, Math.min(26, fontSize + step));
+    panel.style.setProperty("--fs", fontSize + "px");
+    save("font", fontSize);
+  }
+  smaller.addEventListener("click", function () { zoom(-2); });
+  bigger.addEventListener("click", function () { zoom(2); });
+  input.addEventListener("input", updateCount);
+  input.addEventListener("keydown", function (event) {
+    // Enter that confirms a Japanese IME conversion must not send (isComposing / 229).
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text || text.length > MAX_LENGTH) { updateCount(); return; }
+    input.value = "";
+    updateCount();
+    ask(text);
+  });
+
+  function mount() {
+    document.body.appendChild(host);
+    if (config.openOnLoad || load("open", false)) { open(); }
+  }
+  if (document.body) { mount(); } else { document.addEventListener("DOMContentLoaded", mount); }
+
+  window.NakanoChat = { open: open, close: shut, version: "1" };
+})();
