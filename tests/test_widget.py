@@ -156,3 +156,34 @@ def test_size_budget() -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout
+
+
+def test_service_down_gives_the_friendly_message_and_a_retry(page: Page) -> None:
+    open_widget(page)
+    down = {"messages": [{"text": "申し訳ありません。ただいまお答えできません。", "buttons": []}]}
+    page.route("**/api/chat", lambda route: route.fulfill(status=503, json=down))
+    say(page, "スプレー缶は何ごみ？")
+    expect(bot_messages(page).last).to_have_text("申し訳ありません。ただいまお答えできません。")
+    retry = page.get_by_role("button", name="もう一度送る")
+    page.unroute("**/api/chat")
+    retry.click()
+    expect(bot_messages(page).last).to_contain_text(
+        "「スプレー缶」は「陶器・ガラス・金属ごみ」です。"
+    )
+
+
+def test_network_error_gives_a_retry(page: Page) -> None:
+    open_widget(page)
+    page.route("**/api/chat", lambda route: route.abort())
+    say(page, "電池")
+    expect(bot_messages(page).last).to_contain_text("通信できませんでした")
+    expect(page.get_by_role("button", name="もう一度送る")).to_be_visible()
+
+
+def test_text_size_control(page: Page) -> None:
+    open_widget(page)
+    bubble = bot_messages(page).first
+    before = bubble.evaluate("node => parseFloat(getComputedStyle(node).fontSize)")
+    page.get_by_role("button", name="文字を大きく").click()
+    after = bubble.evaluate("node => parseFloat(getComputedStyle(node).fontSize)")
+    assert after > before
