@@ -106,6 +106,11 @@ def test_new_items_and_aliases_are_found_without_retraining() -> None:
         ("化粧水のびん", "びん（医薬品・化粧品等、飲食用以外のもの"),
         ("割れた蛍光灯", "蛍光管（割れているもの）"),
         ("すみません、使い終わったスプレー缶は？", "スプレー缶"),  # no 炭 in すみません
+        ("割れていない蛍光灯", "蛍光管"),  # a denied word chooses nothing
+        ("食べ物の缶じゃない空き缶", "空き缶（飲食用以外のもの）"),  # …or the 以外 variant
+        ("着なくなったコート", "コート"),  # a name beats a reading (琴 is also こと)
+        ("浄水器のカートリッジ", "浄水器カートリッジ"),  # the reading that names most wins
+        ("ファックス付きの電話機", "ファックス電話機"),
     ],
 )
 def test_how_residents_write(index: CatalogIndex, text: str, name: str) -> None:

@@ -51,9 +51,13 @@ USES: dict[str, tuple[str, ...]] = {
     ),
     "割れ": ("割れ", "割っ", "欠け", "破損", "ひび"),
     "写真": ("写真",),
+    "ポータブル": ("ポータブル", "携帯用", "持ち運び"),
+    "汚れ": ("汚れ", "汚い", "よごれ"),
     "食用": ("天ぷら", "てんぷら", "揚げ物", "サラダ油", "料理", "食用", "サラダ"),
     "化粧品": ("化粧", "乳液", "香水", "マニキュア", "医薬品", "薬", "美容液"),
 }  # fmt: skip
+#: What follows a word to deny it: 「缶じゃない」「割れていない」「飲食用以外」.
+_NEGATION = re.compile(r"^.{0,3}?(じゃな|ではな|でな|ていな|てな|以外)")
 MATERIAL_KEYS = {match_key(word) for words in MATERIALS.values() for word in words}
 
 
@@ -92,21 +96,24 @@ def alternates(name: str) -> list[str]:
 
 def choose_variants(variants: Iterable[tuple[str, str]], context: str) -> set[str]:
     """Of ``(name, qualifier)`` pairs, the names whose qualifier fits what ``context`` says
-    of material or use (「金属のおたま」, 「ビールの空き缶」); empty when it says nothing."""
+    of material or use (「金属のおたま」, 「ビールの空き缶」); empty when it says nothing.
+
+    A part of a qualifier saying 「以外」 is chosen only by a negated word: 「飲食用以外の
+    もの」 by 「食べ物の缶じゃない」, never by 「ビール」; and 「割れていない」 chooses no
+    「割れているもの」.
+    """
     variants = list(variants)
     said = match_key(context)
     chosen: set[str] = set()
     for wanted, words in (*MATERIALS.items(), *USES.items()):
-        if not any(match_key(word) in said for word in words):
+        keys = [match_key(word) for word in words]
+        found = [key for key in keys if key in said]
+        if not found:
             continue
+        negated = any(_NEGATION.match(said[said.index(key) + len(key) :]) for key in found)
         for name, qualifier_text in variants:
-            # A part saying 「以外」 excludes what it names: 「飲食用以外のもの」 is not chosen
-            # by 「飲食用」, nor 「食用油以外」 by 「天ぷら」.
-            parts = [match_key(p) for p in _PARTS.split(qualifier_text)]
-            if any(
-                match_key(word) in part and "以外" not in part
-                for part in parts
-                for word in (wanted, *words)
-            ):
-                chosen.add(name)
+            for part in (match_key(p) for p in _PARTS.split(qualifier_text)):
+                names_it = any(key in part for key in [match_key(wanted), *keys])
+                if names_it and ("以外" in part) == negated:
+                    chosen.add(name)
     return chosen

@@ -198,10 +198,14 @@ class CatalogIndex:
             for name in (without_cross_reference(item.reading or ""), *reading_parts(reading)):
                 self._exact.add(match_key(name), item.id)
             self._exact.add(match_key(reading), item.id, base=True)
-            if not item.qualifier:
-                self._full.setdefault(match_key(without_cross_reference(item.reading)), item.id)
             self._full.setdefault(match_key(without_cross_reference(item.name)), item.id)
         self._analyzer = get_analyzer()
+        # Readings name an item in full only where no name does: 「こと」 is 琴 by its
+        # reading, but 「コート」 (also こと without the long vowel) by its name.
+        for item in self.items.values():
+            if not item.qualifier:
+                reading = match_key(without_cross_reference(item.reading or ""))
+                self._full.setdefault(reading, item.id)
         for alias, item_id in aliases:
             if item_id in self.items:
                 self._exact.add(match_key(alias), item_id)
@@ -222,20 +226,25 @@ class CatalogIndex:
     def find(self, text: str) -> MatchResult:
         """The items ``text`` names; failing that, close items to suggest.
 
-        Tried in turn until one finds something: the exact keys on the text as typed, on
-        the text with fillers and 「の」 between nouns dropped (「目薬のからの容器」 →
-        「目薬の容器」, 「麻雀のパイ」 → 「麻雀パイ」), and the sound keys on the text.
+        The exact keys are tried on the text as typed and on the text with fillers and
+        「の」 between nouns dropped (「目薬のからの容器」 → 「目薬の容器」, 「浄水器の
+        カートリッジ」 → 「浄水器カートリッジ」); the reading that names the most wins. Only
+        if none names anything are the sound keys tried.
         """
         morphemes = self._analyzer.analyze(text)
-        attempts = [
-            (text, morphemes, self._exact, match_key),
-            *((r, self._analyzer.analyze(r), self._exact, match_key) for r in _rewrites(text)),
-            (text, morphemes, self._sound, sound_key),
+        readings = [
+            self._mentions(candidate, analysed, self._exact, match_key)
+            for candidate, analysed in (
+                (text, morphemes),
+                *((r, self._analyzer.analyze(r)) for r in _rewrites(text)),
+            )
         ]
-        for attempt_text, analysed, table, key_of in attempts:
-            mentions = self._mentions(attempt_text, analysed, table, key_of)
-            if mentions:
-                return MatchResult(mentions=mentions)
+        best = max(readings, key=lambda ms: sum(len(m.text) for m in ms))
+        if best:
+            return MatchResult(mentions=best)
+        sounded = self._mentions(text, morphemes, self._sound, sound_key)
+        if sounded:
+            return MatchResult(mentions=sounded)
         query = noun_phrase(morphemes, text)
         scored = self._scored(query)
         whole = text.strip(" 　?？!！。、")
@@ -344,12 +353,12 @@ def _by_id(item: CatalogItem) -> int:
 
 #: What may stand between two items a resident asks about together (「AとB」「A、B」).
 _COORDINATION = re.compile(
-    r"^\s*$"
+    r"^\s+$"  # nothing at all between them is one name (「灯油ポリタンク」), not two
     r"|^\s*(?:[、,，・/／]|及び|および|and|それと|それから|あと)"
     r"|^\s*(?:とか|と|や|も|か)(?![ぁ-ゖ])"  # 「と古い」 joins, 「から」 does not
 )
 #: Words that stand inside a name without changing it: 「目薬のからの容器」, 「空ボトル」.
-_FILLERS = re.compile(r"の(?:から|カラ|空)(?:っぽ)?の?")
+_FILLERS = re.compile(r"の(?:から|カラ|空)(?:っぽ)?の?|(?:付き|つき|入り)の")
 #: 「の」 between two nouns, which residents add to names: 「麻雀のパイ」 for 「麻雀パイ」.
 _LINKING_NO = re.compile(r"(?<=[ぁ-んァ-ン一-龥])の(?=[ァ-ヴー一-龥])")
 
