@@ -111,6 +111,8 @@ def test_new_items_and_aliases_are_found_without_retraining() -> None:
         ("着なくなったコート", "コート"),  # a name beats a reading (琴 is also こと)
         ("浄水器のカートリッジ", "浄水器カートリッジ"),  # the reading that names most wins
         ("ファックス付きの電話機", "ファックス電話機"),
+        ("実家の仏壇を処分することになりました", "仏壇"),  # こと is grammar, not a コート
+        ("木のハンガーってなにごみ", "ハンガー（木製）"),  # 「ってなに」 denies nothing
     ],
 )
 def test_how_residents_write(index: CatalogIndex, text: str, name: str) -> None:

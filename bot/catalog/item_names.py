@@ -57,7 +57,9 @@ USES: dict[str, tuple[str, ...]] = {
     "化粧品": ("化粧", "乳液", "香水", "マニキュア", "医薬品", "薬", "美容液"),
 }  # fmt: skip
 #: What follows a word to deny it: 「缶じゃない」「割れていない」「飲食用以外」.
-_NEGATION = re.compile(r"^.{0,3}?(じゃな|ではな|でな|ていな|てな|以外)")
+_NEGATION = re.compile(
+    r"^.{0,3}?(じゃない|じゃなく|ではない|ではなく|でない|でなく|ていない|てない|以外)"
+)
 MATERIAL_KEYS = {match_key(word) for words in MATERIALS.values() for word in words}
 
 

@@ -424,6 +424,8 @@ def _spans_in(
             whole_word = (
                 first in chunk_starts and last in chunk_ends and begin in starts and end in ends
             )
+            if len(key) <= 3 and _function_word(morphemes[first : last + 1]):
+                continue  # 「…することに」 says nothing of a コート (こと without its ー)
             if len(key) <= 3 and not whole_word:
                 if begin not in starts or morphemes[first].pos[0] not in _SHORT_NAME_POS:
                     continue
@@ -437,6 +439,43 @@ def _spans_in(
                     continue
             spans.append(_Span(first, last, key, by_reading))
     return spans
+
+
+#: Hiragana nouns that carry grammar, not things: never an item however they sound.
+_FUNCTION_NOUNS = frozenset(
+    [
+        "こと",
+        "もの",
+        "ところ",
+        "とき",
+        "ため",
+        "よう",
+        "ほう",
+        "わけ",
+        "はず",
+        "つもり",
+        "うち",
+        "まま",
+        "ほか",
+        "なか",
+        "あと",
+        "まえ",
+        "うえ",
+        "した",
+        "いま",
+        "どこ",
+        "なに",
+        "これ",
+        "それ",
+        "あれ",
+        "どれ",
+    ]
+)
+
+
+def _function_word(covered: list[Morpheme]) -> bool:
+    text = "".join(m.text for m in covered)
+    return text in _FUNCTION_NOUNS
 
 
 def _chunk_edges(morphemes: list[Morpheme]) -> tuple[set[int], set[int]]:
