@@ -187,3 +187,12 @@ def test_text_size_control(page: Page) -> None:
     page.get_by_role("button", name="文字を大きく").click()
     after = bubble.evaluate("node => parseFloat(getComputedStyle(node).fontSize)")
     assert after > before
+
+
+def test_one_global_name(page: Page) -> None:
+    page.goto("/widget/demo.css")  # same origin, no script
+    before = set(page.evaluate("Object.keys(window)"))
+    page.goto("/")
+    page.wait_for_function("window.NakanoChat !== undefined")
+    after = set(page.evaluate("Object.keys(window)"))
+    assert after - before == {"NakanoChat"}
