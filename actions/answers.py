@@ -25,7 +25,6 @@ from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult, Mention
 from bot.catalog.models import Area, WardText
 from bot.catalog.schedule import (
     COLLECTED_CATEGORIES,
-    AreaDirectory,
     asked_when,
     asks_group_collection,
     categories_in,
@@ -135,7 +134,7 @@ def _collection_day_of_items(
         return []
     question = "・".join(dict.fromkeys(categories)) + "は何曜日？"
     area_id = tracker.get_slot(AREA_SLOT)
-    area = AreaDirectory.load(session).get(int(area_id)) if area_id else None
+    area = live_catalog().areas().get(int(area_id)) if area_id else None
     if area is None:
         _send(dispatcher, [replies.ask_area_for(categories)])
         return [SlotSet(PENDING_SLOT, question)]
@@ -186,8 +185,7 @@ def _asks_about_days(text: str) -> bool:
 
 
 def _names_a_town(text: str) -> bool:
-    with sessions()() as session:
-        return AreaDirectory.load(session).lookup(text).town is not None
+    return live_catalog().areas().lookup(text).town is not None
 
 
 def _is_schedule_question(text: str) -> bool:
@@ -205,7 +203,7 @@ def _answer_schedule(
     question = text if _is_schedule_question(text) or not pending else pending
     with sessions()() as session:
         texts = _texts(session)
-        directory = AreaDirectory.load(session)
+        directory = live_catalog().areas()
         lookup = directory.lookup(text)
         area = lookup.area
         if area is None and lookup.town is not None:

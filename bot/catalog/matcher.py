@@ -363,10 +363,20 @@ _FILLERS = re.compile(r"の(?:から|カラ|空)(?:っぽ)?の?|(?:付き|つき
 _LINKING_NO = re.compile(r"(?<=[ぁ-んァ-ン一-龥])の(?=[ァ-ヴー一-龥])")
 
 
+#: A container named straight after its contents: 「マーガリン容器」 for 「マーガリンの容器」.
+_BARE_CONTAINER = re.compile(
+    r"(?<=[ァ-ヴー一-龥])(?=(?:容器|ボトル|袋|箱|缶|びん|瓶|パック|ケース|カップ|ふた|キャップ))"
+)
+
+
 def _rewrites(text: str) -> list[str]:
-    """Other spellings of ``text`` to try when it matches nothing as typed."""
+    """Other spellings of ``text`` to try besides the one typed."""
     without_fillers = _FILLERS.sub("の", text)
-    candidates = [without_fillers, _LINKING_NO.sub("", without_fillers)]
+    candidates = [
+        without_fillers,
+        _LINKING_NO.sub("", without_fillers),
+        _BARE_CONTAINER.sub("の", without_fillers),
+    ]
     return [c for c in dict.fromkeys(candidates) if c != text]
 
 
