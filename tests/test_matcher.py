@@ -113,6 +113,9 @@ def test_new_items_and_aliases_are_found_without_retraining() -> None:
         ("ファックス付きの電話機", "ファックス電話機"),
         ("実家の仏壇を処分することになりました", "仏壇"),  # こと is grammar, not a コート
         ("木のハンガーってなにごみ", "ハンガー（木製）"),  # 「ってなに」 denies nothing
+        ("車のルーフボックス", "自動車用ルーフボックス／※車両装備品"),  # prefix dropped
+        ("車のマフラーを交換した", "マフラー（自動車用）／※自動車部品"),  # 車 chooses
+        ("ＤＶＤのケース", "ＤＶＤケース"),
     ],
 )
 def test_how_residents_write(index: CatalogIndex, text: str, name: str) -> None:

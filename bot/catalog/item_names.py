@@ -17,6 +17,7 @@ from bot.japanese import match_key
 _QUALIFIER = re.compile(r"[（(]([^）)]*)(?:[）)]|$)")
 _CROSS_REFERENCE = re.compile(r"[／/]※.*$")
 _PARTS = re.compile(r"[・、,，]")
+_VEHICLE_PREFIX = re.compile(r"^(自動車|車)(用|の)")
 
 #: Bracket contents with these describe a variant rather than name the same thing again.
 _QUALIFIER_HINTS = (
@@ -52,6 +53,7 @@ USES: dict[str, tuple[str, ...]] = {
     "割れ": ("割れ", "割っ", "欠け", "破損", "ひび"),
     "写真": ("写真",),
     "ポータブル": ("ポータブル", "携帯用", "持ち運び"),
+    "自動車": ("自動車", "車", "マイカー", "カー用品"),
     "汚れ": ("汚れ", "汚い", "よごれ"),
     "食用": ("天ぷら", "てんぷら", "揚げ物", "サラダ油", "料理", "食用", "サラダ"),
     "化粧品": ("化粧", "乳液", "香水", "マニキュア", "医薬品", "薬", "美容液"),
@@ -83,6 +85,10 @@ def alternates(name: str) -> list[str]:
     (「おけ」「たらい」), and other names in brackets (「ベビーカー」), never a qualifier."""
     plain = without_cross_reference(name)
     names = [plain, base_name(name), *_PARTS.split(base_name(name))]
+    # 「自動車用ルーフボックス」 is asked for as 「車のルーフボックス」 or 「ルーフボックス」.
+    vehicle = _VEHICLE_PREFIX.match(base_name(name))
+    if vehicle and len(base_name(name)) - vehicle.end() >= 4:
+        names.append(base_name(name)[vehicle.end() :])
     for inside in _QUALIFIER.findall(plain):
         if any(hint in inside for hint in _QUALIFIER_HINTS):
             continue

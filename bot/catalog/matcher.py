@@ -360,7 +360,7 @@ _COORDINATION = re.compile(
 #: Words that stand inside a name without changing it: 「目薬のからの容器」, 「空ボトル」.
 _FILLERS = re.compile(r"の(?:から|カラ|空)(?:っぽ)?の?|(?:付き|つき|入り)の")
 #: 「の」 between two nouns, which residents add to names: 「麻雀のパイ」 for 「麻雀パイ」.
-_LINKING_NO = re.compile(r"(?<=[ぁ-んァ-ン一-龥])の(?=[ァ-ヴー一-龥])")
+_LINKING_NO = re.compile(r"(?<=[ぁ-んァ-ン一-龥A-Za-zＡ-Ｚａ-ｚ])の(?=[ァ-ヴー一-龥])")
 
 
 #: A container named straight after its contents: 「マーガリン容器」 for 「マーガリンの容器」.
