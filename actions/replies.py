@@ -16,7 +16,8 @@ from bot.catalog.calendar import (
     japanese_date,
     next_collection,
 )
-from bot.catalog.matcher import CatalogItem, Mention, base_name
+from bot.catalog.item_names import base_name, without_cross_reference
+from bot.catalog.matcher import CatalogItem, Mention
 from bot.catalog.models import Area
 from bot.catalog.schedule import COLLECTED_CATEGORIES, area_label, weekday_rule
 
@@ -49,7 +50,7 @@ def item_button(item: CatalogItem) -> dict[str, str]:
 
 def display_name(name: str) -> str:
     """The name as residents should read it: without the 「／※…」 cross-reference."""
-    return name.split("／※")[0].strip()
+    return without_cross_reference(name)
 
 
 def item_answer(items: list[CatalogItem], said: str, guidance: dict[str, str]) -> Reply:
