@@ -151,6 +151,10 @@ def _chosen_item(tracker: Tracker, index: CatalogIndex) -> CatalogItem | None:
         return None
 
 
+def _intent_name(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
 def _entity(tracker: Tracker, name: str) -> Any:
     return next(tracker.get_latest_entity_values(name), None)
 
@@ -177,11 +181,14 @@ class ActionAnswerSchedule(Action):
         return _answer_schedule(dispatcher, tracker, text)
 
 
+def _mentions_days(text: str) -> bool:
+    """「いつ」「何曜日」「明日」…: words that ask for a day or a date."""
+    return asked_when(text)[0] or any(word in text for word in SCHEDULE_WORDS)
+
+
 def _asks_about_days(text: str) -> bool:
     """Words of a question about days or an area, as opposed to about an item."""
-    return bool(
-        asked_when(text)[0] or any(word in text for word in SCHEDULE_WORDS) or _names_a_town(text)
-    )
+    return _mentions_days(text) or _names_a_town(text)
 
 
 def _names_a_town(text: str) -> bool:
@@ -191,9 +198,7 @@ def _names_a_town(text: str) -> bool:
 def _is_schedule_question(text: str) -> bool:
     """Whether ``text`` asks anything about collection days (as opposed to only saying
     where the resident lives, which answers a question asked before)."""
-    return (
-        bool(categories_in(text)) or asked_when(text)[0] or any(w in text for w in SCHEDULE_WORDS)
-    )
+    return bool(categories_in(text)) or _mentions_days(text)
 
 
 def _answer_schedule(
@@ -212,8 +217,7 @@ def _answer_schedule(
         if area is None and tracker.get_slot(AREA_SLOT):
             area = directory.get(int(tracker.get_slot(AREA_SLOT)))
         if area is None:
-            intent = (tracker.latest_message.get("intent") or {}).get("name")
-            if intent == replies.INFORM_AREA_INTENT or _entity(tracker, "area"):
+            if _intent_name(tracker) == replies.INFORM_AREA_INTENT or _entity(tracker, "area"):
                 # A place was named, but it is not a town of Nakano (「高円寺」).
                 reply = replies.unknown_area(directory.towns(), texts.get("contact", ""))
             else:
@@ -313,8 +317,7 @@ class ActionFallback(Action):
         result = live_catalog().index().find(text)
         if _asks_a_category_day(text) or (not result.mentions and _names_a_town(text)):
             return _answer_schedule(dispatcher, tracker, text)
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if result.mentions or (intent != "out_of_scope" and result.suggestions):
+        if result.mentions or (_intent_name(tracker) != "out_of_scope" and result.suggestions):
             return _answer_items(dispatcher, tracker, text, result)
         with sessions()() as session:
             texts = _texts(session)
