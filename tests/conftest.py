@@ -3,6 +3,7 @@ real trained model, and the real Rasa and action servers on their own loopback p
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -26,10 +27,12 @@ from bot.services import (
 )
 from bot.settings import ROOT, Settings
 
-# Ports apart from the defaults, so a bot started with `make run` does not get in the way.
-TEST_RASA_PORT = 15005
-TEST_ACTION_PORT = 15055
-TEST_APP_PORT = 18000
+# Ports apart from the defaults, so a bot started with `make run` does not get in the way;
+# NAKANO_BOT_TEST_PORT_OFFSET moves them all, so two test runs on one machine do not collide.
+_PORT_OFFSET = int(os.environ.get("NAKANO_BOT_TEST_PORT_OFFSET", "0"))
+TEST_RASA_PORT = 15005 + _PORT_OFFSET
+TEST_ACTION_PORT = 15055 + _PORT_OFFSET
+TEST_APP_PORT = 18000 + _PORT_OFFSET
 #: The end-to-end stack's "today" in Tokyo: Thursday, 24 December 2026.
 FROZEN_TODAY = date(2026, 12, 24)
 
