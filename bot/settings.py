@@ -6,13 +6,16 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NAKANO_BOT_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="NAKANO_BOT_", env_file=".env", extra="ignore", populate_by_name=True
+    )
 
     #: The catalog. SQLite file by default; ``postgresql+psycopg://…`` in production.
     database_url: str = f"sqlite:///{ROOT / 'var' / 'catalog.sqlite3'}"
@@ -33,6 +36,27 @@ class Settings(BaseSettings):
     #: How long the app waits for Rasa before telling the resident to try later.
     rasa_timeout_seconds: float = 15.0
 
+    #: The ward's LINE official account (Messaging API channel). Unset: ``/line/webhook``
+    #: answers 503. The names are those of LINE's own samples, so an operator who has set
+    #: up a LINE bot before finds them where they expect.
+    line_channel_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("LINE_CHANNEL_SECRET", "line_channel_secret")
+    )
+    line_channel_access_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LINE_CHANNEL_ACCESS_TOKEN", "line_channel_access_token"),
+    )
+    #: Where the Messaging API lives; tests point it at a fake LINE server on loopback.
+    line_api_base_url: str = Field(
+        default="https://api.line.me",
+        validation_alias=AliasChoices("LINE_API_BASE_URL", "line_api_base_url"),
+    )
+    #: When a reply token has expired, send the answer with the Push API instead. Off by
+    #: default: pushed messages count against the ward's paid message quota.
+    line_push_when_reply_fails: bool = False
+    #: How long webhook event ids are kept to recognise LINE's redeliveries.
+    line_seen_event_days: int = 7
+
     #: Freeze "today" (Asia/Tokyo) for tests and demos of date answers; unset in service.
     fixed_today: date | None = None
 
@@ -44,6 +68,10 @@ class Settings(BaseSettings):
     @property
     def rasa_url(self) -> str:
         return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def line_configured(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
 
     @property
     def action_server_url(self) -> str:

@@ -150,3 +150,17 @@ class CatalogRevision(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class LineSeenEvent(Base):
+    """A LINE webhook event already taken in, by its ``webhookEventId``.
+
+    LINE redelivers an event when it thinks the bot missed it; remembering the ids in the
+    database (not in memory) makes each event answered at most once, also across a restart
+    or between replicas. Old rows are dropped after ``line_seen_event_days``.
+    """
+
+    __tablename__ = "line_seen_events"
+
+    webhook_event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -9,7 +9,10 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from bot.catalog.db import get_sessionmaker
+from bot.line.channel import LineChannel
+from bot.line.webhook import router as line_router
 from bot.server.chat import router as chat_router
+from bot.server.conversation import Conversations
 from bot.server.rasa_client import RasaClient
 from bot.server.widget import router as widget_router
 from bot.settings import Settings, get_settings
@@ -23,9 +26,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.rasa = RasaClient(
             settings.rasa_url, settings.action_server_url, settings.rasa_timeout_seconds
         )
+        app.state.conversations = Conversations(app.state.rasa, app.state.sessions)
+        app.state.line = (
+            LineChannel(settings, app.state.conversations) if settings.line_configured else None
+        )
         try:
             yield
         finally:
+            if app.state.line is not None:
+                await app.state.line.aclose()
             await app.state.rasa.aclose()
 
     app = FastAPI(
@@ -38,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = get_sessionmaker(settings.database_url)
     app.include_router(chat_router)
     app.include_router(widget_router)
+    app.include_router(line_router)
     if settings.cors_origins:
         # Only the ward's own sites may call the chat API from a browser.
         app.add_middleware(

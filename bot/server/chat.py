@@ -9,9 +9,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text as sql
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.catalog.models import WardText
-from bot.server.rasa_client import RasaClient, RasaUnavailableError
-from bot.server.schemas import ChatMessage, ChatRequest, ChatResponse, HealthReport
+from bot.server.conversation import Conversations
+from bot.server.rasa_client import RasaClient
+from bot.server.schemas import ChatRequest, ChatResponse, HealthReport
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -19,21 +19,6 @@ router = APIRouter()
 #: Sender ids are namespaced per channel, so a LINE user and a web visitor never share a
 #: conversation even if their ids collide.
 WEB_CHANNEL = "web"
-UNAVAILABLE_TEXT = (
-    "申し訳ありません。ただいま混み合っているか、調整中のためお答えできません。"
-    "しばらくしてから、もう一度お試しください。"
-)
-NO_ANSWER_TEXT = "申し訳ありません。うまくお答えできませんでした。別の言い方でお尋ねください。"
-
-
-def _contact(request: Request) -> str:
-    try:
-        with request.app.state.sessions() as session:
-            row = session.get(WardText, "contact")
-            return row.body if row else ""
-    except SQLAlchemyError:
-        logger.exception("could not read the contact text")
-        return ""
 
 
 @router.post(
@@ -43,14 +28,12 @@ def _contact(request: Request) -> str:
 )
 async def chat(body: ChatRequest, request: Request) -> ChatResponse | JSONResponse:
     """Send one message of a resident's conversation; get the bot's answers."""
-    rasa: RasaClient = request.app.state.rasa
-    try:
-        messages = await rasa.send(f"{WEB_CHANNEL}:{body.sender_id}", body.text)
-    except RasaUnavailableError:
-        text = "\n".join(filter(None, [UNAVAILABLE_TEXT, _contact(request)]))
-        unavailable = ChatResponse(messages=[ChatMessage(text=text)])
-        return JSONResponse(status_code=503, content=unavailable.model_dump())
-    return ChatResponse(messages=messages or [ChatMessage(text=NO_ANSWER_TEXT)])
+    conversations: Conversations = request.app.state.conversations
+    reply = await conversations.reply(f"{WEB_CHANNEL}:{body.sender_id}", body.text)
+    response = ChatResponse(messages=reply.messages)
+    if reply.available:
+        return response
+    return JSONResponse(status_code=503, content=response.model_dump())
 
 
 @router.get("/healthz", response_model=HealthReport, responses={503: {"model": HealthReport}})

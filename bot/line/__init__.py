@@ -1,0 +1,1 @@
+"""The LINE official account channel (Messaging API webhook and replies)."""

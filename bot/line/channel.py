@@ -1,0 +1,175 @@
+"""The ward's LINE official account: webhook events in, replies out.
+
+Events come after the webhook has verified their signature and dropped redeliveries
+(``bot.line.webhook``); here each one becomes a turn of the same Rasa conversation the web
+chat uses, answered once with the free Reply API. Nothing is pushed (push messages cost the
+ward money) unless ``line_push_when_reply_fails`` is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+import aiohttp
+from linebot.v3 import WebhookParser
+from linebot.v3.messaging import (
+    ApiException,
+    AsyncApiClient,
+    AsyncMessagingApi,
+    Configuration,
+    PushMessageRequest,
+    ReplyMessageRequest,
+    TextMessage,
+)
+from linebot.v3.webhooks import (
+    Event,
+    EventMode,
+    FollowEvent,
+    GroupSource,
+    JoinEvent,
+    LocationMessageContent,
+    MessageEvent,
+    PostbackEvent,
+    RoomSource,
+    Source,
+    TextMessageContent,
+    UserSource,
+)
+
+from bot.line.messages import to_line
+from bot.server.conversation import Conversations
+from bot.server.schemas import Button, ChatMessage
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+LINE_CHANNEL = "line"
+#: Seconds to wait for LINE's API; a reply token lives about a minute, so longer is useless.
+API_TIMEOUT_SECONDS = 10
+
+
+def sender_id(source: Source | None) -> str | None:
+    """The conversation an event belongs to: one per user in a 1:1 chat, one per group or
+    room otherwise (what one member told the bot, e.g. the area, holds for the group)."""
+    if isinstance(source, GroupSource):
+        return f"{LINE_CHANNEL}:group:{source.group_id}"
+    if isinstance(source, RoomSource):
+        return f"{LINE_CHANNEL}:room:{source.room_id}"
+    if isinstance(source, UserSource) and source.user_id:
+        return f"{LINE_CHANNEL}:user:{source.user_id}"
+    return None
+
+
+def push_target(source: Source | None) -> str | None:
+    if isinstance(source, GroupSource):
+        return source.group_id
+    if isinstance(source, RoomSource):
+        return source.room_id
+    if isinstance(source, UserSource):
+        return source.user_id
+    return None
+
+
+class LineChannel:
+    """Create inside the running event loop (the SDK's HTTP session belongs to it)."""
+
+    def __init__(self, settings: Settings, conversations: Conversations) -> None:
+        secret, token = settings.line_channel_secret, settings.line_channel_access_token
+        if secret is None or token is None:
+            raise ValueError("LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are both needed")
+        self.parser = WebhookParser(secret.get_secret_value())
+        self._client = AsyncApiClient(
+            Configuration(host=settings.line_api_base_url, access_token=token.get_secret_value())
+        )
+        self._api = AsyncMessagingApi(self._client)
+        self._conversations = conversations
+        self._push_when_reply_fails = settings.line_push_when_reply_fails
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+    async def handle(self, events: Sequence[Event]) -> None:
+        """Answer ``events`` in order; one failing event does not stop the others."""
+        for event in events:
+            try:
+                await self._handle(event)
+            except Exception:
+                logger.exception("LINE event %s could not be answered", _describe(event))
+
+    async def _handle(self, event: Event) -> None:
+        if event.mode == EventMode.STANDBY:
+            return  # another channel (a module) is answering this chat
+        reply_token = getattr(event, "reply_token", None)
+        if not reply_token:
+            return  # unfollow, leave, unsend…: nothing to say, and no way to say it
+        messages = await self._answer(event)
+        if messages:
+            await self._send(reply_token, messages, event.source)
+
+    async def _answer(self, event: Event) -> list[ChatMessage]:
+        sender = sender_id(event.source)
+        if isinstance(event, MessageEvent):
+            content = event.message
+            if isinstance(content, TextMessageContent) and sender:
+                return (await self._conversations.reply(sender, content.text)).messages
+            if isinstance(content, LocationMessageContent):
+                return self._guide("line_location")
+            return self._guide("line_unsupported")
+        if isinstance(event, PostbackEvent) and sender and event.postback.data:
+            return (await self._conversations.reply(sender, event.postback.data)).messages
+        if isinstance(event, FollowEvent | JoinEvent):
+            return self._guide("greet")
+        return []
+
+    def _guide(self, key: str) -> list[ChatMessage]:
+        """A ward text with the example questions as buttons, so that a resident who did
+        not know what to type has something to tap."""
+        examples = self._conversations.ward_text("examples").splitlines()
+        buttons = [Button(title=q.strip(), payload=q.strip()) for q in examples if q.strip()]
+        text = self._conversations.ward_text(key) or self._conversations.ward_text("help")
+        return [ChatMessage(text=text, buttons=buttons)] if text else []
+
+    async def _send(
+        self, reply_token: str, messages: list[ChatMessage], source: Source | None
+    ) -> None:
+        line_messages = to_line(messages)
+        try:
+            await self._api.reply_message(
+                ReplyMessageRequest(reply_token=reply_token, messages=line_messages),
+                _request_timeout=API_TIMEOUT_SECONDS,
+            )
+        except ApiException as exc:
+            # Typically an expired or used reply token (400); never retried, since LINE
+            # would refuse the same token again.
+            logger.warning("LINE refused the reply: HTTP %s %s", exc.status, _error_text(exc))
+            await self._push_instead(line_messages, source)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            logger.warning("LINE API did not answer the reply: %s", type(exc).__name__)
+
+    async def _push_instead(self, messages: list[TextMessage], source: Source | None) -> None:
+        target = push_target(source)
+        if not self._push_when_reply_fails or not target:
+            return
+        try:
+            await self._api.push_message(
+                PushMessageRequest(to=target, messages=messages),
+                _request_timeout=API_TIMEOUT_SECONDS,
+            )
+            logger.info("answer pushed after the reply failed")
+        except ApiException as exc:
+            logger.warning("LINE refused the push: HTTP %s %s", exc.status, _error_text(exc))
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            logger.warning("LINE API did not answer the push: %s", type(exc).__name__)
+
+
+def _describe(event: Event) -> str:
+    return f"{getattr(event, 'type', '?')}/{getattr(event, 'webhook_event_id', '?')}"
+
+
+def _error_text(exc: ApiException) -> str:
+    """LINE's own message for the error, e.g. 'Invalid reply token'; the body holds no
+    secret (the token travels in the request, never in LINE's answer)."""
+    body = exc.body.decode("utf-8", "replace") if isinstance(exc.body, bytes) else exc.body
+    return (body or exc.reason or "")[:300]
