@@ -7,7 +7,9 @@ with every problem listed by file and line, and the database is left as it was.
 from __future__ import annotations
 
 import csv
+import io
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,7 @@ _WEEKDAY_RULE = re.compile(
     r"^(?:第(?P<weeks>[1-5](?:;第?[1-5])*))?(?P<days>[月火水木金土日]曜日(?:;[月火水木金土日]曜日)*)$"
 )
 _CHOME = re.compile(r"^(?P<numbers>\d+(?:;\d+)*)(?:[（(](?P<remark>[^）)]*)[）)])?$")
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp932": "Shift_JIS (cp932)"}
 
 
 @dataclass(frozen=True)
@@ -109,56 +112,108 @@ class ImportReport:
         )
 
 
-def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """Rows with the line each starts on (cells may hold newlines); BOM or not."""
+def decode_text(
+    file: str, data: bytes, encodings: tuple[str, ...] = ("utf-8-sig",)
+) -> tuple[str, str]:
+    """``data`` decoded by the first of ``encodings`` that reads all of it, and that encoding.
+
+    Strictly, because a lenient decode would import mojibake without a word. When none
+    fits, the error names the line of the first byte the first encoding could not read.
+    """
+    first: UnicodeDecodeError | None = None
+    for encoding in encodings:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            first = first or exc
+    assert first is not None
+    names = " or ".join(_ENCODING_NAMES.get(e, e) for e in encodings)
+    line = data[: first.start].count(b"\n") + 1
+    raise CatalogFileError(
+        [RowError(file, line, f"not {names} text: {first.reason} at byte {first.start}")]
+    )
+
+
+def read_header(text: str) -> list[str]:
+    """The column names of the CSV ``text`` (its first record), to tell its format."""
+    return next(csv.reader(io.StringIO(text, newline="")), [])
+
+
+def parse_csv(file: str, text: str, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """Rows with the line each starts on (cells may hold newlines), cells stripped.
+
+    ``file`` names the file in errors; a missing column or a row with the wrong number of
+    cells fails the whole file.
+    """
     errors: list[RowError] = []
     rows: list[tuple[int, dict[str, str]]] = []
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            missing = [c for c in required if c not in (reader.fieldnames or [])]
-            if missing:
-                raise CatalogFileError(
-                    [RowError(path.name, 1, f"missing column(s): {', '.join(missing)}")]
-                )
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            raise CatalogFileError([RowError(file, 1, f"missing column(s): {', '.join(missing)}")])
+        start = reader.line_num + 1
+        for row in reader:
+            if None in row or any(row[c] is None for c in reader.fieldnames):
+                errors.append(RowError(file, start, "wrong number of cells for the header"))
+            else:
+                rows.append((start, {k: v.strip() for k, v in row.items()}))
             start = reader.line_num + 1
-            for row in reader:
-                if None in row or any(row[c] is None for c in reader.fieldnames):
-                    errors.append(
-                        RowError(path.name, start, "wrong number of cells for the header")
-                    )
-                else:
-                    rows.append((start, {k: v.strip() for k, v in row.items()}))
-                start = reader.line_num + 1
-    except UnicodeDecodeError as exc:
-        raise CatalogFileError([RowError(path.name, 1, f"not UTF-8 text: {exc}")]) from exc
     except csv.Error as exc:
-        raise CatalogFileError([RowError(path.name, reader.line_num, str(exc))]) from exc
+        raise CatalogFileError([RowError(file, reader.line_num, str(exc))]) from exc
     if errors:
         raise CatalogFileError(errors)
     return rows
 
 
-def read_items(path: Path) -> list[ItemRow]:
+def _read_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a shipped UTF-8 file (BOM or not); see :func:`parse_csv`."""
+    text, _ = decode_text(path.name, path.read_bytes())
+    return parse_csv(path.name, text, required)
+
+
+def check_items(
+    file: str,
+    rows: Iterable[ItemRow | RowError],
+    name_column: str = "ごみの品目",
+    category_column: str = "種別",
+) -> list[ItemRow]:
+    """The item rows of a file, failing it on an empty name or category or a repeated name.
+
+    ``rows`` may carry errors a format found on its own lines; they are reported with the
+    rest, in line order. Column names are those of the file, so messages match what staff
+    see in their spreadsheet.
+    """
     errors: list[RowError] = []
     items: list[ItemRow] = []
     seen: dict[str, int] = {}
-    for line, row in _read_csv(path, ITEM_COLUMNS):
-        name, category = row["ごみの品目"], row["種別"]
-        if not name:
-            errors.append(RowError(path.name, line, "ごみの品目 is empty"))
-        elif not category:
-            errors.append(RowError(path.name, line, f"種別 is empty for {name!r}"))
-        elif name in seen:
+    for row in rows:
+        if isinstance(row, RowError):
+            errors.append(row)
+        elif not row.name:
+            errors.append(RowError(file, row.line, f"{name_column} is empty"))
+        elif not row.category:
+            errors.append(RowError(file, row.line, f"{category_column} is empty for {row.name!r}"))
+        elif row.name in seen:
             errors.append(
-                RowError(path.name, line, f"{name!r} already appears on line {seen[name]}")
+                RowError(file, row.line, f"{row.name!r} already appears on line {seen[row.name]}")
             )
         else:
-            seen[name] = line
-            items.append(ItemRow(line, name, row["インデックス"], category, row["説明"]))
+            seen[row.name] = row.line
+            items.append(row)
     if errors:
         raise CatalogFileError(errors)
     return items
+
+
+def read_items(path: Path) -> list[ItemRow]:
+    return check_items(
+        path.name,
+        (
+            ItemRow(line, row["ごみの品目"], row["インデックス"], row["種別"], row["説明"])
+            for line, row in _read_csv(path, ITEM_COLUMNS)
+        ),
+    )
 
 
 def parse_schedule_rule(text: str) -> ScheduleRule:
@@ -280,7 +335,7 @@ def import_catalog(session: Session, files: CatalogFiles) -> ImportReport:
     report = ImportReport()
     with session.begin():
         categories = _sync_categories(session, items, seed, report)
-        _sync_items(session, items, categories, report)
+        sync_items(session, items, categories, report)
         _sync_aliases(session, aliases, report)
         _sync_areas(session, areas, categories, seed, report)
         _seed_texts(session, seed, report)
@@ -292,13 +347,24 @@ def import_catalog(session: Session, files: CatalogFiles) -> ImportReport:
 def _sync_categories(
     session: Session, items: list[ItemRow], seed: Seed, report: ImportReport
 ) -> dict[str, Category]:
+    names = [*(i.category for i in items), *SCHEDULE_COLUMNS.values()]
+    return ensure_categories(session, names, seed.category_guidance, report)
+
+
+def ensure_categories(
+    session: Session, names: Iterable[str], guidance: Mapping[str, str], report: ImportReport
+) -> dict[str, Category]:
+    """Every category by name, adding those of ``names`` not in the database yet.
+
+    A new 種別 in the ward's table is accepted rather than refused: the table is the
+    authority, and the new category gets its guidance text from ``guidance`` if any.
+    """
     existing = {c.name: c for c in session.scalars(select(Category))}
-    names = dict.fromkeys([*(i.category for i in items), *SCHEDULE_COLUMNS.values()])
-    for name in names:
+    for name in dict.fromkeys(names):
         if name in existing:
             report.count("categories", "unchanged")
             continue
-        category = Category(name=name, guidance_key=seed.category_guidance.get(name))
+        category = Category(name=name, guidance_key=guidance.get(name))
         session.add(category)
         existing[name] = category
         report.count("categories", "added")
@@ -306,12 +372,16 @@ def _sync_categories(
     return existing
 
 
-def _sync_items(
+def sync_items(
     session: Session,
     rows: list[ItemRow],
     categories: dict[str, Category],
     report: ImportReport,
 ) -> None:
+    """Add or update the items of ``rows``, matched by name; never deletes.
+
+    ``categories`` must hold every row's category (see :func:`ensure_categories`).
+    """
     existing = {i.name: i for i in session.scalars(select(Item))}
     for row in rows:
         values = {
