@@ -164,3 +164,74 @@ class LineSeenEvent(Base):
 
     webhook_event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+# --- Staff: accounts, API tokens, the audit trail, and what residents asked ---------------
+
+
+class StaffUser(Base):
+    """A ward staff account for /admin. Roles: ``viewer`` reads, ``editor`` edits the
+    catalog, ``admin`` also manages accounts and tokens."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    #: argon2id hash; the password itself is never stored.
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="viewer")
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class StaffToken(Base):
+    """A bearer token for ``/api/staff``; only its SHA-256 is kept, so a database leak
+    does not leak working tokens."""
+
+    __tablename__ = "staff_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="viewer")
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class AuditLog(Base):
+    """Who changed what and when, with the old and new values, written in the same
+    transaction as the change itself (so a change without its audit row cannot exist)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    table: Mapped[str] = mapped_column(String(50), index=True)
+    row_id: Mapped[str | None] = mapped_column(String(50), default=None)
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    #: ``{"field": [old, new], …}``; for a deletion the old values, for a creation the new.
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ChatEvent(Base):
+    """One resident message and what became of it, for the monthly figures. No sender id
+    and no text: the figures need neither, and residents' messages stay private."""
+
+    __tablename__ = "chat_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    #: ``answered``, ``asked_back``, ``not_found`` (item questions), ``schedule``, ``other``.
+    outcome: Mapped[str] = mapped_column(String(20), index=True)
+    #: The item answered, by name, so the figure survives the item being renamed.
+    item_name: Mapped[str | None] = mapped_column(String(200), default=None)
