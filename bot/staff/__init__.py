@@ -1,0 +1,1 @@
+"""Ward staff: accounts, tokens, the audit trail, the admin UI and the staff API."""
