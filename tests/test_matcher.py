@@ -147,3 +147,73 @@ def test_a_real_word_is_not_taken_for_a_typo(index: CatalogIndex) -> None:
 def test_a_short_native_word_does_not_match_by_sound(index: CatalogIndex) -> None:
     # 「からっぽ」 sounds like the alias 「ガラホ」 (a phone) once voicing is dropped.
     assert answer(index, "からっぽ") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # The head of a compound the catalog does not know, when the catalog treats the
+        # head as a class with variants; the material still chooses among them.
+        ("布のトートバッグ", "バッグ（布製・革製）"),
+        ("エコバッグは何ごみ", "バッグ（布製・革製）"),
+        # Hiragana that Sudachi cuts up (ま|ほうび|ん, いる|い|は), typed as a whole word.
+        ("まほうびん何ごみ？", "ポット（電気ポット・魔法瓶）"),
+        ("いるいはどうやってすてますか", "衣類"),
+        ("ぷらすちっくの おはし は なにごみ ですか", "箸（プラスチック製）"),  # お is a prefix
+        # A container and what it held, apart in the sentence or under another word.
+        ("灯油を入れてた容器、空っぽです", "灯油の容器"),
+        ("お線香の空き箱は何ごみですか", "線香の箱"),
+        ("粉洗剤の紙箱って古紙に出せる？", "洗剤の箱"),
+        ("バターが入っていたプラスチックの容器", "バターの容器（プラスチック製）"),
+        ("ハイター（漂白剤）のプラスチックボトル", "漂白剤の容器（プラスチック製）"),
+        # Details told after the item, in another sentence or in brackets.
+        ("石油ストーブはどうやって捨てますか？灯油は抜きました", "石油ストーブ／※暖房器具"),
+        (
+            "子どものプラスチックのおもちゃ（電池は使わないやつ）は何ごみ",
+            "おもちゃ（プラスチック製）",
+        ),
+        # A state said anywhere chooses the item named by that state.
+        ("ジャムのビン、洗っても汚れが落ちないんだけど", "汚れたビン"),
+        ("汚れが取れない缶", "汚れた缶"),
+        ("油で汚れた紙は古紙に出せる？", "汚れた紙類"),  # 「…類」 asked without 類
+        # Words inside the mention that its key does not cover choose, too.
+        ("革の手袋、片方なくしたから捨てたい", "手袋（革製・ゴム製）"),
+        # A name shortened to the thing, the rest said elsewhere in the question.
+        ("車から外したシート（座席）を処分したい", "自動車のシート／※自動車部品"),
+        ("車のボディカバーって何ごみ？", "自動車のカバー"),
+    ],
+)
+def test_generalises_beyond_the_names(index: CatalogIndex, text: str, name: str) -> None:
+    assert answer(index, text) == [(name,)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ミラーボール",  # ボール is one toy, not a class: no head fallback
+        "サンドバッグ",  # one word even in Sudachi's finest split
+        "シートを捨てたい",  # a shortened name needs what it belongs to
+        "もくぎょ　すてかた",  # a word typed apart is no くぎ
+    ],
+)
+def test_generalisations_stay_safe(index: CatalogIndex, text: str) -> None:
+    assert answer(index, text) == []
+
+
+def test_a_bicycle_is_not_a_car(index: CatalogIndex) -> None:
+    # The 車 of 自転車 does not restore 「自動車の」 before シート.
+    assert ("自動車のシート／※自動車部品",) not in answer(index, "自転車のシートが破れた")
+
+
+def test_items_asked_in_two_sentences_are_both_answered(index: CatalogIndex) -> None:
+    assert answer(index, "アルミホイルは？ラップは？") == [("アルミホイル",), ("ラップ",)]
+
+
+def test_a_plain_word_does_not_bring_its_soiled_variant(index: CatalogIndex) -> None:
+    [mention] = index.find("ジャムのビン").mentions
+    assert "汚れたビン" not in [c.name for c in mention.candidates]
+
+
+def test_a_shorter_word_later_refers_back(index: CatalogIndex) -> None:
+    text = "自転車のタイヤがパンクして交換した、古いタイヤは？"
+    assert answer(index, text) == [("自転車のタイヤ・チューブ",)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from bot.japanese import match_key
 
@@ -17,7 +18,14 @@ from bot.japanese import match_key
 _QUALIFIER = re.compile(r"[（(]([^）)]*)(?:[）)]|$)")
 _CROSS_REFERENCE = re.compile(r"[／/]※.*$")
 _PARTS = re.compile(r"[・、,，]")
+_KANJI = re.compile(r"[一-龥々]")
 _VEHICLE_PREFIX = re.compile(r"^(自動車|車)(用|の)")
+#: A state written before the name instead of in brackets: 「汚れたビン」 is the soiled
+#: variant of a びん, as 「衣類（汚れたもの）」 is of 衣類.
+_STATE_PREFIX = re.compile(r"^(汚れた|よごれた|割れた|われた)(?=.)")
+_STATES = {"汚れた": "汚れ", "よごれた": "汚れ", "割れた": "割れ", "われた": "割れ"}
+
+_PREFIXED = re.compile(r"^(?P<prefix>.{2,}?)(?:の|用)(?P<rest>.{2,})$")
 
 #: Bracket contents with these describe a variant rather than name the same thing again.
 _QUALIFIER_HINTS = (
@@ -49,6 +57,9 @@ USES: dict[str, tuple[str, ...]] = {
         "ワイン", "ジャム", "食品", "調味料", "ツナ", "サバ", "果物", "牛乳", "炭酸",
         "食べ物", "お菓子", "ミルク", "ソース", "醤油", "しょうゆ", "ドレッシング",
         "ネコ缶", "猫缶", "ペットフード", "ドッグフード", "キャットフード",
+        "クッキー", "せんべい", "煎餅", "ビスケット", "チョコ", "飴", "キャンディ", "海苔",
+        "紅茶", "スープ", "フルーツ", "みかん", "パイナップル", "トマト", "コーン",
+        "はちみつ", "蜂蜜", "メープル", "ケチャップ",
     ),
     "割れ": ("割れ", "割っ", "欠け", "破損", "ひび"),
     "写真": ("写真",),
@@ -63,6 +74,36 @@ _NEGATION = re.compile(
     r"^.{0,3}?(じゃない|じゃなく|ではない|ではなく|でない|でなく|ていない|てない|以外)"
 )
 MATERIAL_KEYS = {match_key(word) for words in MATERIALS.values() for word in words}
+
+#: Containers, by kind: a resident's word for one meets the catalog's word for the same kind
+#: (「ハイターのボトル」 is a 「漂白剤の容器」, 「線香の空き箱」 a 「線香の箱」).
+CONTAINERS: dict[str, tuple[str, ...]] = {
+    "容器": ("容器", "ボトル", "入れ物", "いれもの"),
+    "箱": ("箱", "空き箱", "空箱", "紙箱", "ボックス", "はこ"),
+    "袋": ("袋", "空き袋", "ふくろ"),
+    "缶": ("缶", "空き缶", "空缶", "カン"),
+    "びん": ("びん", "瓶", "ビン", "空きびん", "空き瓶", "空瓶"),
+    "パック": ("パック",),
+    "カップ": ("カップ",),
+    "ネット": ("ネット",),
+    "チューブ": ("チューブ",),
+    "ふた": ("ふた", "フタ", "蓋", "キャップ"),
+}
+#: Container words, longest first, and the kind each belongs to.
+CONTAINER_WORDS: dict[str, str] = {
+    match_key(word): kind
+    for kind, words in CONTAINERS.items()
+    for word in sorted(words, key=len, reverse=True)
+}
+_CONTAINER_ENDINGS = {word[-1] for word in CONTAINER_WORDS}
+#: Containers written in katakana join their contents without 「の」 only inside one word
+#: (「ペットボトル」 is no bottle for pets, 「ラバーカップ」 no cup): such a catalog name is
+#: not read as contents and container.
+_ENDS_IN_KATAKANA = re.compile(r"[ァ-ヺー]$")
+#: What joins contents and container in a catalog name: 「線香の箱」, 「梅酒を漬けるびん」.
+_CONTENTS_LINK = re.compile(r"(?:の|を[^を]*る)$")
+#: Words before a container that say its state, not what it held.
+_NOT_CONTENTS = {match_key(w) for w in ("空き", "空", "から", "ごみ", "ゴミ")}
 
 
 def base_name(name: str) -> str:
@@ -84,7 +125,17 @@ def alternates(name: str) -> list[str]:
     """Every name an item's own name carries: the full name, the base name, its parts
     (「おけ」「たらい」), and other names in brackets (「ベビーカー」), never a qualifier."""
     plain = without_cross_reference(name)
-    names = [plain, base_name(name), *_PARTS.split(base_name(name))]
+    parts = _PARTS.split(base_name(name))
+    names = [plain, base_name(name), *parts]
+    # 「汚れた紙類」 is asked for as 「汚れた紙」, 「農薬類」 as 「農薬」; not 「カード類」 as
+    # 「カード」, too short in kana to tell from other words (カート).
+    names += [
+        part[:-1]
+        for part in parts
+        if part.endswith("類")
+        and (len(match_key(part[:-1])) >= 3 or _KANJI.search(part[:-1]))
+        and match_key(part[:-1]) not in MATERIAL_KEYS
+    ]
     # 「自動車用ルーフボックス」 is asked for as 「車のルーフボックス」 or 「ルーフボックス」.
     vehicle = _VEHICLE_PREFIX.match(base_name(name))
     if vehicle and len(base_name(name)) - vehicle.end() >= 4:
@@ -102,6 +153,67 @@ def alternates(name: str) -> list[str]:
     return [n for n in names if n]
 
 
+def state_variant(name: str) -> tuple[str, str] | None:
+    """「汚れたビン」 → (「ビン」, 「汚れ」): the plain thing and the state that sets this
+    item apart from it; ``None`` for a name without such a state."""
+    found = _STATE_PREFIX.match(name)
+    if not found or any(mark in name for mark in "・（("):
+        return None
+    return name[found.end() :], _STATES[found.group(1)]
+
+
+def container_kind(word: str) -> tuple[str, str] | None:
+    """(「プラ」, 「容器」) for 「プラ容器」: what comes before the longest container word
+    ending ``word``, and that container's kind; ``None`` if ``word`` names no container."""
+    key = match_key(word)
+    if not key or key[-1] not in _CONTAINER_ENDINGS:
+        return None
+    for container, kind in CONTAINER_WORDS.items():
+        if key.endswith(container):
+            return key[: len(key) - len(container)], kind
+    return None
+
+
+def contents_and_container(name: str) -> list[tuple[str, str]]:
+    """(「線香」, 「箱」) for 「線香の箱」, as keys: a catalog name read as what a container
+    held and the container's kind, so that 「お線香の空き箱」 and 「灯油を入れてた容器」 meet
+    it. Empty for a name that is no such container."""
+    found = []
+    for part in _PARTS.split(base_name(name)):
+        split = container_kind(part)
+        if split is None:
+            continue
+        before, kind = split
+        link = _CONTENTS_LINK.search(before)
+        if link is None and _ENDS_IN_KATAKANA.search(part):
+            continue
+        contents = before[: link.start()] if link else before
+        if len(contents) >= 2 and contents not in MATERIAL_KEYS and contents not in _NOT_CONTENTS:
+            found.append((contents, kind))
+    return found
+
+
+def prefixed_name(name: str) -> tuple[str, str] | None:
+    """(「自動車」, 「シート」) for 「自動車のシート」: a name made of what it belongs to and
+    the thing itself, which residents shorten to the thing when the rest of their question
+    says what it belongs to (「車から外したシート」); ``None`` for other names."""
+    found = _PREFIXED.match(base_name(name))
+    if not found or _PARTS.search(found.group("rest")):
+        return None
+    return found.group("prefix"), found.group("rest")
+
+
+def words_for(word: str) -> set[str]:
+    """Keys that name ``word`` in a question: its own, and those of the material or use it
+    is one of (「自動車」 is also said 「車」, 「マイカー」)."""
+    key = match_key(word)
+    found = {key}
+    for keys in _CHOOSING_KEYS:
+        if key in keys:
+            found.update(keys)
+    return found
+
+
 def choose_variants(variants: Iterable[tuple[str, str]], context: str) -> set[str]:
     """Of ``(name, qualifier)`` pairs, the names whose qualifier fits what ``context`` says
     of material or use (「金属のおたま」, 「ビールの空き缶」); empty when it says nothing.
@@ -113,15 +225,26 @@ def choose_variants(variants: Iterable[tuple[str, str]], context: str) -> set[st
     variants = list(variants)
     said = match_key(context)
     chosen: set[str] = set()
-    for wanted, words in (*MATERIALS.items(), *USES.items()):
-        keys = [match_key(word) for word in words]
-        found = [key for key in keys if key in said]
+    for keys in _CHOOSING_KEYS:
+        found = [key for key in keys[1:] if key in said]
         if not found:
             continue
         negated = any(_NEGATION.match(said[said.index(key) + len(key) :]) for key in found)
         for name, qualifier_text in variants:
-            for part in (match_key(p) for p in _PARTS.split(qualifier_text)):
-                names_it = any(key in part for key in [match_key(wanted), *keys])
+            for part in _qualifier_keys(qualifier_text):
+                names_it = any(key in part for key in keys)
                 if names_it and ("以外" in part) == negated:
                     chosen.add(name)
     return chosen
+
+
+#: For each material and use, the keys that name it: its own name first, then its words.
+_CHOOSING_KEYS = [
+    [match_key(wanted), *(match_key(word) for word in words)]
+    for wanted, words in (*MATERIALS.items(), *USES.items())
+]
+
+
+@lru_cache(maxsize=4096)
+def _qualifier_keys(qualifier_text: str) -> tuple[str, ...]:
+    return tuple(match_key(part) for part in _PARTS.split(qualifier_text))

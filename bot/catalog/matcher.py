@@ -19,6 +19,14 @@ How a message is matched:
 4. The longest matches win; matches that do not overlap are separate items
    (「アルミホイルとラップ」). A plain base name brings all its variants (「ざる」: 金属製,
    プラスチック製, 木製), narrowed by a material or use the message names.
+   Beyond the keys themselves (each only where the keys leave something unexplained or
+   told apart): a container meets what it held (「灯油を入れてた容器」 → 灯油の容器); the
+   head of an unknown compound meets a class of things (「トートバッグ」 → バッグ); a name
+   typed in hiragana that Sudachi cut up counts as a whole word (「まほうびん」); a name
+   said without what it belongs to counts when the rest of the message says it (「車から
+   外したシート」 → 自動車のシート); a state said anywhere (「汚れが落ちない」) chooses the
+   item of that state (汚れたビン); items in brackets or in a sentence that asks nothing
+   are details, not questions.
 5. With nothing found, the same search runs on sound keys (:func:`bot.japanese.sound_key`)
    for spellings that sound alike (「ベット」 for 「ベッド」).
 6. Still nothing: rapidfuzz compares the message's noun phrase with the keys, and the closest
@@ -40,8 +48,13 @@ from bot.catalog.item_names import (
     alternates,
     base_name,
     choose_variants,
+    container_kind,
+    contents_and_container,
+    prefixed_name,
     qualifier,
+    state_variant,
     without_cross_reference,
+    words_for,
 )
 from bot.japanese import Morpheme, fold_kana, get_analyzer, match_key, sound_key
 
@@ -129,6 +142,33 @@ class _Span:
     last: int  # last morpheme, inclusive
     key: str
     by_reading: bool  # found in the readings rather than the surface
+    #: How it was found: ``name`` (a key in the text), ``head`` (the last word of a compound
+    #: the catalog does not know, see :meth:`CatalogIndex._head_spans`), ``contents`` (a
+    #: container and what it held, see :meth:`CatalogIndex._container_spans`) or
+    #: ``shortened`` (see :meth:`CatalogIndex._shortened_spans`).
+    kind: str = "name"
+    #: How much of the message it stands for, when that is more than its key: a container
+    #: with its contents stands for the words between them too.
+    length: int = 0
+    #: The items it names, when not those of its key (a shortened name, see
+    #: :meth:`CatalogIndex._shortened_spans`).
+    ids: frozenset[int] | None = None
+
+    @property
+    def size(self) -> int:
+        return max(self.length, len(self.key))
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What one spelling of the message names."""
+
+    mentions: list[Mention]
+    #: How much of the message the mentions account for; the best spelling names most.
+    weight: int
+    #: Whether another spelling might name more: a noun is left unmatched, or an item was
+    #: passed over for the one after it (「線香の空き箱」 could be a 「線香の箱」).
+    unsettled: bool
 
 
 class _KeyTable:
@@ -187,19 +227,21 @@ class CatalogIndex:
         self, items: Iterable[CatalogItem], aliases: Iterable[tuple[str, int]] = ()
     ) -> None:
         self.items: dict[int, CatalogItem] = {item.id: item for item in items}
+        self._analyzer = get_analyzer()
+        #: Sudachi's finest split, for the heads of compounds it reads as one word.
+        self._analyzer_a = get_analyzer("A")
         self._exact = _KeyTable()
         #: Keys of full names, for which a match is exact (one item, no question back).
         self._full: dict[str, int] = {}
+        #: 「びん」 → 「汚れたビン」: items that are a state of a plain thing.
+        self._states: dict[str, set[int]] = {}
+        #: Contents and container kind (「線香」「箱」) → the items named by them.
+        self._contents: dict[tuple[str, str], set[int]] = {}
+        #: 「しと」 (シート) → 自動車のシート and the words that say 自動車 (see
+        #: :meth:`_shortened_spans`).
+        self._shortened: dict[str, list[tuple[int, set[str]]]] = {}
         for item in self.items.values():
-            for name in alternates(item.name):
-                self._exact.add(match_key(name), item.id, base=name == item.base_name)
-            # Readings have no 「製」 to tell a qualifier by, so only the name's own reading.
-            reading = base_name(item.reading or "")
-            for name in (without_cross_reference(item.reading or ""), *reading_parts(reading)):
-                self._exact.add(match_key(name), item.id)
-            self._exact.add(match_key(reading), item.id, base=True)
-            self._full.setdefault(match_key(without_cross_reference(item.name)), item.id)
-        self._analyzer = get_analyzer()
+            self._add_names(item)
         # Readings name an item in full only where no name does: 「こと」 is 琴 by its
         # reading, but 「コート」 (also こと without the long vowel) by its name.
         for item in self.items.values():
@@ -211,14 +253,57 @@ class CatalogIndex:
                 self._exact.add(match_key(alias), item_id)
                 # Aliases carry no reading of their own: Sudachi's, so that 「しっぷ」 finds
                 # the alias 「湿布」.
-                reading = "".join(_reading(m) for m in self._analyzer.analyze(alias))
-                self._exact.add(match_key(reading), item_id)
+                self._exact.add(self._sudachi_reading(alias), item_id)
+                self._add_contents(alias, item_id)
+        self._file_states()
         self._sound = _KeyTable()
         for key, ids in self._exact.ids.items():
             bases = self._exact.bases.get(key, set())
             for item_id in ids:
                 self._sound.add(sound_key(key), item_id, base=item_id in bases)
         self._fuzzy = _FuzzyKeys(list(self._exact.ids))
+        #: Base names of items with variants (「バッグ（布製・革製）」): classes of things,
+        #: which an unknown compound ending in one (「トートバッグ」) belongs to.
+        self._classes = {
+            key
+            for key, ids in self._exact.bases.items()
+            if len(key) >= 2
+            and key not in MATERIAL_KEYS
+            and any(self.items[i].qualifier for i in ids)
+        }
+
+    def _add_names(self, item: CatalogItem) -> None:
+        """File the keys an item's own name and reading carry."""
+        plain = without_cross_reference(item.name)
+        for name in alternates(item.name):
+            self._exact.add(match_key(name), item.id, base=name == item.base_name)
+            if name not in (plain, item.base_name) and _KANJI.search(name):
+                # Another name in brackets has no reading in the catalog: Sudachi's, so
+                # that 「まほうびん」 finds 「ポット（電気ポット・魔法瓶）」.
+                self._exact.add(self._sudachi_reading(name), item.id)
+        # Readings have no 「製」 to tell a qualifier by, so only the name's own reading.
+        reading = base_name(item.reading or "")
+        for name in (without_cross_reference(item.reading or ""), *reading_parts(reading)):
+            self._exact.add(match_key(name), item.id)
+        self._exact.add(match_key(reading), item.id, base=True)
+        self._full.setdefault(match_key(plain), item.id)
+        for spelling in (item.base_name, reading):
+            state = state_variant(spelling)
+            if state is not None:
+                self._states.setdefault(match_key(state[0]), set()).add(item.id)
+        self._add_contents(item.name, item.id)
+        shortened = prefixed_name(item.name)
+        if shortened is not None:
+            prefix, rest = shortened
+            self._shortened.setdefault(match_key(rest), []).append((item.id, words_for(prefix)))
+
+    def _add_contents(self, name: str, item_id: int) -> None:
+        for contents, kind in contents_and_container(name):
+            for key in {contents, self._sudachi_reading(contents)}:
+                self._contents.setdefault((key, kind), set()).add(item_id)
+
+    def _sudachi_reading(self, text: str) -> str:
+        return match_key("".join(_reading(m) for m in self._analyzer.analyze(text)))
 
     def __len__(self) -> int:
         return len(self.items)
@@ -226,23 +311,27 @@ class CatalogIndex:
     def find(self, text: str) -> MatchResult:
         """The items ``text`` names; failing that, close items to suggest.
 
-        The exact keys are tried on the text as typed and on the text with fillers and
-        「の」 between nouns dropped (「目薬のからの容器」 → 「目薬の容器」, 「浄水器の
-        カートリッジ」 → 「浄水器カートリッジ」); the reading that names the most wins. Only
-        if none names anything are the sound keys tried.
+        The exact keys are tried on the text as typed. Only when that leaves a noun
+        unmatched or passes over an item are other spellings tried: fillers and 「の」
+        between nouns dropped (「目薬のからの容器」 → 「目薬の容器」, 「浄水器の
+        カートリッジ」 → 「浄水器カートリッジ」); the spelling that names the most wins. (Each
+        spelling costs a Sudachi analysis, the bulk of a lookup.) Only if none names
+        anything are the sound keys tried.
         """
         morphemes = self._analyzer.analyze(text)
-        readings = [
-            self._mentions(candidate, analysed, self._exact, match_key)
-            for candidate, analysed in (
-                (text, morphemes),
-                *((r, self._analyzer.analyze(r)) for r in _rewrites(text)),
-            )
-        ]
-        best = max(readings, key=lambda ms: sum(len(m.text) for m in ms))
+        typed = self._reading(text, morphemes, self._exact, match_key)
+        best = typed
+        if typed.unsettled:
+            for rewritten in _rewrites(text):
+                reading = self._reading(
+                    rewritten, self._analyzer.analyze(rewritten), self._exact, match_key
+                )
+                if reading.weight > best.weight:
+                    best = reading
+        best = best.mentions
         if best:
             return MatchResult(mentions=best)
-        sounded = self._mentions(text, morphemes, self._sound, sound_key)
+        sounded = self._reading(text, morphemes, self._sound, sound_key).mentions
         if sounded:
             return MatchResult(mentions=sounded)
         query = noun_phrase(morphemes, text)
@@ -277,42 +366,170 @@ class CatalogIndex:
             scored += [(self.items[i], score) for i in sorted(self._exact.ids[choice])]
         return scored
 
-    def _mentions(
+    def _reading(
         self,
         text: str,
         morphemes: list[Morpheme],
         table: _KeyTable,
         key_of: Callable[[str], str],
-    ) -> list[Mention]:
+    ) -> _Reading:
         spans = [
             *_spans_in([key_of(m.text) for m in morphemes], morphemes, table, by_reading=False),
             *_spans_in([key_of(_reading(m)) for m in morphemes], morphemes, table, by_reading=True),
         ]
         if table is self._sound:
             spans = [s for s in spans if _trusted_sound_match(s, morphemes)]
+        else:
+            spans += _kana_word_spans(text, morphemes, table)
+            spans += self._container_spans(morphemes)
+        unmatched = _unmatched_nouns(morphemes, spans)
+        if table is self._exact and unmatched:
+            spans += self._head_spans(morphemes, unmatched)
+            spans += self._shortened_spans(text, morphemes, unmatched)
         groups = _longest_first(spans)
         named = [g for g in groups if any(span.key not in MATERIAL_KEYS for span in g)]
         if named:
             # 「ガラスの花びん」: the material qualifies the other item, it is not one.
             groups = named
-        mentions = [self._mention(text, morphemes, group, table) for group in groups]
-        return _focused(text, sorted(mentions, key=lambda m: m.start))
+        mentions = []
+        weight = 0
+        for group in sorted(groups, key=lambda g: g[0].first):
+            mention = self._mention(text, morphemes, group, table)
+            mentions.append(mention)
+            head = group[0].kind == "head"
+            weight += len(group[0].key) if head else len(mention.text)
+        focused = _focused(text, mentions)
+        return _Reading(focused, weight, bool(unmatched) or len(focused) < len(mentions))
+
+    def _ids(self, span: _Span, table: _KeyTable) -> set[int]:
+        """The items a span names."""
+        if span.ids is not None:
+            return set(span.ids)
+        if span.kind == "contents":
+            return self._contents[_split_contents_key(span.key)]
+        return table.ids[span.key]
+
+    def _container_spans(self, morphemes: list[Morpheme]) -> list[_Span]:
+        """A container and what it held, apart in the sentence: 「灯油を入れてた容器」 and
+        「バターが入っていたプラスチックの容器」 meet 「灯油の容器」 and 「バターの容器」.
+
+        For each container word, the nouns before it in the same sentence are tried
+        nearest first, each with the nouns just before it (「粉洗剤の紙箱」 → 洗剤, 箱).
+        """
+        if not self._contents:
+            return []
+        spans = []
+        for last, container in enumerate(morphemes):
+            split = container_kind(container.text)
+            if split is None:
+                continue
+            before, kind = split
+            if before and (before, kind) in self._contents:  # 「ミルク缶」 in one word
+                key = _contents_key(before, kind)
+                spans.append(_Span(last, last, key, False, "contents", len(before) + len(kind)))
+                continue
+            if before and before not in _CONTAINER_PREFIXES:
+                continue  # 「ペットボトル」 is no bottle for pets
+            for nearest in range(last - 1, max(-1, last - _CONTENTS_WINDOW), -1):
+                if _SENTENCE_BREAK.search(morphemes[nearest].text):
+                    break
+                found = self._contents_before(morphemes, nearest, kind)
+                if found is not None:
+                    first, key = found
+                    # Longer than any key inside: it outranks 「線香」 and 「空き箱」 alone.
+                    length = 1 + sum(
+                        max(len(match_key(m.text)), len(match_key(_reading(m))))
+                        for m in morphemes[first : last + 1]
+                    )
+                    key = _contents_key(key, kind)
+                    spans.append(_Span(first, last, key, False, "contents", length))
+                    break
+        return spans
+
+    def _contents_before(
+        self, morphemes: list[Morpheme], last: int, kind: str
+    ) -> tuple[int, str] | None:
+        """The first morpheme and key of contents of ``kind`` ending at ``last``: the noun
+        there, or with the nouns just before it (「ティッシュ|ペーパー」), longest first."""
+        if morphemes[last].pos[0] != "名詞":
+            return None
+        first = last
+        while first > 0 and morphemes[first - 1].pos[0] == "名詞":
+            first -= 1
+        for start in range(first, last + 1):
+            run = morphemes[start : last + 1]
+            for key in (
+                match_key("".join(m.text for m in run)),
+                match_key("".join(_reading(m) for m in run)),
+            ):
+                if (key, kind) in self._contents:
+                    return start, key
+        return None
+
+    def _shortened_spans(
+        self, text: str, morphemes: list[Morpheme], unmatched: list[int]
+    ) -> list[_Span]:
+        """A name said without what it belongs to, which the message says elsewhere:
+        「車から外したシート」 is a 「自動車のシート」, 「車のボディカバー」 a
+        「自動車のカバー」. Without such a word (「シートを捨てたい」) it is nothing."""
+        said = match_key(text)
+        spans = []
+        for index in unmatched:
+            key = match_key(morphemes[index].text)
+            ids = frozenset(
+                item_id
+                for item_id, words in self._shortened.get(key, ())
+                if any(_says(said, word) for word in words)
+            )
+            if ids:
+                spans.append(_Span(index, index, key, False, "shortened", ids=ids))
+        return spans
+
+    def _head_spans(self, morphemes: list[Morpheme], unmatched: list[int]) -> list[_Span]:
+        """The head of a compound the catalog does not know: 「トートバッグ」 → バッグ,
+        「エコバッグ」 → バッグ.
+
+        Only heads that the catalog itself treats as a class of things, a base name with
+        variants by material or kind (「バッグ（布製・革製）」, 「グラス（…）」), so that a
+        「ミラーボール」 is not taken for the one toy 「ボール」. The head must also be a word
+        of its own in Sudachi's finest split (mode A), so that 「サンドバッグ」, one word
+        there, is not taken for a bag. The longest such head is used; only for a noun
+        nothing else matched.
+        """
+        spans = []
+        for index in unmatched:
+            word = morphemes[index].text
+            if len(word) < 3:
+                continue
+            for part in self._analyzer_a.analyze(word)[1:]:
+                key = match_key(word[part.start :])
+                if key in self._classes:
+                    spans.append(_Span(index, index, key, False, "head"))
+                    break
+        return spans
 
     def _mention(
         self, text: str, morphemes: list[Morpheme], group: list[_Span], table: _KeyTable
     ) -> Mention:
         start, end = morphemes[group[0].first].start, morphemes[group[0].last].end
         said = text[start:end]
-        matched: set[int] = set().union(*(table.ids[span.key] for span in group))
-        # What the message says of material or use (「割れた」「プラスチックの」) may choose
-        # among all variants of the matched items, even of one named in full.
-        pool = sorted((self.items[i] for i in self._siblings(matched) | matched), key=_by_id)
-        context = text[:start] + " " + text[end:]
-        chosen = choose_variants([(c.name, c.qualifier) for c in pool], context)
+        matched: set[int] = set().union(*(self._ids(span, table) for span in group))
+        # What the message says of material, use or state (「割れた」「プラスチックの」
+        # 「汚れが落ちない」) may choose among all variants of the matched items, even of
+        # one named in full; so may words inside the mention that its key does not cover
+        # (the 革 of 「革手袋」, the プラスチック of 「バターが入ってたプラスチックの容器」).
+        related = self._siblings(matched) | matched
+        pool = sorted((self.items[i] for i in related | self._states_of(related)), key=_by_id)
+        context = " ".join((text[:start], _uncovered(text, morphemes, group), text[end:]))
+        chosen = choose_variants([(c.name, _variant_qualifier(c)) for c in pool], context)
         if chosen:
             candidates = [c for c in pool if c.name in chosen]
             return Mention(said, candidates, exact=len(candidates) == 1, start=start, end=end)
-        full = {self._full[span.key] for span in group if span.key in self._full}
+        full = {
+            self._full[span.key]
+            for span in group
+            if span.key in self._full and span.kind != "contents"
+        }
         if len(full) == 1 and table is self._exact:
             # The full name of one item (「スプレー缶」) beats the items that merely
             # mention it (「殺虫剤の容器（スプレー缶）」).
@@ -325,12 +542,78 @@ class CatalogIndex:
         candidates = sorted((self.items[i] for i in ids), key=_by_id)
         return Mention(said, candidates, start=start, end=end)
 
+    def _states_of(self, item_ids: set[int]) -> set[int]:
+        """Items that are a state of one of ``item_ids`` (see :meth:`_file_states`)."""
+        found: set[int] = set()
+        for item_id in item_ids:
+            found |= self._state_items.get(item_id, set())
+        return found
+
+    def _file_states(self) -> None:
+        """File, for every item, the items that are a state of it: 「汚れたビン」 of
+        「空きびん（飲食用）」, whose reading ends in the same びん."""
+        self._state_items: dict[int, set[int]] = {}
+        if not self._states:
+            return
+        for item in self.items.values():
+            reading = match_key(base_name(item.reading or ""))
+            name = match_key(item.base_name)
+            for key, states in self._states.items():
+                if reading.endswith(key) or name.endswith(key):
+                    self._state_items.setdefault(item.id, set()).update(states)
+
     def _siblings(self, item_ids: set[int]) -> set[int]:
         """Items sharing a base name with ``item_ids``: the variants of the same thing."""
         found: set[int] = set()
         for item_id in item_ids:
             found |= self._exact.bases.get(match_key(self.items[item_id].base_name), set())
         return found
+
+
+def _says(said: str, word: str) -> bool:
+    """Whether the key ``said`` has the word ``word``; a one-letter word only on its own,
+    not as the end of a longer one (the 車 of 「自転車」 is no car)."""
+    if len(word) > 1:
+        return word in said
+    return any(
+        i == 0 or not _KANJI.match(said[i - 1]) for i, letter in enumerate(said) if letter == word
+    )
+
+
+def _variant_qualifier(item: CatalogItem) -> str:
+    """What sets ``item`` apart from its siblings: its bracketed qualifier, and a state
+    written before the name (「汚れ」 of 「汚れたビン」)."""
+    state = state_variant(item.base_name)
+    return "・".join(filter(None, (item.qualifier, state[1] if state else "")))
+
+
+def _uncovered(text: str, morphemes: list[Morpheme], group: list[_Span]) -> str:
+    """The words of a mention its key does not stand for: the 革 of 「革手袋」 (matched as
+    てぶくろ), the プラスチック between contents and container."""
+    first, last = group[0].first, group[0].last
+    if group[0].kind == "contents":
+        return text[morphemes[first].end : morphemes[last].start]
+    if any(span.key in _whole_keys(morphemes[first : last + 1]) for span in group):
+        return ""
+    return text[morphemes[first].start : morphemes[last].end]
+
+
+def _whole_keys(covered: list[Morpheme]) -> set[str]:
+    """The keys that stand for all of ``covered``: their surface and their reading."""
+    return {
+        match_key("".join(m.text for m in covered)),
+        match_key("".join(_reading(m) for m in covered)),
+    }
+
+
+def _contents_key(contents: str, kind: str) -> str:
+    """A span key for contents and a container kind; see :func:`_split_contents_key`."""
+    return f"{contents}{_CONTENTS_SEPARATOR}{kind}"
+
+
+def _split_contents_key(key: str) -> tuple[str, str]:
+    contents, kind = key.split(_CONTENTS_SEPARATOR)
+    return contents, kind
 
 
 def _distinct_items(scored: list[tuple[CatalogItem, float]]) -> list[CatalogItem]:
@@ -357,8 +640,24 @@ _COORDINATION = re.compile(
     r"|^\s*(?:[、,，・/／]|及び|および|and|それと|それから|あと)"
     r"|^\s*(?:とか|と|や|も|か)(?![ぁ-ゖ])"  # 「と古い」 joins, 「から」 does not
 )
+#: The end of a sentence; items in different sentences are asked about apart.
+_SENTENCE_END = re.compile(r"[。．！？!?\n]")
+_SENTENCE = re.compile(r"[^。．！？!?\n]+[。．！？!?\n]*")
+#: Words of a sentence that asks something, as opposed to one that adds a detail.
+_ASKS = re.compile(
+    r"[？?]|何|なに|なん|どう|どこ|いつ|捨て|すて|処分|出し|出せ|だせ|教え|おしえ|でしょう|ですか"
+    r"|ますか|いい|可能|でき|ごみ|ゴミ|いらない|要らない|不要"
+)
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+#: A sentence end or a comma: contents and container are not looked for across them.
+_SENTENCE_BREAK = re.compile(r"[。．！？!?\n、，,]")
+#: How far before a container word (in morphemes) what it held is looked for.
+_CONTENTS_WINDOW = 10
+_CONTENTS_SEPARATOR = "\x1f"
+#: What may stand before a container word inside one morpheme: a material (「紙箱」).
+_CONTAINER_PREFIXES = MATERIAL_KEYS | {match_key(w) for w in ("空き", "空", "から")}
 #: Words that stand inside a name without changing it: 「目薬のからの容器」, 「空ボトル」.
-_FILLERS = re.compile(r"の(?:から|カラ|空)(?:っぽ)?の?|(?:付き|つき|入り)の")
+_FILLERS = re.compile(r"の(?:から|カラ|空)(?:っぽ)?の|の空(?=[ァ-ヴ])|(?:付き|つき|入り)の")
 #: 「の」 between two nouns, which residents add to names: 「麻雀のパイ」 for 「麻雀パイ」.
 _LINKING_NO = re.compile(r"(?<=[ぁ-んァ-ン一-龥A-Za-zＡ-Ｚａ-ｚ])の(?=[ァ-ヴー一-龥])")
 
@@ -385,18 +684,57 @@ def _focused(text: str, mentions: list[Mention]) -> list[Mention]:
 
     Items named together (「アルミホイルとラップ」) are all asked about. Otherwise the
     later one is the subject and the earlier only says which or where: 「灯油のポリタンク」,
-    「お菓子の袋に入ってる乾燥剤」, 「プランターに入ってた土」. An item named twice is
-    answered once.
+    「お菓子の袋に入ってる乾燥剤」, 「プランターに入ってた土」. That holds within a sentence;
+    details told apart from the item are not asked about (see :func:`_asides_dropped`). An
+    item named twice is answered once.
     """
+    mentions = _back_references_dropped(_asides_dropped(text, mentions))
     kept: list[Mention] = []
     for index, mention in enumerate(mentions):
         following = mentions[index + 1] if index + 1 < len(mentions) else None
-        if following is not None and not _COORDINATION.match(text[mention.end : following.start]):
+        between = text[mention.end : following.start] if following else ""
+        if (
+            following is not None
+            and not _SENTENCE_END.search(between)
+            and not _COORDINATION.match(between)
+        ):
             continue
         if any(k.candidates == mention.candidates for k in kept):
             continue
         kept.append(mention)
     return kept
+
+
+def _back_references_dropped(mentions: list[Mention]) -> list[Mention]:
+    """Without a later, shorter word for an item named before: in 「自転車のタイヤがパンク
+    して交換した、古いタイヤは？」 the second タイヤ is the 自転車のタイヤ."""
+    keys = [match_key(m.text) for m in mentions]
+    return [
+        mention
+        for index, mention in enumerate(mentions)
+        if not any(
+            len(earlier) > len(keys[index]) and earlier.endswith(keys[index])
+            for earlier in keys[:index]
+        )
+    ]
+
+
+def _asides_dropped(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Without the items a message names only in passing, when it names others.
+
+    Words in brackets are an aside (「おもちゃ（電池は使わないやつ）」), and so is a sentence
+    that asks nothing when another does (「石油ストーブはどうやって捨てますか？灯油は抜き
+    ました」).
+    """
+    brackets = [m.span() for m in _BRACKETED.finditer(text)]
+    outside = [m for m in mentions if not any(a <= m.start and m.end <= b for a, b in brackets)]
+    mentions = outside or mentions
+    sentences = [m.span() for m in _SENTENCE.finditer(text)]
+    asking = [(a, b) for a, b in sentences if _ASKS.search(text[a:b])]
+    if not asking or len(asking) == len(sentences):
+        return mentions
+    kept = [m for m in mentions if any(a <= m.start < b for a, b in asking)]
+    return kept or mentions
 
 
 def _trusted_sound_match(span: _Span, morphemes: list[Morpheme]) -> bool:
@@ -418,6 +756,7 @@ def _spans_in(
     """Every catalog key in the joined ``keys`` that sits where a name can (see rule 3)."""
     joined = "".join(keys)
     chunk_starts, chunk_ends = _chunk_edges(morphemes)
+    inside_kana_words = _inside_kana_words(morphemes, chunk_starts, chunk_ends)
     owner: list[int] = []  # morpheme index of each character of ``joined``
     starts, ends = set(), set()
     for index, key in enumerate(keys):
@@ -439,6 +778,8 @@ def _spans_in(
             if len(key) <= 3 and not whole_word:
                 if begin not in starts or morphemes[first].pos[0] not in _SHORT_NAME_POS:
                     continue
+                if first in inside_kana_words:
+                    continue  # 「もくぎょ　すてかた」: a word typed apart is no 「くぎ」
                 if end not in ends and (
                     len(key) <= 2 or morphemes[last].pos[0] in _NOUN_POS
                 ):  # 「ラップトップ」 is no 「ラップ」; 「体温計って」 (体温|計っ) is a 体温計
@@ -483,9 +824,75 @@ _FUNCTION_NOUNS = frozenset(
 )
 
 
+def _kana_word_spans(text: str, morphemes: list[Morpheme], table: _KeyTable) -> list[_Span]:
+    """Names typed as a whole word in hiragana that Sudachi cut up: 「まほうびん何ごみ」
+    (ま|ほうび|ん), 「いるいはどうやってすてますか」 (いる|い|は…).
+
+    A key of three or more letters counts when it begins a run of hiragana and ends that
+    run or a particle follows it; both ends must fall between morphemes.
+    """
+    starts = {m.start: index for index, m in enumerate(morphemes)}
+    ends = {m.end: index for index, m in enumerate(morphemes)}
+    spans = []
+    for run in _HIRAGANA_RUN.finditer(text):
+        if run.start() not in starts:
+            continue
+        word = run.group()
+        for length in range(len(word), 2, -1):
+            end = run.start() + length
+            key = match_key(word[:length])
+            if (
+                end in ends
+                and len(key) >= 3
+                and key in table.ids
+                and word[:length] not in _FUNCTION_NOUNS
+                and (length == len(word) or _PARTICLE.match(word, length))
+            ):
+                spans.append(_Span(starts[run.start()], ends[end], key, False))
+                break
+    return spans
+
+
+_HIRAGANA_RUN = re.compile(r"[ぁ-ゖー]+")
+#: What may follow a name typed in hiragana: 「いるいは」「まほうびんって」「たたみの捨て方」.
+_PARTICLE = re.compile(r"は|が|を|も|の|って|とか|と|や|なに|なん|どう|すて|だせ")
+
+
+def _unmatched_nouns(morphemes: list[Morpheme], spans: list[_Span]) -> list[int]:
+    """Nouns of the message no span covers (not question words, numbers or grammar)."""
+    covered = {index for span in spans for index in range(span.first, span.last + 1)}
+    return [
+        index
+        for index, m in enumerate(morphemes)
+        if index not in covered
+        and m.pos[0] == "名詞"
+        and m.pos[1] != "数詞"
+        and match_key(m.text) not in _QUESTION_WORDS
+        and m.text not in _FUNCTION_NOUNS
+    ]
+
+
 def _function_word(covered: list[Morpheme]) -> bool:
     text = "".join(m.text for m in covered)
     return text in _FUNCTION_NOUNS
+
+
+def _inside_kana_words(morphemes: list[Morpheme], starts: set[int], ends: set[int]) -> set[int]:
+    """Morphemes inside (not at the start of) a word in hiragana that the resident typed
+    apart from others by spaces."""
+    if len(starts) < 2:
+        return set()
+    inside: set[int] = set()
+    word: list[int] = []
+    for index in range(len(morphemes)):
+        word = [index] if index in starts else [*word, index]
+        if index in ends and all(_KANA_ONLY.match(morphemes[i].text) for i in word):
+            # A prefix does not make the rest of the word inside it: 「おはし」 is a 箸.
+            after_prefix = next(
+                (k for k, i in enumerate(word) if morphemes[i].pos[0] != "接頭辞"), len(word)
+            )
+            inside.update(word[after_prefix + 1 :])
+    return inside
 
 
 def _chunk_edges(morphemes: list[Morpheme]) -> tuple[set[int], set[int]]:
@@ -517,7 +924,7 @@ def _longest_first(spans: list[_Span]) -> list[list[_Span]]:
     by_range: dict[tuple[int, int], list[_Span]] = {}
     for span in spans:
         by_range.setdefault((span.first, span.last), []).append(span)
-    ordered = sorted(by_range.items(), key=lambda kv: (-max(len(s.key) for s in kv[1]), kv[0]))
+    ordered = sorted(by_range.items(), key=lambda kv: (-max(s.size for s in kv[1]), kv[0]))
     taken: list[list[_Span]] = []
     used: set[int] = set()
     for (first, last), group in ordered:
