@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 from actions import replies
 from actions.context import live_catalog, sessions
 from actions.replies import Reply
+from bot.catalog import chat_events
 from bot.catalog.calendar import today_in_tokyo
+from bot.catalog.chat_events import record_chat_event
 from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult, Mention
 from bot.catalog.models import Area, WardText
 from bot.catalog.schedule import (
@@ -60,6 +62,24 @@ def _item_replies(result: MatchResult, texts: dict[str, str]) -> list[Reply]:
     return out
 
 
+def _item_outcome(mentions: list[Mention]) -> tuple[str, str | None]:
+    """The chat event of an item answer: one per message, however many items it named.
+
+    ``answered`` with the first item answered outright (several variants of one category
+    answered together count under their shared base name, as the answer names them);
+    ``asked_back`` with the base name of the first item asked back when none was answered.
+    """
+    named = [m for m in mentions if m.candidates]
+    for mention in named:
+        if not mention.is_ambiguous:
+            first = mention.candidates[0]
+            if len(mention.candidates) == 1:
+                return chat_events.ANSWERED, first.name
+            return chat_events.ANSWERED, first.base_name or first.name
+    first = named[0].candidates[0] if named else None
+    return chat_events.ASKED_BACK, first and (first.base_name or first.name)
+
+
 def _asks_a_category_day(text: str) -> bool:
     """「燃えるごみは何曜日？」: strict enough to divert a message that names no item, from
     the item or fallback action to the schedule answer."""
@@ -97,11 +117,17 @@ def _answer_items(
     with sessions()() as session:
         texts = _texts(session)
         if result.mentions:
+            record_chat_event(session, *_item_outcome(result.mentions))
             _send(dispatcher, _item_replies(result, texts))
             return _collection_day_of_items(dispatcher, tracker, session, result, text)
         query = result.query or _entity(tracker, "item") or ""
         suggestions = result.suggestions or live_catalog().index().similar(query)
         record_unanswered(session, text)
+        if result.likely is not None:
+            # A misspelt name answered as 「…のことでしょうか」: an answer, with its item.
+            record_chat_event(session, chat_events.ANSWERED, result.likely.name)
+        else:
+            record_chat_event(session, chat_events.NOT_FOUND)
     if result.likely is not None:
         _send(dispatcher, [replies.likely_item(result.likely, texts)])
     else:
@@ -207,6 +233,8 @@ def _answer_schedule(
     pending = tracker.get_slot(PENDING_SLOT)
     question = text if _is_schedule_question(text) or not pending else pending
     with sessions()() as session:
+        # Every path here answers about days or asks for the area: a schedule question.
+        record_chat_event(session, chat_events.SCHEDULE)
         texts = _texts(session)
         directory = live_catalog().areas()
         lookup = directory.lookup(text)
@@ -258,9 +286,13 @@ class ActionBulkyWaste(Action):
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         result = live_catalog().index().find(text)
+        named = [m for m in result.mentions if "粗大" not in m.text]
         with sessions()() as session:
             texts = _texts(session)
-        named = [m for m in result.mentions if "粗大" not in m.text]
+            if named:
+                record_chat_event(session, *_item_outcome(named))
+            else:
+                record_chat_event(session, chat_events.SCHEDULE)
         if named:
             # 「ソファは粗大ごみ？」: the item's own answer carries the procedure if it is one.
             _send(dispatcher, _item_replies(MatchResult(mentions=named), texts))
@@ -292,6 +324,7 @@ class ActionSmallTalk(Action):
             return _answer_items(dispatcher, tracker, text, result)
         with sessions()() as session:
             texts = _texts(session)
+            record_chat_event(session, chat_events.OTHER)
         name = intent.get("name") or "help"
         _send(dispatcher, [Reply(texts.get(name) or texts.get("help", ""))])
         return []
@@ -322,5 +355,6 @@ class ActionFallback(Action):
         with sessions()() as session:
             texts = _texts(session)
             record_unanswered(session, text)
+            record_chat_event(session, chat_events.OTHER)
         _send(dispatcher, [replies.fallback(texts.get("contact", ""))])
         return []
