@@ -4,18 +4,25 @@ nakano-bot run       import the catalog, train if needed, start everything
 nakano-bot import    import the shipped open data into the database
 nakano-bot train     train the Rasa model if its inputs changed
 nakano-bot items     export the item table, or import one after a preview of its changes
+nakano-bot users     staff accounts for /admin: create, list, disable, set a password
+nakano-bot tokens    staff API tokens: create (shown once), list, revoke
+nakano-bot stats     what the catalog holds and what residents asked
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
+from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.catalog.db import create_schema, get_sessionmaker
@@ -34,9 +41,23 @@ from bot.catalog.item_changes import (
     apply_items,
     preview_upload,
 )
+from bot.catalog.models import (
+    Alias,
+    Category,
+    ChatEvent,
+    Item,
+    StaffToken,
+    StaffUser,
+    UnansweredQuestion,
+    utcnow,
+)
 from bot.server.app import create_app
 from bot.services import ServiceError, backend_services, ensure_model, running
 from bot.settings import ROOT, get_settings
+from bot.staff.accounts import AccountError, Role, hash_password, revoke_token
+from bot.staff.accounts import create_user as create_staff_user
+from bot.staff.audit import acting_as, staff_sessionmaker
+from bot.staff.operations import OperationError, issue_token
 
 app = typer.Typer(
     help="中野区 ごみ分別AIチャットボット", no_args_is_help=True, add_completion=False
@@ -46,6 +67,16 @@ items_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(items_app, name="items")
+users_app = typer.Typer(
+    help="Staff accounts for /admin (roles: viewer reads, editor edits, admin manages)",
+    no_args_is_help=True,
+)
+app.add_typer(users_app, name="users")
+tokens_app = typer.Typer(
+    help="Bearer tokens for the staff API (/api/staff), stored hashed",
+    no_args_is_help=True,
+)
+app.add_typer(tokens_app, name="tokens")
 logger = logging.getLogger("bot")
 
 # Choices for the options, made from the library's own lists so they cannot drift apart.
@@ -229,6 +260,215 @@ def _show_preview(preview: ItemPreview) -> None:
     for row in rows:
         table.add_row(*row)
     Console().print(table)
+
+
+# --- staff accounts, API tokens and figures --------------------------------------------------
+
+#: Who the audit log names for writes made from the command line.
+CLI_ACTOR = "cli"
+
+
+def _staff_sessions() -> sessionmaker[Session]:
+    """Sessions whose writes are audited and reload the running bot."""
+    url = get_settings().database_url
+    create_schema(url)
+    return staff_sessionmaker(url)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(1)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return typer.get_text_stream("stdin").readline().rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else "-"
+
+
+def _staff_user(session: Session, username: str) -> StaffUser:
+    user = session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
+    if user is None:
+        raise _fail(f"ユーザー「{username}」はいません。")
+    return user
+
+
+_ROLE_OPTION = typer.Option(help="viewer reads; editor edits the catalog; admin also manages")
+_PASSWORD_STDIN = typer.Option(
+    "--password-stdin", help="Read the password from the first line of standard input"
+)
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Argument(help="Login name")],
+    role: Annotated[Role, _ROLE_OPTION] = Role.VIEWER,
+    password_stdin: Annotated[bool, _PASSWORD_STDIN] = False,
+) -> None:
+    """Create a staff account; the password is asked twice (or read from stdin)."""
+    password = _read_password(password_stdin)
+    with _staff_sessions()() as session, acting_as(CLI_ACTOR):
+        try:
+            create_staff_user(session, username, password, role)
+            session.commit()
+        except AccountError as exc:
+            raise _fail(str(exc)) from exc
+    typer.echo(f"Created {role.value} {username.strip()}.")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Every staff account, with its role and whether it can log in."""
+    with _staff_sessions()() as session:
+        users = list(session.scalars(select(StaffUser).order_by(StaffUser.id)))
+    if not users:
+        typer.echo("No staff accounts yet: nakano-bot users create NAME --role admin")
+        return
+    table = Table("id", "username", "role", "active", "locked until", "created", "last login")
+    for user in users:
+        table.add_row(
+            str(user.id),
+            user.username,
+            user.role,
+            "yes" if user.active else "no",
+            _when(user.locked_until),
+            _when(user.created_at),
+            _when(user.last_login),
+        )
+    Console().print(table)
+
+
+def _set_active(username: str, active: bool) -> None:
+    with _staff_sessions()() as session, acting_as(CLI_ACTOR):
+        user = _staff_user(session, username)
+        user.active = active
+        session.commit()
+
+
+@users_app.command("disable")
+def users_disable(username: str) -> None:
+    """Stop an account from logging in (it is kept for the audit trail)."""
+    _set_active(username, False)
+    typer.echo(f"Disabled {username}.")
+
+
+@users_app.command("enable")
+def users_enable(username: str) -> None:
+    """Let a disabled account log in again."""
+    _set_active(username, True)
+    typer.echo(f"Enabled {username}.")
+
+
+@users_app.command("set-password")
+def users_set_password(
+    username: str, password_stdin: Annotated[bool, _PASSWORD_STDIN] = False
+) -> None:
+    """Give an account a new password; this also lifts a lock-out."""
+    with _staff_sessions()() as session, acting_as(CLI_ACTOR):
+        user = _staff_user(session, username)
+        password = _read_password(password_stdin)
+        try:
+            user.password_hash = hash_password(password)
+        except AccountError as exc:
+            raise _fail(str(exc)) from exc
+        user.failed_logins = 0
+        user.locked_until = None
+        session.commit()
+    typer.echo(f"Password of {username} changed.")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    name: Annotated[str, typer.Argument(help="Who or what uses it (named in the audit log)")],
+    role: Annotated[Role, _ROLE_OPTION] = Role.VIEWER,
+) -> None:
+    """Create a token and print it; it cannot be shown again."""
+    with _staff_sessions()() as session, acting_as(CLI_ACTOR):
+        try:
+            token, value = issue_token(session, name, role, CLI_ACTOR)
+        except OperationError as exc:
+            raise _fail(str(exc)) from exc
+        session.commit()
+        typer.echo(
+            f"Token {token.id} ({role.value}) for {token.name}; "
+            "copy it now, it is not shown again:",
+            err=True,
+        )
+    typer.echo(value)
+
+
+@tokens_app.command("list")
+def tokens_list() -> None:
+    """Every token (never its value): role, who made it, when last used, revoked."""
+    with _staff_sessions()() as session:
+        tokens = list(session.scalars(select(StaffToken).order_by(StaffToken.id)))
+    if not tokens:
+        typer.echo("No tokens yet: nakano-bot tokens create NAME --role viewer")
+        return
+    table = Table("id", "name", "role", "created by", "created", "last used", "revoked")
+    for token in tokens:
+        table.add_row(
+            str(token.id),
+            token.name,
+            token.role,
+            token.created_by,
+            _when(token.created_at),
+            _when(token.last_used),
+            _when(token.revoked_at),
+        )
+    Console().print(table)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(token_id: int) -> None:
+    """Stop a token from working, at once."""
+    with _staff_sessions()() as session, acting_as(CLI_ACTOR):
+        try:
+            token = revoke_token(session, token_id)
+        except AccountError as exc:
+            raise _fail(str(exc)) from exc
+        session.commit()
+        typer.echo(f"Revoked token {token.id} ({token.name}).")
+
+
+@app.command()
+def stats(
+    days: Annotated[int, typer.Option(min=1, help="Period of the question figures")] = 30,
+) -> None:
+    """What the catalog holds, what is left unanswered, and how questions ended."""
+    since = utcnow() - timedelta(days=days)
+    with _staff_sessions()() as session:
+
+        def count(*what: object) -> int:
+            return session.scalar(select(*what)) or 0
+
+        catalog = Table("catalog", "count", title="Catalog")
+        catalog.add_row("items", str(count(func.count(Item.id))))
+        catalog.add_row("aliases", str(count(func.count(Alias.id))))
+        catalog.add_row("categories", str(count(func.count(Category.id))))
+        catalog.add_row("unanswered questions", str(count(func.count(UnansweredQuestion.id))))
+        catalog.add_row("  times asked", str(count(func.sum(UnansweredQuestion.count))))
+        outcomes = session.execute(
+            select(ChatEvent.outcome, func.count(ChatEvent.id))
+            .where(ChatEvent.at >= since)
+            .group_by(ChatEvent.outcome)
+            .order_by(func.count(ChatEvent.id).desc(), ChatEvent.outcome)
+        ).all()
+    console = Console()
+    console.print(catalog)
+    if not outcomes:
+        console.print(f"No questions recorded in the last {days} days.")
+        return
+    total = sum(n for _, n in outcomes)
+    questions = Table("outcome", "questions", "share", title=f"Questions in the last {days} days")
+    for outcome, n in outcomes:
+        questions.add_row(outcome, str(n), f"{n / total:.1%}")
+    questions.add_row("total", str(total), "100.0%")
+    console.print(questions)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,386 @@
+"""What staff do to the catalog, shared by the admin UI, the staff API and the CLI.
+
+Each function changes rows in the session it is given and leaves committing to the caller,
+so a caller can do several in one transaction. Give it a session from
+:func:`bot.staff.audit.staff_sessionmaker`: the audit rows and the catalog revision bump
+(which makes the bot answer from the new data on the next message) then come with the
+commit, inside :func:`bot.staff.audit.acting_as` for who did it.
+
+A request that cannot be done raises :class:`OperationError` (or :class:`NotFoundError`,
+:class:`ConflictError`) with a Japanese message that can be shown to staff as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.catalog.importer import WEEKDAYS, ItemRow, parse_schedule_rule
+from bot.catalog.models import (
+    Alias,
+    Area,
+    Category,
+    Item,
+    Schedule,
+    StaffToken,
+    StaffUser,
+    UnansweredQuestion,
+)
+from bot.japanese import fold_kana, get_analyzer, match_key
+from bot.staff.accounts import Role, create_token, create_user
+from bot.staff.audit import acting_as
+
+#: Column lengths of the catalog tables, checked here so that PostgreSQL, which enforces
+#: them, and SQLite, which does not, refuse the same input with the same message.
+MAX_NAME = 200
+MAX_READING = 300
+MAX_URL = 500
+MAX_TOKEN_NAME = 100
+
+_KANA_READING = re.compile(r"^[ぁ-ゖー]+$")
+#: Sudachi parts of speech whose surface a catalog reading keeps as it is (「（」, 「／」).
+_KEPT_AS_WRITTEN = ("補助記号", "空白")
+
+
+class OperationError(ValueError):
+    """A staff request that cannot be done; the message says why, in Japanese."""
+
+
+class NotFoundError(OperationError):
+    """A row the request names does not exist."""
+
+
+class ConflictError(OperationError):
+    """The request would duplicate a row that exists."""
+
+
+# --- readings ----------------------------------------------------------------------------
+
+
+def suggest_reading(name: str) -> str:
+    """A hiragana reading of ``name`` in the catalog's style (「ざる（木製）」 →
+    「ざる（もくせい）」), from Sudachi's readings; empty when Sudachi has no kana reading
+    for some word of it (Latin letters, a word it does not know), since no reading is better
+    than a wrong one: the matcher then reads the name with Sudachi itself."""
+    parts: list[str] = []
+    for morpheme in get_analyzer().analyze(name, keep_spaces=True):
+        if morpheme.pos[0] in _KEPT_AS_WRITTEN:
+            parts.append(morpheme.text)
+            continue
+        reading = fold_kana(morpheme.reading)
+        if not _KANA_READING.match(reading):
+            return ""
+        parts.append(reading)
+    return "".join(parts).strip()
+
+
+def _clean_reading(reading: str | None, name: str) -> str:
+    reading = fold_kana((reading or "").strip())
+    if not reading:
+        reading = suggest_reading(name)
+    if len(reading) > MAX_READING:
+        raise OperationError(f"読みは{MAX_READING}文字以内にしてください。")
+    return reading
+
+
+def _clean_name(name: str, what: str = "品目名") -> str:
+    name = (name or "").strip()
+    if not name:
+        raise OperationError(f"{what}を入力してください。")
+    if len(name) > MAX_NAME:
+        raise OperationError(f"{what}は{MAX_NAME}文字以内にしてください。")
+    return name
+
+
+# --- rows by id --------------------------------------------------------------------------
+
+
+def get_item(session: Session, item_id: int) -> Item:
+    item = session.get(Item, item_id)
+    if item is None:
+        raise NotFoundError(f"品目 {item_id} はありません。")
+    return item
+
+
+def get_category(session: Session, category_id: int) -> Category:
+    category = session.get(Category, category_id)
+    if category is None:
+        raise NotFoundError(f"種別 {category_id} はありません。")
+    return category
+
+
+def get_question(session: Session, question_id: int) -> UnansweredQuestion:
+    question = session.get(UnansweredQuestion, question_id)
+    if question is None:
+        raise NotFoundError(f"未回答の質問 {question_id} はありません（処理済みかもしれません）。")
+    return question
+
+
+# --- items and aliases -------------------------------------------------------------------
+
+
+def _url_of(notes: str) -> str | None:
+    # The same rule as the importer's: the first link in the notes is the item's link.
+    return ItemRow(0, "", "", "", notes).url
+
+
+def _check_url(url: str | None) -> str | None:
+    url = (url or "").strip() or None
+    if url is not None:
+        if not re.match(r"^https?://\S+$", url):
+            raise OperationError("リンクは http:// か https:// で始まるURLにしてください。")
+        if len(url) > MAX_URL:
+            raise OperationError(f"リンクは{MAX_URL}文字以内にしてください。")
+    return url
+
+
+def _check_unique_name(session: Session, name: str, except_id: int | None = None) -> None:
+    query = select(Item.id).where(Item.name == name)
+    if except_id is not None:
+        query = query.where(Item.id != except_id)
+    if session.scalar(query) is not None:
+        raise ConflictError(f"品目「{name}」はすでにあります。")
+
+
+def create_item(
+    session: Session,
+    name: str,
+    category_id: int,
+    notes: str = "",
+    reading: str = "",
+    url: str | None = None,
+) -> Item:
+    """A new item. Without ``reading`` one is suggested (:func:`suggest_reading`); without
+    ``url`` the first link in ``notes`` is taken, as the importer does."""
+    name = _clean_name(name)
+    _check_unique_name(session, name)
+    category = get_category(session, category_id)
+    notes = (notes or "").strip()
+    item = Item(
+        name=name,
+        reading=_clean_reading(reading, name),
+        category=category,
+        notes=notes,
+        url=_check_url(url) if url else _url_of(notes),
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+#: The fields :func:`update_item` changes.
+ITEM_FIELDS = ("name", "reading", "category_id", "notes", "url")
+
+
+def update_item(session: Session, item_id: int, **changes: Any) -> Item:
+    """Change the given fields of an item (any of :data:`ITEM_FIELDS`).
+
+    New ``notes`` without a ``url`` take their link as the item's, as on import.
+    """
+    unknown = set(changes) - set(ITEM_FIELDS)
+    if unknown:
+        raise OperationError(f"変更できない項目です: {', '.join(sorted(unknown))}")
+    item = get_item(session, item_id)
+    if "name" in changes:
+        name = _clean_name(changes["name"])
+        _check_unique_name(session, name, except_id=item.id)
+        item.name = name
+    if "reading" in changes:
+        reading = fold_kana((changes["reading"] or "").strip())
+        if len(reading) > MAX_READING:
+            raise OperationError(f"読みは{MAX_READING}文字以内にしてください。")
+        item.reading = reading
+    if "category_id" in changes:
+        item.category = get_category(session, changes["category_id"])
+    if "notes" in changes:
+        item.notes = (changes["notes"] or "").strip()
+        if "url" not in changes:
+            item.url = _url_of(item.notes)
+    if "url" in changes:
+        item.url = _check_url(changes["url"])
+    session.flush()
+    return item
+
+
+def delete_item(session: Session, item_id: int) -> None:
+    """Delete an item; its aliases go with it."""
+    session.delete(get_item(session, item_id))
+    session.flush()
+
+
+def add_alias(session: Session, item_id: int, name: str) -> Alias:
+    """Another name for an item. Refused when the item already has it, or is called or
+    read so, compared as the matcher compares (「ﾙﾝﾊﾞ」 = 「ルンバ」)."""
+    item = get_item(session, item_id)
+    name = _clean_name(name, "別名")
+    key = match_key(name)
+    if not key:
+        raise OperationError(f"別名「{name}」には文字がありません。")
+    if key in (match_key(item.name), match_key(item.reading)):
+        raise ConflictError(
+            f"「{name}」は品目「{item.name}」の名前か読みと同じです（別名がなくても答えられます）。"
+        )
+    for alias in item.aliases:
+        if match_key(alias.name) == key:
+            raise ConflictError(f"品目「{item.name}」には別名「{alias.name}」がすでにあります。")
+    alias = Alias(name=name, item=item)
+    session.add(alias)
+    session.flush()
+    return alias
+
+
+def delete_alias(session: Session, alias_id: int) -> None:
+    alias = session.get(Alias, alias_id)
+    if alias is None:
+        raise NotFoundError(f"別名 {alias_id} はありません。")
+    session.delete(alias)
+    session.flush()
+
+
+# --- unanswered questions ----------------------------------------------------------------
+
+
+def alias_from_unanswered(
+    session: Session, question_id: int, item_id: int, alias_name: str | None = None
+) -> Alias:
+    """Make an unanswered question an alias of an existing item and take it off the list.
+
+    The alias is ``alias_name`` (usually just the item word staff picked out of the
+    question) or else the question's text.
+    """
+    question = get_question(session, question_id)
+    alias = add_alias(session, item_id, alias_name if alias_name is not None else question.text)
+    session.delete(question)
+    session.flush()
+    return alias
+
+
+def item_from_unanswered(
+    session: Session,
+    question_id: int,
+    name: str,
+    category_id: int,
+    notes: str = "",
+    reading: str = "",
+) -> Item:
+    """Make an unanswered question a new item and take it off the list."""
+    question = get_question(session, question_id)
+    item = create_item(session, name, category_id, notes=notes, reading=reading)
+    session.delete(question)
+    session.flush()
+    return item
+
+
+def dismiss_unanswered(session: Session, question_id: int) -> None:
+    """Take a question off the list without changing the catalog (spam, nonsense)."""
+    session.delete(get_question(session, question_id))
+    session.flush()
+
+
+# --- collection days ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleChange:
+    """The new rule for one category in one area; no ``weekdays`` removes it."""
+
+    category_id: int
+    weekdays: tuple[int, ...] = ()
+    #: Week numbers (1–5) for rules like 第2・第4土曜日; empty is every week.
+    nth_weeks: tuple[int, ...] = ()
+
+
+def schedule_text(weekdays: Iterable[int], nth_weeks: Iterable[int] = ()) -> str:
+    """A rule in the ward's notation: 「火曜日;金曜日」, 「第2;第4土曜日」."""
+    days = ";".join(f"{WEEKDAYS[d]}曜日" for d in weekdays)
+    weeks = ";".join(f"第{w}" for w in nth_weeks)
+    return weeks + days
+
+
+def set_schedules(session: Session, area_id: int, changes: Iterable[ScheduleChange]) -> Area:
+    """Set the collection days of some categories in one area; other categories are kept."""
+    area = session.get(Area, area_id)
+    if area is None:
+        raise NotFoundError(f"地域 {area_id} はありません。")
+    current = {s.category_id: s for s in area.schedules}
+    for change in changes:
+        category = get_category(session, change.category_id)
+        days = sorted(set(change.weekdays))
+        weeks = sorted(set(change.nth_weeks))
+        if any(not 0 <= d <= 6 for d in days):
+            raise OperationError("曜日は 0（月曜日）から 6（日曜日）で指定してください。")
+        if any(not 1 <= w <= 5 for w in weeks):
+            raise OperationError("第何週かは 1 から 5 で指定してください。")
+        schedule = current.get(category.id)
+        if not days:
+            if weeks:
+                raise OperationError(f"「{category.name}」の曜日を指定してください。")
+            if schedule is not None:
+                area.schedules.remove(schedule)
+            continue
+        text = schedule_text(days, weeks)
+        parse_schedule_rule(text)  # the notation the importer reads back
+        if schedule is None:
+            area.schedules.append(
+                Schedule(category=category, weekdays=days, nth_weeks=weeks, source_text=text)
+            )
+        elif (schedule.weekdays, schedule.nth_weeks) != (days, weeks):
+            schedule.weekdays, schedule.nth_weeks, schedule.source_text = days, weeks, text
+    session.flush()
+    return area
+
+
+# --- accounts and tokens -----------------------------------------------------------------
+
+
+def issue_token(session: Session, name: str, role: Role, created_by: str) -> tuple[StaffToken, str]:
+    """A new API token row and its plain value (shown once, never stored)."""
+    name = (name or "").strip()
+    if not name:
+        raise OperationError("トークンの名前を入力してください。")
+    if len(name) > MAX_TOKEN_NAME:
+        raise OperationError(f"トークンの名前は{MAX_TOKEN_NAME}文字以内にしてください。")
+    value = create_token(session, name, role, created_by)
+    (row,) = (obj for obj in session.new if isinstance(obj, StaffToken))
+    session.flush()
+    return row, value
+
+
+def ensure_first_admin(
+    sessions: sessionmaker[Session],
+    settings: object | None = None,
+    *,
+    username: str | None = None,
+    password: str | None = None,
+) -> StaffUser | None:
+    """Create the first admin from the settings (``NAKANO_BOT_ADMIN_USERNAME`` and
+    ``NAKANO_BOT_ADMIN_PASSWORD``) or the arguments, if there is no staff user at all yet.
+
+    Returns the new user, or None when there are users already or nothing is configured.
+    Commits. A password shorter than the minimum raises
+    :class:`~bot.staff.accounts.AccountError`: better a start-up that says so than an
+    admin nobody can log in as.
+    """
+    username = username or getattr(settings, "admin_username", None)
+    if password is None:
+        secret = getattr(settings, "admin_password", None)
+        password = secret.get_secret_value() if hasattr(secret, "get_secret_value") else secret
+    if not username or not password:
+        return None
+    with sessions() as session, acting_as("system:first-admin"):
+        if session.scalar(select(func.count()).select_from(StaffUser)):
+            return None
+        user = create_user(session, username, password, Role.ADMIN)
+        try:
+            session.commit()
+        except IntegrityError:
+            # Another process (a second replica starting) created it first.
+            session.rollback()
+            return None
+        return user
