@@ -57,6 +57,19 @@ class Settings(BaseSettings):
     #: How long webhook event ids are kept to recognise LINE's redeliveries.
     line_seen_event_days: int = 7
 
+    #: Signs the staff admin's session cookie. Set it (any long random string, e.g.
+    #: ``python -c "import secrets; print(secrets.token_urlsafe(48))"``) so logins survive
+    #: a restart and work across replicas; unset, a random one is made at each start.
+    session_secret: SecretStr | None = None
+    #: Send the admin cookie only over HTTPS; turn on behind the ward's HTTPS proxy.
+    admin_https_only: bool = False
+    #: The first admin account, created at start-up when there is no staff account yet.
+    #: Prefer ``nakano-bot users create``; never commit these.
+    admin_username: str | None = None
+    admin_password: SecretStr | None = None
+    #: Where uploaded item files wait between preview and confirmation.
+    upload_dir: Path = ROOT / "var" / "uploads"
+
     #: Freeze "today" (Asia/Tokyo) for tests and demos of date answers; unset in service.
     fixed_today: date | None = None
 

@@ -4,12 +4,14 @@ real trained model, and the real Rasa and action servers on their own loopback p
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.catalog.db import get_sessionmaker
@@ -96,3 +98,20 @@ def app_server(
     """The app as its own uvicorn process in front of the backend: its base URL."""
     with running([app_service(e2e_settings, tmp_path_factory.mktemp("app"))]):
         yield f"http://{e2e_settings.host}:{e2e_settings.port}"
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium (``make test`` installs it), driven by Playwright. Per module:
+    Playwright's sync API keeps an event loop running, which later tests would trip on."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

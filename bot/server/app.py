@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 
 from bot.catalog.db import get_sessionmaker
@@ -16,6 +17,10 @@ from bot.server.conversation import Conversations
 from bot.server.rasa_client import RasaClient
 from bot.server.widget import router as widget_router
 from bot.settings import Settings, get_settings
+from bot.staff.admin import mount_admin
+from bot.staff.api import router as staff_api_router
+from bot.staff.audit import staff_sessionmaker
+from bot.staff.operations import ensure_first_admin
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -26,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.rasa = RasaClient(
             settings.rasa_url, settings.action_server_url, settings.rasa_timeout_seconds
         )
+        await run_in_threadpool(ensure_first_admin, app.state.staff_sessions, settings)
         app.state.conversations = Conversations(app.state.rasa, app.state.sessions)
         app.state.line = (
             LineChannel(settings, app.state.conversations) if settings.line_configured else None
@@ -48,6 +54,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(chat_router)
     app.include_router(widget_router)
     app.include_router(line_router)
+    app.include_router(staff_api_router)
+    app.state.staff_sessions = staff_sessionmaker(settings.database_url)
+    mount_admin(app, settings, app.state.staff_sessions)
     if settings.cors_origins:
         # Only the ward's own sites may call the chat API from a browser.
         app.add_middleware(

@@ -1,0 +1,349 @@
+"""The /admin pages that are not a plain table: the home page, turning a resident's
+unanswered question into an alias or an item, importing and exporting the item table, the
+monthly figures, and issuing API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi.concurrency import run_in_threadpool
+from sqladmin import BaseView, expose
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from bot.catalog.calendar import today_in_tokyo
+from bot.catalog.formats import ExportEncodingError, ItemFormat, export_items, read_item_file
+from bot.catalog.importer import CatalogFileError
+from bot.catalog.item_changes import StalePreviewError, apply_items, preview_upload
+from bot.catalog.loader import LiveCatalog
+from bot.catalog.models import Category, Item, UnansweredQuestion
+from bot.staff import analytics
+from bot.staff.accounts import AccountError, Role, create_token
+from bot.staff.audit import current_actor
+from bot.staff.operations import (
+    OperationError,
+    alias_from_unanswered,
+    dismiss_unanswered,
+    item_from_unanswered,
+)
+from bot.staff.web_auth import require
+
+FORMAT_LABELS = {
+    ItemFormat.NAKANO: "中野区オープンデータ（ごみの品目,インデックス,種別,説明）",
+    ItemFormat.DIGITAL_AGENCY: "自治体標準オープンデータセット「ゴミの分別方法一覧」（現行）",
+    ItemFormat.DIGITAL_AGENCY_OLD: "自治体標準オープンデータセット「ゴミの分別方法一覧」（旧）",
+    ItemFormat.TARGET_5374: "5374.jp の target.csv",
+}
+ENCODINGS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8（BOM付き、Excel向け）",
+    "cp932": "Shift_JIS（cp932）",
+}
+
+
+class StaffPages(BaseView):
+    """Shared plumbing; each page class below sets its menu entry."""
+
+    sessions: sessionmaker[Session]
+    catalog: LiveCatalog
+    upload_dir: Path
+
+    async def _page(
+        self, request: Request, template: str, status_code: int = 200, **context: Any
+    ) -> Response:
+        return await self.templates.TemplateResponse(
+            request, f"staff/{template}", context, status_code=status_code
+        )
+
+    def _forbidden(self, request: Request, role: Role) -> Response | None:
+        if require(request, role):
+            return None
+        return Response("この操作の権限がありません。", status_code=403)
+
+
+class ResolvePage(StaffPages):
+    """One resident question, three ways out: an alias of an existing item, a new item,
+    or dismissed. It leaves the unanswered list either way."""
+
+    name = "質問から登録"
+    identity = "resolve"
+
+    def is_visible(self, request: Request) -> bool:
+        return False
+
+    @expose("/resolve/{question_id:int}", methods=["GET", "POST"], identity="resolve")
+    async def resolve(self, request: Request) -> Response:
+        question_id = int(request.path_params["question_id"])
+        message = ""
+        if request.method == "POST":
+            if refusal := self._forbidden(request, Role.EDITOR):
+                return refusal
+            form = await request.form()
+            try:
+                done = await run_in_threadpool(self._apply, question_id, dict(form))
+                return RedirectResponse(
+                    str(request.url_for("admin:list", identity="unanswered-question"))
+                    + f"?done={done}",
+                    status_code=303,
+                )
+            except OperationError as exc:
+                message = str(exc)
+        question, suggestions, categories = await run_in_threadpool(self._load, question_id)
+        if question is None:
+            return Response("この質問はもうありません。", status_code=404)
+        return await self._page(
+            request,
+            "resolve.html",
+            status_code=400 if message else 200,
+            question=question,
+            suggestions=suggestions,
+            categories=categories,
+            message=message,
+        )
+
+    def _load(
+        self, question_id: int
+    ) -> tuple[UnansweredQuestion | None, list[Item], list[Category]]:
+        with self.sessions() as session:
+            question = session.get(UnansweredQuestion, question_id)
+            if question is None:
+                return None, [], []
+            # What the bot's own matcher finds closest: usually the item staff want.
+            found = self.catalog.index().find(question.text)
+            close = [c for m in found.mentions for c in m.candidates] + found.suggestions
+            ids = list(dict.fromkeys(item.id for item in close))[:10]
+            suggestions = list(session.scalars(select(Item).where(Item.id.in_(ids))))
+            categories = list(session.scalars(select(Category).order_by(Category.name)))
+            return question, suggestions, categories
+
+    def _apply(self, question_id: int, form: dict[str, Any]) -> str:
+        with self.sessions() as session:
+            action = form.get("action")
+            if action == "alias":
+                chosen = form.get("item_id_other") or form.get("item_id")
+                item_id = _int(chosen, "品目を選ぶか、品目のIDを入力してください。")
+                alias_from_unanswered(session, question_id, item_id, form.get("alias_name") or None)
+            elif action == "item":
+                category_id = _int(form.get("category_id"), "種別を選んでください。")
+                item_from_unanswered(
+                    session,
+                    question_id,
+                    str(form.get("name", "")).strip(),
+                    category_id,
+                    notes=str(form.get("notes", "")),
+                    reading=str(form.get("reading", "")),
+                )
+            elif action == "dismiss":
+                dismiss_unanswered(session, question_id)
+            else:
+                raise OperationError("操作を選んでください。")
+            session.commit()
+            return str(action)
+
+
+def _attachment(name: str) -> str:
+    return f'attachment; filename="{name}"'
+
+
+def _int(value: Any, message: str) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise OperationError(message) from None
+
+
+class ImportExportPage(StaffPages):
+    """Upload → preview (nothing written) → confirm (all or nothing).
+
+    sqladmin names a page after its last route, so the page's own route comes last.
+    """
+
+    name = "取り込み・書き出し"
+    icon = "fa-solid fa-file-csv"
+    identity = "import-export"
+
+    @expose("/import-export/export", methods=["GET"], identity="import-export-export")
+    async def export(self, request: Request) -> Response:
+        fmt = ItemFormat(request.query_params.get("format", ItemFormat.NAKANO.value))
+        encoding = request.query_params.get("encoding", "utf-8")
+        if encoding not in ENCODINGS:
+            return Response("文字コードが正しくありません。", status_code=422)
+        try:
+            data = await run_in_threadpool(self._export, fmt, encoding)
+        except ExportEncodingError as exc:
+            return await self._page(
+                request,
+                "import_export.html",
+                status_code=422,
+                formats=FORMAT_LABELS,
+                encodings=ENCODINGS,
+                message=str(exc),
+            )
+        name = f"nakano-items-{fmt.value}-{today_in_tokyo():%Y%m%d}.csv"
+        return Response(
+            data,
+            media_type=f"text/csv; charset={'shift_jis' if encoding == 'cp932' else 'utf-8'}",
+            headers={"Content-Disposition": _attachment(name)},
+        )
+
+    def _export(self, fmt: ItemFormat, encoding: str) -> bytes:
+        with self.sessions() as session:
+            return export_items(session, fmt, encoding)
+
+    @expose("/import-export/preview", methods=["POST"], identity="import-export-preview")
+    async def preview(self, request: Request) -> Response:
+        if refusal := self._forbidden(request, Role.EDITOR):
+            return refusal
+        form = await request.form()
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return await self._page(
+                request,
+                "import_export.html",
+                status_code=422,
+                formats=FORMAT_LABELS,
+                encodings=ENCODINGS,
+                message="ファイルを選んでください。",
+            )
+        data = await upload.read()
+        fmt = str(form.get("format", "auto"))
+        remove_missing = form.get("remove_missing") == "on"
+        preview = await run_in_threadpool(self._preview, upload.filename, data, fmt, remove_missing)
+        upload_id = ""
+        if preview.ok and preview.has_changes:
+            upload_id = secrets.token_urlsafe(16)
+            self.upload_dir.mkdir(parents=True, exist_ok=True)
+            (self.upload_dir / upload_id).write_bytes(data)
+            request.session["upload"] = {
+                "id": upload_id,
+                "file": upload.filename,
+                "format": fmt,
+                "remove_missing": remove_missing,
+                "fingerprint": preview.fingerprint,
+            }
+        return await self._page(
+            request,
+            "import_preview.html",
+            status_code=200 if preview.ok else 422,
+            preview=preview,
+            upload_id=upload_id,
+        )
+
+    def _preview(self, file: str, data: bytes, fmt: str, remove_missing: bool) -> Any:
+        with self.sessions() as session:
+            return preview_upload(session, file, data, fmt, remove_missing=remove_missing)
+
+    @expose("/import-export/apply", methods=["POST"], identity="import-export-apply")
+    async def apply(self, request: Request) -> Response:
+        if refusal := self._forbidden(request, Role.EDITOR):
+            return refusal
+        pending = request.session.pop("upload", None)
+        form = await request.form()
+        if not pending or form.get("upload_id") != pending["id"]:
+            return Response(
+                "取り込みの確認が見つかりません。もう一度アップロードしてください。", 409
+            )
+        path = self.upload_dir / pending["id"]
+        try:
+            data = path.read_bytes()
+            result = await run_in_threadpool(self._apply, pending, data)
+        except (StalePreviewError, FileNotFoundError):
+            return Response(
+                "確認のあとに品目表が変わりました。もう一度アップロードしてください。", 409
+            )
+        except CatalogFileError as exc:
+            return Response("\n".join(str(e) for e in exc.errors), 422)
+        finally:
+            path.unlink(missing_ok=True)
+        return await self._page(request, "import_done.html", preview=result)
+
+    def _apply(self, pending: dict[str, Any], data: bytes) -> Any:
+        item_file = read_item_file(pending["file"], data, pending["format"])
+        with self.sessions() as session:
+            return apply_items(
+                session,
+                item_file,
+                remove_missing=pending["remove_missing"],
+                expected_fingerprint=pending["fingerprint"],
+            )
+
+    @expose("/import-export", methods=["GET"], identity="import-export")
+    async def form(self, request: Request) -> Response:
+        return await self._page(
+            request, "import_export.html", formats=FORMAT_LABELS, encodings=ENCODINGS
+        )
+
+
+class AnalyticsPage(StaffPages):
+    name = "利用状況"
+    icon = "fa-solid fa-chart-column"
+    identity = "analytics"
+
+    @expose("/analytics", methods=["GET"], identity="analytics")
+    async def analytics(self, request: Request) -> Response:
+        year, month = _month(request)
+        report = await run_in_threadpool(self._report, year, month)
+        if request.query_params.get("download") == "csv":
+            return Response(
+                analytics.report_csv(report).encode("utf-8-sig"),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": _attachment(f"report-{year}-{month:02d}.csv")},
+            )
+        peak = max((count for _, count in report.per_day), default=0)
+        return await self._page(
+            request, "analytics.html", report=report, year=year, month=month, peak=peak
+        )
+
+    def _report(self, year: int, month: int) -> Any:
+        with self.sessions() as session:
+            return analytics.monthly_report(session, year, month)
+
+
+def _month(request: Request) -> tuple[int, int]:
+    today = today_in_tokyo()
+    try:
+        year = int(request.query_params.get("year", today.year))
+        month = int(request.query_params.get("month", today.month))
+        date(year, month, 1)
+    except ValueError:
+        return today.year, today.month
+    return year, month
+
+
+class TokensPage(StaffPages):
+    name = "APIトークンを発行"
+    icon = "fa-solid fa-plus"
+    identity = "tokens"
+
+    @expose("/tokens/new", methods=["GET", "POST"], identity="tokens")
+    async def new_token(self, request: Request) -> Response:
+        token = ""
+        message = ""
+        if request.method == "POST":
+            form = await request.form()
+            name = str(form.get("name", "")).strip()
+            try:
+                role = Role(str(form.get("role", "")))
+                if not name:
+                    raise AccountError("名前を入力してください。")
+                token = await run_in_threadpool(self._create, name, role)
+            except (ValueError, AccountError) as exc:
+                message = str(exc) if isinstance(exc, AccountError) else "役割を選んでください。"
+        return await self._page(
+            request, "token_new.html", roles=[r.value for r in Role], token=token, message=message
+        )
+
+    def _create(self, name: str, role: Role) -> str:
+        with self.sessions() as session:
+            value = create_token(session, name, role, created_by=current_actor())
+            session.commit()
+            return value
+
+
+PAGES = [ResolvePage, ImportExportPage, AnalyticsPage, TokensPage]

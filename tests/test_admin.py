@@ -1,0 +1,348 @@
+"""The staff admin at /admin, through HTTP, against a real SQLite catalog: login, lock-out,
+CSRF, roles, edits with their audit rows, search in any script, import with preview,
+unanswered questions turned into aliases, tokens, the monthly figures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.catalog.db import current_revision
+from bot.catalog.formats import ItemFormat, export_items
+from bot.catalog.loader import LiveCatalog
+from bot.catalog.models import Alias, AuditLog, ChatEvent, Item, StaffUser, UnansweredQuestion
+from bot.server.app import create_app
+from bot.settings import Settings
+from bot.staff import web_auth
+from bot.staff.accounts import MAX_FAILED_LOGINS, Role, create_user
+from bot.staff.audit import staff_sessionmaker
+from tests.conftest import make_catalog
+
+PASSWORD = "correct horse battery"
+USERS = {"admin": Role.ADMIN, "editor": Role.EDITOR, "viewer": Role.VIEWER}
+
+
+@pytest.fixture(autouse=True)
+def no_login_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pause after a wrong password only slows the tests down; the lock-out stays."""
+    monkeypatch.setattr(web_auth, "FAILED_LOGIN_PAUSE_SECONDS", 0)
+
+
+@pytest.fixture
+def staff_db(tmp_path: Path) -> sessionmaker[Session]:
+    sessions = staff_sessionmaker(make_catalog(tmp_path / "catalog.sqlite3"))
+    with sessions() as session:
+        for username, role in USERS.items():
+            create_user(session, username, PASSWORD, role)
+        session.commit()
+    return sessions
+
+
+@pytest.fixture
+def settings(staff_db: sessionmaker[Session], tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=str(staff_db.kw["bind"].url),
+        upload_dir=tmp_path / "uploads",
+        session_secret=SecretStr("test-session-secret-" + "x" * 40),
+    )
+
+
+@pytest.fixture
+def web(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def csrf(page_html: str) -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', page_html).group(1)
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> int:
+    token = csrf(client.get("/admin/login").text)
+    response = client.post(
+        "/admin/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+    return response.status_code
+
+
+def post(client: TestClient, path: str, data: dict, **kwargs) -> object:
+    """A form post with the CSRF token of the page, as the browser sends it."""
+    token = csrf(client.get("/admin/").text)
+    return client.post(path, data={**data, "csrf_token": token}, follow_redirects=False, **kwargs)
+
+
+def item_named(sessions: sessionmaker[Session], name: str) -> Item:
+    with sessions() as session:
+        return session.scalars(select(Item).where(Item.name == name)).one()
+
+
+def edit_form(item: Item, **changes: str) -> dict[str, str]:
+    fields = {
+        "name": item.name,
+        "reading": item.reading,
+        "category": str(item.category_id),
+        "notes": item.notes,
+        "url": item.url or "",
+        "save": "Save",
+    }
+    return {**fields, **changes}
+
+
+# --- login --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/", "/admin/item/list", "/admin/item/edit/1", "/admin/audit-log/list",
+     "/admin/import-export", "/admin/analytics", "/admin/tokens/new", "/admin/resolve/1"],
+)  # fmt: skip
+def test_every_page_needs_a_login(web: TestClient, path: str) -> None:
+    response = web.get(path, follow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["location"].endswith("/admin/login")
+
+
+def test_login_sets_a_strict_httponly_cookie_for_admin_only(web: TestClient) -> None:
+    token = csrf(web.get("/admin/login").text)
+    response = web.post(
+        "/admin/login",
+        data={"username": "editor", "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 302
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie
+    assert "samesite=strict" in cookie
+    assert "path=/admin" in cookie
+
+
+def test_wrong_passwords_lock_the_account(web: TestClient, staff_db: sessionmaker[Session]) -> None:
+    assert login(web, "editor", "wrong password") == 400
+    assert login(web, "nobody", PASSWORD) == 400
+    for _ in range(MAX_FAILED_LOGINS - 1):
+        login(web, "editor", "wrong password")
+    assert login(web, "editor") == 400  # locked: even the right password is refused
+    with staff_db() as session:
+        user = session.scalars(select(StaffUser).where(StaffUser.username == "editor")).one()
+        assert user.locked_until is not None
+        user.locked_until = datetime.now(timezone.utc) - timedelta(seconds=1)
+        session.commit()
+    assert login(web, "editor") == 302
+
+
+def test_login_without_the_csrf_token_is_refused(web: TestClient) -> None:
+    web.get("/admin/login")
+    response = web.post("/admin/login", data={"username": "editor", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+# --- CSRF, roles, audit ---------------------------------------------------------------
+
+
+def test_an_edit_without_the_csrf_token_is_refused_and_changes_nothing(
+    web: TestClient, staff_db: sessionmaker[Session]
+) -> None:
+    login(web, "editor")
+    item = item_named(staff_db, "スプレー缶")
+    form = edit_form(item, notes="書き換え")
+    for token in (None, "forged-token"):
+        data = form if token is None else {**form, "csrf_token": token}
+        response = web.post(f"/admin/item/edit/{item.id}", data=data, follow_redirects=False)
+        assert response.status_code == 403
+    assert item_named(staff_db, "スプレー缶").notes == item.notes
+
+
+def test_an_edit_is_audited_with_old_and_new_values_and_reloads_the_bot(
+    web: TestClient, staff_db: sessionmaker[Session]
+) -> None:
+    login(web, "editor")
+    item = item_named(staff_db, "スプレー缶")
+    with staff_db() as session:
+        revision = current_revision(session)
+    response = post(web, f"/admin/item/edit/{item.id}", edit_form(item, notes="中身を使い切って"))
+    assert response.status_code == 302
+    with staff_db() as session:
+        assert current_revision(session) > revision
+        entry = session.scalars(select(AuditLog).where(AuditLog.table == "items")).one()
+    assert entry.actor == "staff:editor"
+    assert entry.action == "update"
+    assert entry.changes == {"notes": [item.notes, "中身を使い切って"]}
+    [mention] = LiveCatalog(staff_db).index().find("スプレー缶").mentions
+    assert mention.candidates[0].notes == "中身を使い切って"
+    assert "staff:editor" in web.get("/admin/audit-log/list").text
+
+
+@pytest.mark.parametrize(
+    ("user", "path", "status"),
+    [
+        ("viewer", "/admin/item/list", 200),
+        ("viewer", "/admin/item/edit/1", 403),
+        ("viewer", "/admin/audit-log/list", 403),
+        ("viewer", "/admin/staff-user/list", 403),
+        ("editor", "/admin/item/edit/1", 200),
+        ("editor", "/admin/audit-log/list", 200),
+        ("editor", "/admin/staff-user/list", 403),
+        ("editor", "/admin/tokens/new", 403),
+        ("admin", "/admin/staff-user/list", 200),
+        ("admin", "/admin/tokens/new", 200),
+    ],
+)
+def test_what_each_role_may_open(web: TestClient, user: str, path: str, status: int) -> None:
+    login(web, user)
+    assert web.get(path).status_code == status
+
+
+def test_a_viewer_cannot_write(web: TestClient, staff_db: sessionmaker[Session]) -> None:
+    login(web, "viewer")
+    item = item_named(staff_db, "スプレー缶")
+    response = post(web, f"/admin/item/edit/{item.id}", edit_form(item, notes="x"))
+    assert response.status_code == 403
+    assert post(web, "/admin/resolve/1", {"action": "dismiss"}).status_code == 403
+    assert item_named(staff_db, "スプレー缶").notes == item.notes
+
+
+@pytest.mark.parametrize("term", ["すぷれー", "スプレー", "ｽﾌﾟﾚｰ", "ＳＰＲＡＹ", "缶"])
+def test_search_finds_items_in_any_script(web: TestClient, term: str) -> None:
+    login(web, "viewer")
+    page = web.get("/admin/item/list", params={"search": term}).text
+    if term == "ＳＰＲＡＹ":
+        assert "スプレー缶" not in page  # nothing is spelled so; full width is not a match-all
+    else:
+        assert "スプレー缶" in page
+
+
+# --- import, unanswered, tokens, analytics ----------------------------------------------
+
+
+def test_import_shows_a_preview_then_applies_all_at_once(
+    web: TestClient, staff_db: sessionmaker[Session]
+) -> None:
+    login(web, "editor")
+    with staff_db() as session:
+        csv = export_items(session, ItemFormat.NAKANO).decode("utf-8")
+    changed = csv.replace(
+        "アイロン,あいろん,陶器・ガラス・金属ごみ,", "アイロン,あいろん,燃やすごみ,", 1
+    )
+    files = {"file": ("items.csv", changed.encode("cp932"), "text/csv")}
+    form = {"format": "auto", "remove_missing": "on"}
+    preview = post(web, "/admin/import-export/preview", form, files=files)
+    assert preview.status_code == 200
+    assert "変更 1件" in preview.text
+    assert item_named(staff_db, "アイロン").category.name == "陶器・ガラス・金属ごみ"
+
+    upload_id = re.search(r'name="upload_id" value="([^"]+)"', preview.text).group(1)
+    done = post(web, "/admin/import-export/apply", {"upload_id": upload_id})
+    assert done.status_code == 200
+    assert item_named(staff_db, "アイロン").category.name == "燃やすごみ"
+
+
+def test_a_broken_file_is_reported_by_line_and_changes_nothing(
+    web: TestClient, staff_db: sessionmaker[Session]
+) -> None:
+    login(web, "editor")
+    with staff_db() as session:
+        before = export_items(session, ItemFormat.NAKANO)
+    lines = before.decode("utf-8").splitlines()
+    lines[5] = ",,燃やすごみ,"  # line 6: no item name
+    files = {"file": ("broken.csv", "\n".join(lines).encode("utf-8"), "text/csv")}
+    response = post(web, "/admin/import-export/preview", {"format": "auto"}, files=files)
+    assert response.status_code == 422
+    assert "broken.csv:6" in response.text
+    assert 'name="upload_id"' not in response.text
+    with staff_db() as session:
+        assert export_items(session, ItemFormat.NAKANO) == before
+
+
+def test_an_unanswered_question_becomes_an_alias_and_leaves_the_list(
+    web: TestClient, staff_db: sessionmaker[Session]
+) -> None:
+    with staff_db() as session:
+        text = "ゆわかしじゃーの捨て方"
+        question = UnansweredQuestion(text=text, normalized=text, count=4)
+        session.add(question)
+        session.commit()
+        question_id = question.id
+    target = item_named(staff_db, "電気ポット")
+    assert not LiveCatalog(staff_db).index().find("ゆわかしじゃーを捨てたい").mentions
+    login(web, "editor")
+    page = web.get(f"/admin/resolve/{question_id}")
+    assert page.status_code == 200
+    response = post(
+        web,
+        f"/admin/resolve/{question_id}",
+        {"action": "alias", "alias_name": "湯わかしジャー", "item_id": str(target.id)},
+    )
+    assert response.status_code == 303, re.findall(r"alert-danger[^>]*>([^<]*)", response.text)
+    with staff_db() as session:
+        assert session.get(UnansweredQuestion, question_id) is None
+        alias = session.scalars(select(Alias).where(Alias.name == "湯わかしジャー")).one()
+        assert alias.item_id == target.id
+    found = LiveCatalog(staff_db).index().find("ゆわかしじゃーを捨てたい")
+    assert [c.name for c in found.mentions[0].candidates] == ["電気ポット"]
+
+
+def test_an_admin_issues_a_token_shown_once_and_stored_hashed(
+    web: TestClient, staff_db: sessionmaker[Session]
+) -> None:
+    login(web, "admin")
+    response = post(web, "/admin/tokens/new", {"name": "夜間更新", "role": "editor"})
+    token = re.search(r'id="new-token"[^>]*>([^<]+)<', response.text).group(1)
+    with staff_db() as session:
+        from bot.catalog.models import StaffToken
+
+        stored = session.scalars(select(StaffToken)).one()
+    assert stored.name == "夜間更新"
+    assert token not in stored.token_hash
+    assert token not in web.get("/admin/staff-token/list").text
+
+
+def test_analytics_page_and_its_csv(web: TestClient, staff_db: sessionmaker[Session]) -> None:
+    now = datetime.now(timezone.utc)
+    with staff_db() as session:
+        session.add_all(
+            [ChatEvent(at=now, outcome="answered", item_name="スプレー缶") for _ in range(3)]
+            + [ChatEvent(at=now, outcome="not_found")]
+        )
+        session.commit()
+    login(web, "viewer")
+    page = web.get("/admin/analytics")
+    assert page.status_code == 200
+    assert "<strong>4</strong>" in page.text
+    assert "スプレー缶（3件）" in page.text
+    csv = web.get("/admin/analytics", params={"download": "csv"})
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert "スプレー缶" in csv.content.decode("utf-8-sig")
+
+
+def test_staff_accounts_are_audited_without_their_passwords(
+    web: TestClient, staff_db: sessionmaker[Session]
+) -> None:
+    login(web, "admin")
+    response = post(
+        web,
+        "/admin/staff-user/create",
+        {
+            "username": "clerk",
+            "role": "editor",
+            "active": "y",
+            "new_password": "a long passphrase",
+            "save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    assert login(web, "clerk", "a long passphrase") == 302
+    with staff_db() as session:
+        entry = session.scalars(select(AuditLog).where(AuditLog.summary == "clerk")).one()
+        assert entry.actor == "staff:admin"
+        assert entry.changes["password_hash"] == [None, "***"]
+        assert session.scalar(select(func.count()).select_from(StaffUser)) == len(USERS) + 1
