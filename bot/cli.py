@@ -53,7 +53,7 @@ from bot.catalog.models import (
 )
 from bot.server.app import create_app
 from bot.services import ServiceError, backend_services, ensure_model, running
-from bot.settings import ROOT, get_settings
+from bot.settings import ROOT, Settings, get_settings
 from bot.staff.accounts import AccountError, Role, hash_password, revoke_token
 from bot.staff.accounts import create_user as create_staff_user
 from bot.staff.audit import acting_as, staff_sessionmaker
@@ -134,8 +134,7 @@ def run() -> None:
     _configure_logging()
     settings = get_settings()
     try:
-        files = CatalogFiles.shipped(settings.data_dir)
-        logger.info("catalog: %s", import_into(settings.database_url, files).summary())
+        _first_import(settings)
         model = ensure_model(settings)
         run_dir = Path(tempfile.mkdtemp(prefix="nakano-bot-"))
         with running(backend_services(settings, model, run_dir)):
@@ -151,6 +150,19 @@ def run() -> None:
     except KeyboardInterrupt:
         pass
     logger.info("stopped")
+
+
+def _first_import(settings: Settings) -> None:
+    """Import the shipped data into a new catalog only: once staff edit it, a restart
+    must not put the shipped values back (``nakano-bot import`` does that on purpose)."""
+    create_schema(settings.database_url)
+    with get_sessionmaker(settings.database_url)() as session:
+        items = session.scalar(select(func.count()).select_from(Item)) or 0
+    if items:
+        logger.info("catalog: %d items (staff edits kept; `nakano-bot import` re-imports)", items)
+        return
+    files = CatalogFiles.shipped(settings.data_dir)
+    logger.info("catalog: %s", import_into(settings.database_url, files).summary())
 
 
 def _catalog_sessions() -> sessionmaker[Session]:
@@ -199,7 +211,7 @@ def items_import(
 ) -> None:
     """Show what the file would change in the item table, then apply it all or nothing."""
     data = file.read_bytes()
-    sessions = _catalog_sessions()
+    sessions = _staff_sessions()
     with sessions() as session:
         preview = preview_upload(
             session, file.name, data, fmt.value, remove_missing=not keep_missing
@@ -216,7 +228,7 @@ def items_import(
     if not yes:
         typer.confirm("Apply these changes?", abort=True)
     try:
-        with sessions() as session:
+        with sessions() as session, acting_as(CLI_ACTOR):
             done = apply_items(
                 session,
                 read_item_file(file.name, data, fmt.value),

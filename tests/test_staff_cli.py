@@ -265,3 +265,42 @@ def test_the_first_admin_from_arguments_and_a_short_password_is_refused(
     created = ensure_first_admin(staff, username="root", password=PASSWORD)
     assert created is not None
     assert created.role == "admin"
+
+
+# --- start-up keeps what staff changed ------------------------------------------------------
+
+
+def test_starting_again_does_not_put_the_shipped_values_back(
+    staff: sessionmaker[Session], tmp_path: Path
+) -> None:
+    from bot.catalog.models import Item
+    from bot.cli import _first_import
+
+    with staff() as session:
+        item = session.scalars(select(Item).where(Item.name == "スプレー缶")).one()
+        item.notes = "職員が直した説明"
+        session.commit()
+    _first_import(get_settings())
+    with staff() as session:
+        assert session.scalars(select(Item.notes).where(Item.name == "スプレー缶")).one() == (
+            "職員が直した説明"
+        )
+
+    empty = Settings(database_url=f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    _first_import(empty)
+    with staff_sessionmaker(empty.database_url)() as session:
+        assert session.scalars(select(Item.notes).where(Item.name == "スプレー缶")).one()
+
+
+def test_a_cli_import_is_audited(staff: sessionmaker[Session], tmp_path: Path) -> None:
+    code, csv = run("items", "export")
+    assert code == 0
+    changed = tmp_path / "items.csv"
+    changed.write_text(
+        csv.replace("アイロン,あいろん,陶器・ガラス・金属ごみ,", "アイロン,あいろん,燃やすごみ,", 1)
+    )
+    code, output = run("items", "import", str(changed), "--yes")
+    assert code == 0, output
+    [entry] = audit(staff, "items")
+    assert entry.actor == "cli"
+    assert entry.summary == "アイロン"
