@@ -280,7 +280,7 @@ def test_an_unanswered_question_becomes_an_alias_and_leaves_the_list(
     response = post(
         web,
         f"/admin/resolve/{question_id}",
-        {"action": "alias", "alias_name": "湯わかしジャー", "item_id": str(target.id)},
+        {"action": "alias", "alias_name": "湯わかしジャー", "item_name": target.name},
     )
     assert response.status_code == 303, re.findall(r"alert-danger[^>]*>([^<]*)", response.text)
     with staff_db() as session:

@@ -94,40 +94,36 @@ class ResolvePage(StaffPages):
                 )
             except OperationError as exc:
                 message = str(exc)
-        question, suggestions, categories = await run_in_threadpool(self._load, question_id)
-        if question is None:
+        found = await run_in_threadpool(self._load, question_id)
+        if found is None:
             return Response("この質問はもうありません。", status_code=404)
         return await self._page(
-            request,
-            "resolve.html",
-            status_code=400 if message else 200,
-            question=question,
-            suggestions=suggestions,
-            categories=categories,
-            message=message,
+            request, "resolve.html", status_code=400 if message else 200, message=message, **found
         )
 
-    def _load(
-        self, question_id: int
-    ) -> tuple[UnansweredQuestion | None, list[Item], list[Category]]:
+    def _load(self, question_id: int) -> dict[str, Any] | None:
         with self.sessions() as session:
             question = session.get(UnansweredQuestion, question_id)
             if question is None:
-                return None, [], []
-            # What the bot's own matcher finds closest: usually the item staff want.
+                return None
+            # What the bot's own matcher finds closest: usually the item staff want, and
+            # the phrase it looked for is usually the word to register.
             found = self.catalog.index().find(question.text)
             close = [c for m in found.mentions for c in m.candidates] + found.suggestions
             ids = list(dict.fromkeys(item.id for item in close))[:10]
-            suggestions = list(session.scalars(select(Item).where(Item.id.in_(ids))))
-            categories = list(session.scalars(select(Category).order_by(Category.name)))
-            return question, suggestions, categories
+            return {
+                "question": question,
+                "phrase": found.query or question.text,
+                "suggestions": list(session.scalars(select(Item).where(Item.id.in_(ids)))),
+                "item_names": list(session.scalars(select(Item.name).order_by(Item.reading))),
+                "categories": list(session.scalars(select(Category).order_by(Category.name))),
+            }
 
     def _apply(self, question_id: int, form: dict[str, Any]) -> str:
         with self.sessions() as session:
             action = form.get("action")
             if action == "alias":
-                chosen = form.get("item_id_other") or form.get("item_id")
-                item_id = _int(chosen, "品目を選ぶか、品目のIDを入力してください。")
+                item_id = _chosen_item(session, form)
                 alias_from_unanswered(session, question_id, item_id, form.get("alias_name") or None)
             elif action == "item":
                 category_id = _int(form.get("category_id"), "種別を選んでください。")
@@ -145,6 +141,17 @@ class ResolvePage(StaffPages):
                 raise OperationError("操作を選んでください。")
             session.commit()
             return str(action)
+
+
+def _chosen_item(session: Session, form: dict[str, Any]) -> int:
+    """The item picked from the suggestions, or typed by name (from the list offered)."""
+    name = str(form.get("item_name", "")).strip()
+    if name:
+        item_id = session.scalar(select(Item.id).where(Item.name == name))
+        if item_id is None:
+            raise OperationError(f"品目「{name}」は一覧にありません。候補から選んでください。")
+        return item_id
+    return _int(form.get("item_id"), "品目を選ぶか、品目名を入力してください。")
 
 
 def _attachment(name: str) -> str:
