@@ -7,7 +7,7 @@ PYTHON310 ?= $(shell scripts/find-python 3.10)
 APP := .venv/app
 RASA := .venv/rasa
 
-.PHONY: help setup browser run test eval bench lint format lock train clean
+.PHONY: help setup browser services run test eval bench lint format lock train clean
 
 help:
 	@echo "make run    start the bot (installs, imports the catalog, trains when needed)"
@@ -46,7 +46,15 @@ browser:
 	@command -v chromium >/dev/null || { echo "==> Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: setup browser
+# Some tests use the real PostgreSQL and Redis on loopback (as production does); start
+# Debian's when they are installed but not running.
+services:
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || { echo "==> Starting Redis on 127.0.0.1"; \
+	  redis-server --daemonize yes --bind 127.0.0.1 --save '' >/dev/null; sleep 1; }
+	@pg_isready -q -h 127.0.0.1 2>/dev/null || { echo "==> Starting PostgreSQL"; \
+	  pg_ctlcluster $$(ls /etc/postgresql | tail -1) main start; sleep 2; }
+
+test: setup browser services
 	@$(APP)/bin/nakano-bot train
 	@$(APP)/bin/python -m pytest
 

@@ -80,6 +80,9 @@ def settings_env(settings: Settings) -> dict[str, str]:
             "NAKANO_BOT_RASA_PORT": str(settings.rasa_port),
             "NAKANO_BOT_ACTION_HOST": settings.action_host,
             "NAKANO_BOT_ACTION_PORT": str(settings.action_port),
+            "NAKANO_BOT_RATE_LIMIT_PER_SENDER": settings.rate_limit_per_sender,
+            "NAKANO_BOT_RATE_LIMIT_PER_CLIENT": settings.rate_limit_per_client,
+            "NAKANO_BOT_RATE_LIMIT_STORAGE": settings.rate_limit_storage,
             "PYTHONPATH": str(ROOT),
         }
     )

@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     #: Where uploaded item files wait between preview and confirmation.
     upload_dir: Path = ROOT / "var" / "uploads"
 
+    #: Limits on ``/api/chat`` (and LINE events per conversation), in ``limits`` notation.
+    #: Per sender: one resident's conversation; per client: one address (loopback exempt).
+    rate_limit_per_sender: str = "30/minute"
+    rate_limit_per_client: str = "300/minute"
+    #: Where the counts live: ``memory://`` for one process, ``redis://127.0.0.1:6379`` to
+    #: share them between app workers.
+    rate_limit_storage: str = "memory://"
+
     #: Freeze "today" (Asia/Tokyo) for tests and demos of date answers; unset in service.
     fixed_today: date | None = None
 

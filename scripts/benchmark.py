@@ -131,7 +131,11 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="nakano-bench-"))
-    settings = scratch_settings(work, rasa_port=25005, action_port=25055, port=28000)
+    # Each simulated resident sends again as soon as answered, far faster than a person;
+    # the per-resident limit would stop them, and it is not what is measured here.
+    settings = scratch_settings(
+        work, rasa_port=25005, action_port=25055, port=28000, rate_limit_per_sender="1000/second"
+    )
     print(
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
         f"{platform.python_version()} (app), {time.strftime('%Y-%m-%d')}"

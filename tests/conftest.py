@@ -71,6 +71,8 @@ def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         action_port=TEST_ACTION_PORT,
         port=TEST_APP_PORT,
         fixed_today=FROZEN_TODAY,
+        # Tests ask many questions in one conversation; test_rate_limits checks the limits.
+        rate_limit_per_sender="1000/minute",
     )
 
 

@@ -24,6 +24,7 @@ from bot.catalog.models import Category, Item, LineSeenEvent, WardText
 from bot.line.fake_api import FakeLineApi
 from bot.line.messages import MAX_LABEL, MAX_QUICK_REPLIES, MAX_TEXT, split_text, to_line
 from bot.server.app import create_app
+from bot.server.rate_limit import TOO_MANY_TEXT
 from bot.server.schemas import Button, ChatMessage
 from bot.services import Service
 from bot.settings import Settings
@@ -391,3 +392,16 @@ def test_at_most_five_messages_and_thirteen_quick_replies() -> None:
     assert items[0].action.label.endswith("…")
     assert items[0].action.data == '/ask_item{"item_id": 0}'
     assert items[0].action.display_text == answers[-1].buttons[0].title
+
+
+def test_a_flood_from_one_conversation_is_told_to_wait(
+    line_settings: Settings, fake_line: FakeLineApi, backend: dict[str, Service]
+) -> None:
+    strict = line_settings.model_copy(update={"rate_limit_per_sender": "2/minute"})
+    fake_line.clear()
+    with TestClient(create_app(strict)) as client:
+        for _ in range(3):
+            post(client, text("スプレー缶は？", user("U-flood")))
+    answers = [reply_texts(reply)[0] for reply in fake_line.replies()]
+    assert answers[0].startswith("「スプレー缶」は")
+    assert answers[2] == TOO_MANY_TEXT

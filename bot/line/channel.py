@@ -40,6 +40,7 @@ from linebot.v3.webhooks import (
 
 from bot.line.messages import to_line
 from bot.server.conversation import Conversations
+from bot.server.rate_limit import TOO_MANY_TEXT, RateLimits
 from bot.server.schemas import Button, ChatMessage
 from bot.settings import Settings
 
@@ -75,7 +76,9 @@ def push_target(source: Source | None) -> str | None:
 class LineChannel:
     """Create inside the running event loop (the SDK's HTTP session belongs to it)."""
 
-    def __init__(self, settings: Settings, conversations: Conversations) -> None:
+    def __init__(
+        self, settings: Settings, conversations: Conversations, limits: RateLimits
+    ) -> None:
         secret, token = settings.line_channel_secret, settings.line_channel_access_token
         if secret is None or token is None:
             raise ValueError("LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are both needed")
@@ -85,6 +88,7 @@ class LineChannel:
         )
         self._api = AsyncMessagingApi(self._client)
         self._conversations = conversations
+        self._limits = limits
         self._push_when_reply_fails = settings.line_push_when_reply_fails
 
     async def aclose(self) -> None:
@@ -113,15 +117,20 @@ class LineChannel:
         if isinstance(event, MessageEvent):
             content = event.message
             if isinstance(content, TextMessageContent) and sender:
-                return (await self._conversations.reply(sender, content.text)).messages
+                return await self._converse(sender, content.text)
             if isinstance(content, LocationMessageContent):
                 return self._guide("line_location")
             return self._guide("line_unsupported")
         if isinstance(event, PostbackEvent) and sender and event.postback.data:
-            return (await self._conversations.reply(sender, event.postback.data)).messages
+            return await self._converse(sender, event.postback.data)
         if isinstance(event, FollowEvent | JoinEvent):
             return self._guide("greet")
         return []
+
+    async def _converse(self, sender: str, text: str) -> list[ChatMessage]:
+        if not (await self._limits.check(sender=sender)).allowed:
+            return [ChatMessage(text=TOO_MANY_TEXT)]
+        return (await self._conversations.reply(sender, text)).messages
 
     def _guide(self, key: str) -> list[ChatMessage]:
         """A ward text with the example questions as buttons, so that a resident who did

@@ -15,6 +15,8 @@ from bot.line.webhook import router as line_router
 from bot.server.chat import router as chat_router
 from bot.server.conversation import Conversations
 from bot.server.rasa_client import RasaClient
+from bot.server.rate_limit import RateLimits
+from bot.server.security_headers import SecurityHeadersMiddleware
 from bot.server.widget import router as widget_router
 from bot.settings import Settings, get_settings
 from bot.staff.admin import mount_admin
@@ -34,7 +36,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await run_in_threadpool(ensure_first_admin, app.state.staff_sessions, settings)
         app.state.conversations = Conversations(app.state.rasa, app.state.sessions)
         app.state.line = (
-            LineChannel(settings, app.state.conversations) if settings.line_configured else None
+            LineChannel(settings, app.state.conversations, app.state.rate_limits)
+            if settings.line_configured
+            else None
         )
         try:
             yield
@@ -50,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.rate_limits = RateLimits(settings)
     app.state.sessions = get_sessionmaker(settings.database_url)
     app.include_router(chat_router)
     app.include_router(widget_router)
@@ -57,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(staff_api_router)
     app.state.staff_sessions = staff_sessionmaker(settings.database_url)
     mount_admin(app, settings, app.state.staff_sessions)
+    app.add_middleware(SecurityHeadersMiddleware)
     if settings.cors_origins:
         # Only the ward's own sites may call the chat API from a browser.
         app.add_middleware(

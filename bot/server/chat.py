@@ -11,7 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.server.conversation import Conversations
 from bot.server.rasa_client import RasaClient
-from bot.server.schemas import ChatRequest, ChatResponse, HealthReport
+from bot.server.rate_limit import TOO_MANY_TEXT, RateLimits, is_loopback
+from bot.server.schemas import ChatMessage, ChatRequest, ChatResponse, HealthReport
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -24,10 +25,25 @@ WEB_CHANNEL = "web"
 @router.post(
     "/api/chat",
     response_model=ChatResponse,
-    responses={503: {"model": ChatResponse, "description": "Rasa or the action server is down"}},
+    responses={
+        429: {"model": ChatResponse, "description": "Too many messages; see Retry-After"},
+        503: {"model": ChatResponse, "description": "Rasa or the action server is down"},
+    },
 )
 async def chat(body: ChatRequest, request: Request) -> ChatResponse | JSONResponse:
     """Send one message of a resident's conversation; get the bot's answers."""
+    client = request.client.host if request.client else None
+    limits: RateLimits = request.app.state.rate_limits
+    verdict = await limits.check(
+        sender=f"{WEB_CHANNEL}:{body.sender_id}",
+        **({} if is_loopback(client) else {"client": client or "unknown"}),
+    )
+    if not verdict.allowed:
+        return JSONResponse(
+            status_code=429,
+            content=ChatResponse(messages=[ChatMessage(text=TOO_MANY_TEXT)]).model_dump(),
+            headers={"Retry-After": str(verdict.retry_after)},
+        )
     conversations: Conversations = request.app.state.conversations
     reply = await conversations.reply(f"{WEB_CHANNEL}:{body.sender_id}", body.text)
     response = ChatResponse(messages=reply.messages)

@@ -1,0 +1,57 @@
+"""Response headers that keep browsers from misusing the app's pages.
+
+The widget is a script the ward's pages load (not a frame), so nothing here stops the ward
+from embedding it; the admin may not be framed at all, and answers are never cached by a
+shared proxy. HSTS is sent only over HTTPS (behind the ward's TLS proxy, which uvicorn
+reports through ``X-Forwarded-Proto``), since over plain HTTP it would mean nothing.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+ADMIN_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        # sqladmin's pages carry inline scripts and styles of their own.
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        https = scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+                if path.startswith("/admin"):
+                    headers.setdefault("Content-Security-Policy", ADMIN_CSP)
+                    headers.setdefault("X-Frame-Options", "DENY")
+                    headers.setdefault("Cache-Control", "no-store")
+                elif path.startswith(("/api/", "/line/")):
+                    headers.setdefault("Cache-Control", "no-store")
+                if https:
+                    headers.setdefault("Strict-Transport-Security", HSTS)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
