@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     #: share them between app workers.
     rate_limit_storage: str = "memory://"
 
+    #: How long chat events and unanswered questions are kept (13 months: a year-on-year
+    #: monthly report still has last year's month).
+    chat_log_days: int = 400
+
     #: Freeze "today" (Asia/Tokyo) for tests and demos of date answers; unset in service.
     fixed_today: date | None = None
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalog.models import UnansweredQuestion, utcnow
+from bot.catalog.privacy import mask_personal
 from bot.japanese import normalize
 
 MAX_LENGTH = 500
@@ -13,7 +14,8 @@ MAX_LENGTH = 500
 
 def record_unanswered(session: Session, text: str) -> None:
     """Count ``text`` once more and commit; the same question in other widths or case
-    counts as one."""
+    counts as one. Phone numbers, e-mail and house numbers are masked first."""
+    text = mask_personal(text)
     normalized = normalize(text)[:MAX_LENGTH]
     if not normalized:
         return

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.catalog.db import get_sessionmaker
+from bot.catalog.privacy import purge_old
 from bot.line.channel import LineChannel
 from bot.line.webhook import router as line_router
 from bot.server.chat import router as chat_router
@@ -23,6 +28,33 @@ from bot.staff.admin import mount_admin
 from bot.staff.api import router as staff_api_router
 from bot.staff.audit import staff_sessionmaker
 from bot.staff.operations import ensure_first_admin
+
+logger = logging.getLogger(__name__)
+
+PURGE_INTERVAL_SECONDS = 24 * 3600
+
+
+async def _purge_daily(sessions: sessionmaker[Session], settings: Settings) -> None:
+    """Drop chat records older than ``chat_log_days`` once a day (the first at start)."""
+    while True:
+        await asyncio.sleep(PURGE_INTERVAL_SECONDS)
+        await _purge(sessions, settings.chat_log_days)
+
+
+async def _purge(sessions: sessionmaker[Session], days: int) -> None:
+    def purge() -> dict[str, int]:
+        with sessions() as session:
+            deleted = purge_old(session, days)
+            session.commit()
+            return deleted
+
+    try:
+        deleted = await run_in_threadpool(purge)
+    except SQLAlchemyError:
+        logger.exception("could not remove old chat records")
+        return
+    if any(deleted.values()):
+        logger.info("removed old chat records: %s", deleted)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -40,9 +72,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.line_configured
             else None
         )
+        await _purge(app.state.sessions, settings.chat_log_days)
+        housekeeping = asyncio.create_task(_purge_daily(app.state.sessions, settings))
         try:
             yield
         finally:
+            housekeeping.cancel()
             if app.state.line is not None:
                 await app.state.line.aclose()
             await app.state.rasa.aclose()
