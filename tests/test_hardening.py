@@ -92,3 +92,20 @@ def test_hsts_only_over_https(settings: Settings) -> None:
     with TestClient(create_app(settings), base_url="https://bot.example") as client:
         response = client.get("/admin/login")
     assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+
+
+def test_metrics_for_the_operator_only(settings: Settings, resident: TestClient) -> None:
+    from bot.catalog.db import get_sessionmaker
+    from bot.catalog.models import ChatEvent
+
+    with get_sessionmaker(settings.database_url)() as session:
+        session.add_all([ChatEvent(outcome="answered"), ChatEvent(outcome="not_found")])
+        session.commit()
+    assert resident.get("/metrics").status_code == 404  # not for residents
+    with TestClient(create_app(settings), client=("127.0.0.1", 50000)) as local:
+        chat(local, "metrics")
+        chat(local, "metrics")
+        text = local.get("/metrics").text
+    assert 'nakano_http_requests_total{method="POST",route="/api/chat",status="503"} 2.0' in text
+    assert 'nakano_chat_outcomes_total{outcome="answered"} 1.0' in text
+    assert 'nakano_component_up{component="rasa"} 0.0' in text

@@ -19,6 +19,8 @@ from bot.line.channel import LineChannel
 from bot.line.webhook import router as line_router
 from bot.server.chat import router as chat_router
 from bot.server.conversation import Conversations
+from bot.server.metrics import Metrics, MetricsMiddleware
+from bot.server.metrics import router as metrics_router
 from bot.server.rasa_client import RasaClient
 from bot.server.rate_limit import RateLimits
 from bot.server.security_headers import SecurityHeadersMiddleware
@@ -98,6 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.staff_sessions = staff_sessionmaker(settings.database_url)
     mount_admin(app, settings, app.state.staff_sessions)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.state.metrics = Metrics(app.state.sessions)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.include_router(metrics_router)
     if settings.cors_origins:
         # Only the ward's own sites may call the chat API from a browser.
         app.add_middleware(
