@@ -92,3 +92,23 @@ def test_a_request_without_the_page_token_is_refused(page: Page, app_server: str
         f"{app_server}/admin/login", form={"username": USERNAME, "password": PASSWORD}
     )
     assert response.status == 403
+
+
+def test_an_alias_added_through_the_staff_api_is_answered_at_once(
+    app_server: str, staff: sessionmaker[Session]
+) -> None:
+    from bot.staff.accounts import create_token
+
+    question = "ゆわかしじゃーを捨てたいのですが"
+    assert "電気ポット" not in ask(app_server, question)
+    with staff() as session:
+        token = create_token(session, "live-test", Role.EDITOR, created_by="test")
+        pot = session.scalars(select(Item).where(Item.name == "電気ポット")).one()
+        session.commit()
+    response = httpx.post(
+        f"{app_server}/api/staff/aliases",
+        json={"name": "湯わかしジャー", "item_id": pot.id},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code in (200, 201), response.text
+    assert ask(app_server, question).startswith("「電気ポット」は")
