@@ -184,14 +184,7 @@ class ImportExportPage(StaffPages):
         try:
             data = await run_in_threadpool(self._export, fmt, encoding)
         except ExportEncodingError as exc:
-            return await self._page(
-                request,
-                "import_export.html",
-                status_code=422,
-                formats=FORMAT_LABELS,
-                encodings=ENCODINGS,
-                message=str(exc),
-            )
+            return await self._refused(request, str(exc))
         name = f"nakano-items-{fmt.value}-{today_in_tokyo():%Y%m%d}.csv"
         return Response(
             data,
@@ -210,14 +203,7 @@ class ImportExportPage(StaffPages):
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            return await self._page(
-                request,
-                "import_export.html",
-                status_code=422,
-                formats=FORMAT_LABELS,
-                encodings=ENCODINGS,
-                message="ファイルを選んでください。",
-            )
+            return await self._refused(request, "ファイルを選んでください。")
         data = await upload.read()
         fmt = str(form.get("format", "auto"))
         remove_missing = form.get("remove_missing") == "on"
@@ -279,6 +265,13 @@ class ImportExportPage(StaffPages):
                 remove_missing=pending["remove_missing"],
                 expected_fingerprint=pending["fingerprint"],
             )
+
+    async def _refused(self, request: Request, message: str) -> Response:
+        """The import/export page again, with what was wrong."""
+        return await self._page(
+            request, "import_export.html", status_code=422, formats=FORMAT_LABELS,
+            encodings=ENCODINGS, message=message,
+        )  # fmt: skip
 
     @expose("/import-export", methods=["GET"], identity="import-export")
     async def form(self, request: Request) -> Response:
