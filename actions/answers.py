@@ -41,6 +41,17 @@ PENDING_SLOT = "pending_question"
 #: Below this intent confidence, small talk that names a thing is taken for an item question.
 SMALL_TALK_CONFIDENCE = 0.8
 SCHEDULE_WORDS = ("曜日", "いつ", "何日", "収集日", "回収日", "の日")
+#: Words of a question about the bulky-waste procedure itself, not about one thing.
+BULKY_WORDS = (
+    "粗大", "そだい", "大型", "大きい", "大きな", "家具", "申し込", "申込", "受付", "処理券",
+    "券", "シール", "料金", "手数料", "予約", "センター", "電話", "cm", "センチ", "メートル",
+    "以上", "時間", "方法", "出し方", "捨て方", "ごみ", "ゴミ",
+)  # fmt: skip
+#: Words of a question about the bot itself (help), not about a thing.
+HELP_WORDS = (
+    "使い方", "ヘルプ", "help", "メニュー", "機能", "質問", "できる", "でき", "教え", "わから",
+    "分から", "聞け", "聞き", "説明", "チャット", "ボット", "案内", "方法",
+)  # fmt: skip
 
 
 def _texts(session: Session) -> dict[str, str]:
@@ -78,6 +89,30 @@ def _item_outcome(mentions: list[Mention]) -> tuple[str, str | None]:
             return chat_events.ANSWERED, first.base_name or first.name
     first = named[0].candidates[0] if named else None
     return chat_events.ASKED_BACK, first and (first.base_name or first.name)
+
+
+def _named_outright(result: MatchResult) -> tuple[MatchResult, bool]:
+    """For a message the model did not take for an item question: the items it names
+    outright (a catalog name or alias), and whether it named others only loosely.
+
+    A spelling that only sounds like a name (「ベット」) or an unknown compound with a
+    known head (「トートバッグ」) is not enough to overrule the model: those items are
+    offered as suggestions, with the honest not-found answer.
+    """
+    outright = [m for m in result.mentions if not m.loose]
+    if outright or not result.mentions:
+        if len(outright) == len(result.mentions):
+            return result, False
+        return MatchResult(mentions=outright), False
+    loose = result.mentions
+    suggestions = list(dict.fromkeys(c for m in loose for c in m.candidates))
+    return MatchResult(suggestions=suggestions[: replies.MAX_BUTTONS], query=loose[0].text), True
+
+
+def _names_a_thing(query: str, ignored: tuple[str, ...]) -> bool:
+    """Whether the noun phrase ``query`` may be a thing to throw away: two letters or more
+    and none of the ``ignored`` words (those of the question the model recognised)."""
+    return len(query) >= 2 and not any(word in query for word in ignored)
 
 
 def _asks_a_category_day(text: str) -> bool:
@@ -201,8 +236,8 @@ class ActionAnswerSchedule(Action):
         text = tracker.latest_message.get("text") or ""
         if not _asks_about_days(text):
             # 「ペットボトルのふた」 has a category word but asks about an item.
-            result = live_catalog().index().find(text)
-            if result.mentions:
+            result, loose = _named_outright(live_catalog().index().find(text))
+            if result.mentions or loose:
                 return _answer_items(dispatcher, tracker, text, result)
         return _answer_schedule(dispatcher, tracker, text)
 
@@ -285,8 +320,15 @@ class ActionBulkyWaste(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
-        result = live_catalog().index().find(text)
+        result, loose = _named_outright(live_catalog().index().find(text))
         named = [m for m in result.mentions if "粗大" not in m.text]
+        if not named and (loose or _names_a_thing(result.query, BULKY_WORDS)):
+            # 「甲冑、大きいのを手放したい」: a thing the list does not have. Say so, with
+            # close items and the contact, then how bulky waste goes out.
+            _answer_items(dispatcher, tracker, text, result)
+            with sessions()() as session:
+                _send(dispatcher, [Reply(_texts(session).get("bulky_waste", ""))])
+            return []
         with sessions()() as session:
             texts = _texts(session)
             if named:
@@ -316,11 +358,13 @@ class ActionSmallTalk(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
-        result = live_catalog().index().find(text)
+        result, loose = _named_outright(live_catalog().index().find(text))
         intent = tracker.latest_message.get("intent") or {}
         unsure = (intent.get("confidence") or 0.0) < SMALL_TALK_CONFIDENCE
-        if result.mentions or (unsure and result.query):
-            # An item, or a thing the model only half took for small talk (「華道で使う剣山」).
+        # 「華道で使う剣山」 taken for a request for help names a thing, not the bot.
+        thing = intent.get("name") == "help" and _names_a_thing(result.query, HELP_WORDS)
+        if result.mentions or loose or (result.query and (unsure or thing)):
+            # An item, or a thing the model only half took for small talk.
             return _answer_items(dispatcher, tracker, text, result)
         with sessions()() as session:
             texts = _texts(session)
@@ -347,10 +391,14 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
-        result = live_catalog().index().find(text)
+        result, loose = _named_outright(live_catalog().index().find(text))
         if _asks_a_category_day(text) or (not result.mentions and _names_a_town(text)):
             return _answer_schedule(dispatcher, tracker, text)
-        if result.mentions or (_intent_name(tracker) != "out_of_scope" and result.suggestions):
+        if (
+            result.mentions
+            or loose
+            or (_intent_name(tracker) != "out_of_scope" and result.suggestions)
+        ):
             return _answer_items(dispatcher, tracker, text, result)
         with sessions()() as session:
             texts = _texts(session)

@@ -212,3 +212,74 @@ def test_an_items_collection_day(catalog: str) -> None:
     )
     assert "・陶器・ガラス・金属ごみ：第1・第3土曜日" in answer["text"]
     assert "燃やすごみ" not in answer["text"]
+
+
+def _add_alias(catalog: str, alias: str, item_name: str) -> None:
+    with get_sessionmaker(catalog)() as session, session.begin():
+        item = session.scalar(select(Item).where(Item.name == item_name))
+        known = select(Alias).where(Alias.name == alias, Alias.item_id == item.id)
+        if session.scalar(known) is None:  # the shipped aliases may have it already
+            session.add(Alias(name=alias, item_id=item.id))
+            bump_revision(session)
+
+
+@pytest.mark.parametrize(
+    ("action", "intent"),
+    [
+        (answers.ActionSmallTalk(), "help"),
+        (answers.ActionSmallTalk(), "greet"),
+        (answers.ActionFallback(), "nlu_fallback"),
+        (answers.ActionFallback(), "out_of_scope"),
+        (answers.ActionBulkyWaste(), "ask_bulky"),
+        (answers.ActionAnswerSchedule(), "ask_schedule"),
+    ],
+)
+def test_an_item_named_outright_wins_over_another_intent(
+    catalog: str, action: Any, intent: str
+) -> None:
+    _add_alias(catalog, "エネループ", "電池（リチウムイオン電池等充電式電池）")
+    _add_alias(catalog, "脚立", "はしご")
+    [battery], _ = run(action, "エネループもう充電できない", intent=intent)
+    assert battery["text"].startswith("「電池（リチウムイオン電池等充電式電池）」は")
+    [ladder], _ = run(action, "脚立は粗大ごみですか", intent=intent)
+    assert ladder["text"].startswith("「はしご」は「粗大ごみ」です。")
+
+
+def test_a_sound_alike_is_only_suggested_under_another_intent(catalog: str) -> None:
+    [message], _ = run(answers.ActionSmallTalk(), "ベット", intent="greet")
+    assert "見つかりませんでした" in message["text"]
+    assert "」です。" not in message["text"]
+    assert [b["title"] for b in message["buttons"]] == ["ベッド"]
+    [answer], _ = run(answers.ActionAnswerItem(), "ベット")
+    assert answer["text"].startswith("「ベッド」は「粗大ごみ」です。")
+
+
+def test_another_word_that_sounds_alike_is_not_the_answer(catalog: str) -> None:
+    for text in ("ボート", "FRPのボートを処分したい", "除雪機を捨てたい"):
+        [message], _ = run(answers.ActionAnswerItem(), text)
+        assert "見つかりませんでした" in message["text"]
+        assert "」です。" not in message["text"]
+        assert "03-3387-5353" in message["text"]
+
+
+def test_the_thing_found_in_a_place_is_answered(catalog: str) -> None:
+    [message], _ = run(answers.ActionAnswerItem(), "父が使ってた農薬が物置から出てきた")
+    assert message["text"].startswith("「農薬類」は「区では収集しないもの」です。")
+    [unknown], _ = run(answers.ActionAnswerItem(), "父が使ってた猟銃が物置から出てきた")
+    assert unknown["text"].startswith("申し訳ありません。「猟銃」は")
+
+
+def test_an_unknown_thing_asked_as_bulky_waste_is_not_found(catalog: str) -> None:
+    text = "五月の節句で飾ってた甲冑、大きいのを手放したい"
+    first, procedure = run(answers.ActionBulkyWaste(), text, intent="ask_bulky")[0]
+    assert first["text"].startswith("申し訳ありません。「甲冑」は")
+    assert procedure["text"].startswith("粗大ごみ")
+    [general], _ = run(answers.ActionBulkyWaste(), "粗大ごみの出し方を教えて", intent="ask_bulky")
+    assert general["text"].startswith("粗大ごみ")
+
+
+def test_a_thing_taken_for_a_request_for_help_is_not_found(catalog: str) -> None:
+    [thing], _ = run(answers.ActionSmallTalk(), "華道で使う剣山", intent="help")
+    assert "見つかりませんでした" in thing["text"]
+    [help_], _ = run(answers.ActionSmallTalk(), "使い方を教えて", intent="help")
+    assert "見つかりませんでした" not in help_["text"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.catalog.matcher import CatalogIndex, CatalogItem
+from bot.catalog.matcher import CatalogIndex, CatalogItem, spelling_variant
+from bot.japanese import sound_key
 
 
 def answer(index: CatalogIndex, text: str) -> list[tuple[str, ...]]:
@@ -217,3 +218,138 @@ def test_a_plain_word_does_not_bring_its_soiled_variant(index: CatalogIndex) -> 
 def test_a_shorter_word_later_refers_back(index: CatalogIndex) -> None:
     text = "自転車のタイヤがパンクして交換した、古いタイヤは？"
     assert answer(index, text) == [("自転車のタイヤ・チューブ",)]
+
+
+@pytest.mark.parametrize(
+    ("said", "known"),
+    [
+        ("べっと", "べっど"),  # voicing inside the word
+        ("はんどばっく", "はんどばっぐ"),
+        ("すまとほん", "すまとふぉん"),  # ホ for フォ (long vowels are already dropped)
+        ("ほちきす", "ほっちきす"),  # っ
+        ("てっしゅ", "てぃっしゅ"),  # small kana
+        ("ろうそく", "ろそく"),  # a lengthening う
+    ],
+)
+def test_spelling_variants_of_the_same_word(said: str, known: str) -> None:
+    assert sound_key(said) == sound_key(known)
+    assert spelling_variant(said, known)
+
+
+@pytest.mark.parametrize(
+    ("said", "known"),
+    [
+        ("ぼと", "ぽっと"),  # ボート is no ポット: voicing at the start, and too short
+        ("ぼとる", "ぽっとる"),  # a change of the first consonant makes another word
+        ("じょせつ", "しょうせつ"),  # 除雪 is no 小説
+        ("からす", "がらす"),  # カラス is no ガラス
+        ("くらす", "ぐらす"),  # クラス is no グラス
+        ("へと", "べっど"),  # two letters are too few to be sure
+        ("しゃかしてん", "ひゃっかじてん"),  # another first letter
+        ("ぽっとれす", "ぼっと"),  # not the same length
+    ],
+)
+def test_sound_alikes_that_are_other_words(said: str, known: str) -> None:
+    assert not spelling_variant(said, known)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("ベット捨てたい", "ベッド"),
+        ("ハンドバック", "ハンドバッグ"),
+        ("スマートホン", "スマートフォン"),
+        ("ホチキス", "ホッチキス"),
+        ("テッシュ", "ティッシュペーパー"),
+        ("ろうそく", "ローソク"),
+    ],
+)
+def test_spellings_by_sound_still_match(index: CatalogIndex, text: str, name: str) -> None:
+    assert answer(index, text) == [(name,)]
+
+
+@pytest.mark.parametrize(
+    ("text", "suggested"),
+    [
+        ("ボート", "電気ポット"),  # sounds like ポット, but another word
+        ("FRPのボートを処分したい", "電気ポット"),
+        ("除雪機を捨てたい", "書籍"),  # じょせつ sounds like 小説 (an alias of 書籍)
+    ],
+)
+def test_sound_alikes_are_only_suggested(index: CatalogIndex, text: str, suggested: str) -> None:
+    result = index.find(text)
+    assert result.mentions == []
+    assert result.likely is None
+    assert suggested in [s.name for s in result.suggestions]
+
+
+def test_sound_alikes_in_a_small_catalog() -> None:
+    items = [
+        CatalogItem(1, "ガラス", "がらす", "陶器・ガラス・金属ごみ"),
+        CatalogItem(2, "グラス", "ぐらす", "陶器・ガラス・金属ごみ"),
+        CatalogItem(3, "ベッド", "べっど", "粗大ごみ"),
+    ]
+    index = CatalogIndex(items)
+    assert answer(index, "カラスの羽") == []
+    assert answer(index, "クラスの名簿") == []
+    assert answer(index, "ベットを捨てたい") == [("ベッド",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # An item that is only where the thing was found is not the thing.
+        ("父が使ってた農薬が物置から出てきた", "農薬類"),
+        ("物置から出てきた農薬", "農薬類"),
+        ("農薬が物置にずっとある", "農薬類"),
+        ("押し入れから出てきた古い扇風機", "扇風機"),
+        ("実家の押し入れの奥から出てきたアイロン台", "アイロン台"),
+    ],
+)
+def test_a_place_is_not_the_thing(index: CatalogIndex, text: str, name: str) -> None:
+    assert answer(index, text) == [(name,)]
+
+
+def test_an_unknown_thing_found_in_a_place_is_not_the_place(index: CatalogIndex) -> None:
+    result = index.find("父が使ってた猟銃が物置から出てきた")
+    assert result.mentions == []
+    assert result.query == "猟銃"
+
+
+def test_a_place_alone_is_still_the_item(index: CatalogIndex) -> None:
+    assert answer(index, "物置を解体したので処分したい") == [("物置",)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "猟銃",
+        "祖父が持っていた猟銃を処分したい",
+        "除雪機",
+        "FRPのボート",
+        "手漕ぎボート",
+        "石灯籠",  # 石 only begins a compound the catalog does not know
+    ],
+)
+def test_other_unknown_things_are_not_answered(index: CatalogIndex, text: str) -> None:
+    result = index.find(text)
+    assert result.mentions == []
+    assert result.likely is None
+
+
+def test_the_unknown_thing_is_what_is_not_found(index: CatalogIndex) -> None:
+    assert index.find("祖父が持っていた猟銃を処分したい").query == "猟銃"
+    assert index.find("FRPのボート").query == "ボート"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("冷蔵庫買い替え", "冷蔵庫"),  # a word about the item, not another thing
+        ("テレビ台", "テレビ台"),
+        ("レシートはなにごみ？", "レシート（感熱紙）"),  # Sudachi's はな|に is no compound
+        ("録画したビデオテープ大量にあるんだけど", "ビデオテープ"),
+    ],
+)
+def test_words_after_a_name_keep_it(index: CatalogIndex, text: str, name: str) -> None:
+    assert [names[0] for names in answer(index, text)][:1] == [name]

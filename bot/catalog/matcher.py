@@ -27,8 +27,13 @@ How a message is matched:
    外したシート」 → 自動車のシート); a state said anywhere (「汚れが落ちない」) chooses the
    item of that state (汚れたビン); items in brackets or in a sentence that asks nothing
    are details, not questions.
+   A catalog item that only says where the thing was (「農薬が物置から出てきた」) is not
+   the thing asked about; nor is one that only begins a compound the catalog does not
+   know (the 石 of 「石灯籠」).
 5. With nothing found, the same search runs on sound keys (:func:`bot.japanese.sound_key`)
-   for spellings that sound alike (「ベット」 for 「ベッド」).
+   for spellings that sound alike (「ベット」 for 「ベッド」), but only for a spelling of the
+   same word (see :func:`spelling_variant`): 「ボート」 is no 「ポット」. A sound-alike that
+   is not is offered as a suggestion.
 6. Still nothing: rapidfuzz compares the message's noun phrase with the keys, and the closest
    items are offered as suggestions, never as the answer.
 """
@@ -40,6 +45,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz, process
 
@@ -114,6 +120,9 @@ class Mention:
     #: Where in the message it was named.
     start: int = 0
     end: int = 0
+    #: Found only loosely: by sound (「ベット」) or by the head of an unknown compound
+    #: (「トートバッグ」), not by a name or alias the message spells out.
+    loose: bool = False
 
     @property
     def categories(self) -> list[str]:
@@ -257,10 +266,14 @@ class CatalogIndex:
                 self._add_contents(alias, item_id)
         self._file_states()
         self._sound = _KeyTable()
+        #: Sound key → the exact keys it stands for, and the items of each.
+        self._sound_sources: dict[str, dict[str, set[int]]] = {}
         for key, ids in self._exact.ids.items():
             bases = self._exact.bases.get(key, set())
+            sounded = sound_key(key)
+            self._sound_sources.setdefault(sounded, {})[key] = ids
             for item_id in ids:
-                self._sound.add(sound_key(key), item_id, base=item_id in bases)
+                self._sound.add(sounded, item_id, base=item_id in bases)
         self._fuzzy = _FuzzyKeys(list(self._exact.ids))
         #: Base names of items with variants (「バッグ（布製・革製）」): classes of things,
         #: which an unknown compound ending in one (「トートバッグ」) belongs to.
@@ -331,18 +344,22 @@ class CatalogIndex:
         best = best.mentions
         if best:
             return MatchResult(mentions=best)
-        sounded = self._reading(text, morphemes, self._sound, sound_key).mentions
+        sound_alikes: list[int] = []
+        sounded = self._reading(text, morphemes, self._sound, sound_key, sound_alikes).mentions
         if sounded:
             return MatchResult(mentions=sounded)
         query = noun_phrase(morphemes, text)
         scored = self._scored(query)
+        # Alike in sound but not a spelling of the same word (「ボート」, 電気ポット): a
+        # suggestion at most, never the answer (nor a likely typo).
+        suggested = [(self.items[i], 0.0) for i in dict.fromkeys(sound_alikes)]
         whole = text.strip(" 　?？!！。、")
         if len(match_key(whole)) <= _TYPO_MAX_LENGTH and whole != query:
             # A bare word that Sudachi cut up (「ぬいぐみる」 → ぬい|ぐ|みる).
             alternative = self._scored(whole)
             if alternative and (not scored or alternative[0][1] > scored[0][1]):
                 query, scored = whole, alternative
-        suggestions = _distinct_items(scored)[:3]
+        suggestions = _distinct_items(scored + suggested)[:3]
         # A word Sudachi knows whole (「サンドバッグ」) is what it says, not a slip for a
         # catalog name one letter away (ハンドバッグ).
         known = [m for m in self._analyzer.analyze(query) if not m.oov]
@@ -372,13 +389,14 @@ class CatalogIndex:
         morphemes: list[Morpheme],
         table: _KeyTable,
         key_of: Callable[[str], str],
+        sound_alikes: list[int] | None = None,
     ) -> _Reading:
         spans = [
             *_spans_in([key_of(m.text) for m in morphemes], morphemes, table, by_reading=False),
             *_spans_in([key_of(_reading(m)) for m in morphemes], morphemes, table, by_reading=True),
         ]
         if table is self._sound:
-            spans = [s for s in spans if _trusted_sound_match(s, morphemes)]
+            spans = self._sound_spans(spans, morphemes, sound_alikes)
         else:
             spans += _kana_word_spans(text, morphemes, table)
             spans += self._container_spans(morphemes)
@@ -394,12 +412,53 @@ class CatalogIndex:
         mentions = []
         weight = 0
         for group in sorted(groups, key=lambda g: g[0].first):
+            if _begins_unknown_compound(morphemes, group, spans):
+                continue  # the 石 of 「石灯籠」 names no 石
             mention = self._mention(text, morphemes, group, table)
             mentions.append(mention)
             head = group[0].kind == "head"
             weight += len(group[0].key) if head else len(mention.text)
-        focused = _focused(text, mentions)
+        focused = _focused(text, _places_dropped(text, morphemes, mentions, spans))
         return _Reading(focused, weight, bool(unmatched) or len(focused) < len(mentions))
+
+    def _sound_spans(
+        self, spans: list[_Span], morphemes: list[Morpheme], sound_alikes: list[int] | None
+    ) -> list[_Span]:
+        """The sound-key spans that spell a catalog key differently but are the same word
+        (see :func:`spelling_variant`), each narrowed to the items of the keys it is a
+        spelling of. The items of the others go to ``sound_alikes``, to be suggested."""
+        kept = []
+        for span in spans:
+            if not _trusted_sound_match(span, morphemes):
+                continue
+            covered = morphemes[span.first : span.last + 1]
+            said = match_key("".join(_reading(m) if span.by_reading else m.text for m in covered))
+            if sound_key(said) != span.key:
+                continue  # only part of a word sounds like the key
+            # A word in kanji is read by Sudachi, not spelt by the resident: its first sound
+            # may differ from the catalog's reading of the same name (画鋲 がびょう, 画びょう
+            # かびょう) when the name begins with the same kanji.
+            first = covered[0].text[0]
+            sources = self._sound_sources.get(span.key, {})
+            ids = {
+                item_id
+                for key, key_ids in sources.items()
+                for item_id in key_ids
+                if spelling_variant(
+                    said,
+                    key,
+                    same_start=bool(_KANJI.match(first))
+                    and self.items[item_id].name.startswith(first),
+                )
+            }
+            if ids:
+                ids = frozenset(ids)
+                kept.append(
+                    _Span(span.first, span.last, span.key, span.by_reading, "sound", ids=ids)
+                )
+            elif sound_alikes is not None and all(m.pos[0] == "名詞" for m in covered):
+                sound_alikes += sorted(set().union(*sources.values()))
+        return kept
 
     def _ids(self, span: _Span, table: _KeyTable) -> set[int]:
         """The items a span names."""
@@ -513,6 +572,7 @@ class CatalogIndex:
     ) -> Mention:
         start, end = morphemes[group[0].first].start, morphemes[group[0].last].end
         said = text[start:end]
+        loose = group[0].kind in ("sound", "head")
         matched: set[int] = set().union(*(self._ids(span, table) for span in group))
         # What the message says of material, use or state (「割れた」「プラスチックの」
         # 「汚れが落ちない」) may choose among all variants of the matched items, even of
@@ -524,7 +584,8 @@ class CatalogIndex:
         chosen = choose_variants([(c.name, _variant_qualifier(c)) for c in pool], context)
         if chosen:
             candidates = [c for c in pool if c.name in chosen]
-            return Mention(said, candidates, exact=len(candidates) == 1, start=start, end=end)
+            exact = len(candidates) == 1
+            return Mention(said, candidates, exact=exact, start=start, end=end, loose=loose)
         full = {
             self._full[span.key]
             for span in group
@@ -538,9 +599,12 @@ class CatalogIndex:
         for span in group:
             # A base name (「ざる」) means any of its variants; an alias or a full name only
             # the items it names.
-            ids |= self._siblings(table.bases.get(span.key, set()))
+            bases = table.bases.get(span.key, set())
+            if span.kind == "sound" and span.ids is not None:
+                bases = bases & span.ids
+            ids |= self._siblings(bases)
         candidates = sorted((self.items[i] for i in ids), key=_by_id)
-        return Mention(said, candidates, start=start, end=end)
+        return Mention(said, candidates, start=start, end=end, loose=loose)
 
     def _states_of(self, item_ids: set[int]) -> set[int]:
         """Items that are a state of one of ``item_ids`` (see :meth:`_file_states`)."""
@@ -735,6 +799,137 @@ def _asides_dropped(text: str, mentions: list[Mention]) -> list[Mention]:
         return mentions
     kept = [m for m in mentions if any(a <= m.start < b for a, b in asking)]
     return kept or mentions
+
+
+#: The shortest word (in :func:`match_key` letters) a spelling by sound may be.
+_SOUND_MIN_LENGTH = 3
+
+
+def spelling_variant(said: str, known: str, *, same_start: bool = False) -> bool:
+    """Whether ``said`` is a resident's spelling of the catalog key ``known``, not another
+    word that merely sounds alike; both are :func:`match_key` keys with the same sound key.
+
+    The same word: at least three letters; the same first letter (a voicing change at the
+    start makes another word: 「ボート」 is no 「ポット」, 「じょせつ」 no 「しょうせつ」); about
+    the same length; and one spelling difference (two in a word of six or more letters):
+    「べっと」/「べっど」, 「ほちきす」/「ほっちきす」, 「てっしゅ」/「てぃっしゅ」.
+    ``same_start`` says the first letters stand for the same thing whatever they sound
+    like (both spellings begin with the same kanji).
+    """
+    if said == known:
+        return True
+    if min(len(said), len(known)) < _SOUND_MIN_LENGTH:
+        return False
+    if said[0] != known[0] and not same_start:
+        return False
+    if abs(len(said) - len(known)) > 1:
+        return False
+    edits = sum(
+        1
+        for tag, *_ in SequenceMatcher(None, said, known, autojunk=False).get_opcodes()
+        if tag != "equal"
+    )
+    return edits <= (2 if min(len(said), len(known)) >= 6 else 1)
+
+
+#: A place and a word of finding or keeping after it: 「物置から出てきた」「押し入れの奥に
+#: ずっとあった」「倉庫で見つけた」. The item named there is where the thing was.
+_PLACE = re.compile(
+    r"(?:の(?:中|なか|奥|おく|隅|すみ|上|下|裏)(?:の方)?)?(?:から|で|に)(?:は|も)?"
+    r"[^。．！？!?\n、，,]{0,8}?"
+    r"(?:出てき|出て来|でてき|出た|出てる|でた|あった|有った|見つけ|みつけ|見つか|みつか"
+    r"|発見|眠って|ねむって|残って|のこって|しまって|しまい込|仕舞|置いて|おいて|放置)"
+)
+#: Nouns that say whose or when, not what: never the thing found in a place.
+_NOT_THINGS = frozenset(
+    match_key(w)
+    for w in (
+        "父", "母", "祖父", "祖母", "親", "両親", "家族", "夫", "妻", "主人", "子", "子ども",
+        "子供", "息子", "娘", "兄", "姉", "弟", "妹", "友人", "友達", "私", "自分", "家", "実家",
+        "部屋", "昔", "前", "中", "奥", "たくさん", "大量", "全部", "おじいちゃん", "おばあちゃん",
+        "祖父母", "義母", "義父", "親戚", "大掃除", "掃除", "片付け", "片づけ", "遺品",
+        "遺品整理", "整理", "引っ越し", "引越し",
+    )
+)  # fmt: skip
+
+
+#: 「物置にある」「押し入れの中にずっとあります」: where a thing is kept.
+_PLACE_KEPT = re.compile(
+    r"(?:の(?:中|なか|奥|おく|隅|すみ))?に(?:は|も)?(?:ずっと|まだ|長年|長い間)?(?:ある|あります|あって)"
+)
+
+
+def _is_place(text: str, end: int) -> bool:
+    return _PLACE.match(text, end) is not None or _PLACE_KEPT.match(text, end) is not None
+
+
+def _places_dropped(
+    text: str, morphemes: list[Morpheme], mentions: list[Mention], spans: list[_Span]
+) -> list[Mention]:
+    """Without the items named only as where the thing was: in 「父が使ってた農薬が物置から
+    出てきた」 the 物置 is a place, the 農薬 the thing. A place goes when the message names
+    something else: another item, or a noun the catalog does not know (「猟銃が物置から
+    出てきた」 asks about a 猟銃, which is then not found)."""
+    places = [m for m in mentions if _is_place(text, m.end)]
+    if not places:
+        return mentions
+    others = [m for m in mentions if m not in places]
+    if others:
+        return others
+    unknown = [
+        morphemes[i]
+        for i in _unmatched_nouns(morphemes, spans)
+        if match_key(morphemes[i].text) not in _NOT_THINGS
+        and morphemes[i].pos[1] != "代名詞"
+        and morphemes[i].pos[2] != "副詞可能"
+        and not _is_place(text, morphemes[i].end)
+        and not any(p.start <= morphemes[i].start < p.end for p in places)
+    ]
+    return [] if unknown else mentions
+
+
+#: Nouns that may follow an item's name without making it part of another thing:
+#: 「冷蔵庫買い替え」 is still a 冷蔵庫.
+_AFTER_NAME = frozenset(
+    match_key(w)
+    for w in (
+        "買い替え", "買い換え", "買替え", "買い替", "本体", "部分", "全部", "全体", "一式",
+        "片付け", "片づけ", "処理", "関係", "類", "系", "たち", "達", "など", "等", "以外",
+        "ごと", "自体", "単体", "のみ", "だけ", "不要", "不用", "中古", "新品", "故障", "破損",
+        "全巻", "片方", "両方", "部品", "パーツ", "付属品", "大量", "複数", "数個",
+    )
+)  # fmt: skip
+
+
+def _begins_unknown_compound(
+    morphemes: list[Morpheme], group: list[_Span], spans: list[_Span]
+) -> bool:
+    """Whether the match only begins a compound noun whose head the catalog does not know:
+    the 石 of 「石灯籠」, the 除雪 of 「除雪機」. Such a word is another, unknown thing."""
+    last = group[0].last
+    if group[0].kind in ("contents", "shortened") or last + 1 >= len(morphemes):
+        return False
+    after = morphemes[last + 1]
+    if after.start != morphemes[last].end or after.pos[0] != "名詞":
+        return False
+    if after.pos[1] not in ("普通名詞", "固有名詞") or after.pos[2] in ("サ変可能", "副詞可能"):
+        return False
+    if match_key(after.text) in _QUESTION_WORDS | _AFTER_NAME or after.text in _FUNCTION_NOUNS:
+        return False
+    if after.pos[2] == "助数詞可能":
+        return False  # 「テレビ台」「ベッド2台」: a counter or a stand, not another thing
+    if _script(morphemes[last].text) != _script(after.text) or _script(after.text) is None:
+        return False  # 「スポンジはな（に）」「AirPods片方」: two words, not one compound
+    return not any(s.first <= last + 1 <= s.last for s in spans)
+
+
+def _script(word: str) -> str | None:
+    """``kanji`` or ``katakana`` when ``word`` is all in one of them; otherwise None."""
+    if re.fullmatch(r"[一-龥々]+", word):
+        return "kanji"
+    if re.fullmatch(r"[ァ-ヺー]+", word):
+        return "katakana"
+    return None
 
 
 def _trusted_sound_match(span: _Span, morphemes: list[Morpheme]) -> bool:
@@ -950,11 +1145,33 @@ def noun_phrase(morphemes: list[Morpheme], text: str = "") -> str:
         return words[0]
     best: list[Morpheme] = []
     run: list[Morpheme] = []
+    places: list[Morpheme] = []
     for m in [*morphemes, None]:
         if m is not None and m.pos[0] in _NOUN_POS and match_key(m.text) not in _QUESTION_WORDS:
             run.append(m)
             continue
-        if sum(len(x.text) for x in run) > sum(len(x.text) for x in best):
+        if run and text and _is_place(text, run[-1].end):
+            # 「猟銃が物置から出てきた」: the thing, not where it was.
+            places = places if sum(len(x.text) for x in places) >= _length(run) else run
+        elif _length(run) > _length(best) or (
+            run and _length(run) == _length(best) and _thing_word(run)
+        ):
             best = run
         run = []
-    return "".join(m.text for m in best)
+    return "".join(m.text for m in best or places)
+
+
+def _length(run: list[Morpheme]) -> int:
+    return sum(len(m.text) for m in run)
+
+
+def _thing_word(run: list[Morpheme]) -> bool:
+    """A run of nouns that may name a thing, not a person or a time (「祖父」「昔」)."""
+    return any(
+        m.pos[0] == "名詞"
+        and match_key(m.text) not in _NOT_THINGS
+        and m.text not in _FUNCTION_NOUNS
+        and m.pos[1] != "代名詞"
+        and m.pos[2] != "副詞可能"
+        for m in run
+    )
