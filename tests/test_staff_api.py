@@ -206,7 +206,7 @@ def test_every_role_reads(client: TestClient, tokens: dict[str, str], role: str,
 def test_a_viewer_cannot_write_anything(
     client: TestClient, tokens: dict[str, str], catalog: str, staff: sessionmaker[Session]
 ) -> None:
-    ask(catalog, "ルンバは何ごみ")
+    ask(catalog, "ロボクリンは何ごみ")
     before, audited = dump(catalog), len(audit_rows(staff))
     for method, path, request in writes(staff):
         response = client.request(method, path, headers=auth(tokens, "viewer"), **request)
@@ -214,7 +214,7 @@ def test_a_viewer_cannot_write_anything(
         assert "editor" in response.json()["detail"]
     assert dump(catalog) == before
     assert len(audit_rows(staff)) == audited
-    assert question_id(staff, "ルンバは何ごみ")
+    assert question_id(staff, "ロボクリンは何ごみ")
 
 
 def test_an_editor_edits_the_catalog_but_not_tokens(
@@ -293,45 +293,45 @@ def test_an_alias_added_through_the_api_is_answered_at_once(
     client: TestClient, tokens: dict[str, str], catalog: str, staff: sessionmaker[Session]
 ) -> None:
     live = LiveCatalog(get_sessionmaker(catalog))
-    assert answers(live, "ルンバは何ごみ？") == []
+    assert answers(live, "ロボクリンは何ごみ？") == []
     rev = revision(staff)
     vacuum = item_id(staff, "掃除機")
 
     response = client.post(
         "/api/staff/aliases",
         headers=auth(tokens, "editor"),
-        json={"name": "ルンバ", "item_id": vacuum},
+        json={"name": "ロボクリン", "item_id": vacuum},
     )
     assert response.status_code == 201, response.text
     assert response.json()["item_name"] == "掃除機"
 
     assert revision(staff) > rev
-    assert answers(live, "ルンバは何ごみ？") == [["掃除機"]]
-    assert answers(live, "ﾙﾝﾊﾞ") == [["掃除機"]]
+    assert answers(live, "ロボクリンは何ごみ？") == [["掃除機"]]
+    assert answers(live, "ﾛﾎﾞｸﾘﾝ") == [["掃除機"]]
     [row] = audit_rows(staff, "aliases")
-    assert (row.actor, row.action, row.summary) == ("token:editor-bot", "create", "ルンバ")
-    assert row.changes["name"] == [None, "ルンバ"]
+    assert (row.actor, row.action, row.summary) == ("token:editor-bot", "create", "ロボクリン")
+    assert row.changes["name"] == [None, "ロボクリン"]
     assert row.changes["item_id"] == [None, vacuum]
 
     listed = client.get(
         "/api/staff/aliases", headers=auth(tokens, "viewer"), params={"item_id": vacuum}
     ).json()
-    assert "ルンバ" in [a["name"] for a in listed["items"]]
+    assert "ロボクリン" in [a["name"] for a in listed["items"]]
 
     # The same name again, in another width, is a duplicate.
     again = client.post(
         "/api/staff/aliases",
         headers=auth(tokens, "editor"),
-        json={"name": "ﾙﾝﾊﾞ", "item_id": vacuum},
+        json={"name": "ﾛﾎﾞｸﾘﾝ", "item_id": vacuum},
     )
     assert again.status_code == 409
-    assert "ルンバ" in again.json()["detail"]
+    assert "ロボクリン" in again.json()["detail"]
 
     deleted = client.delete(
         f"/api/staff/aliases/{response.json()['id']}", headers=auth(tokens, "editor")
     )
     assert deleted.status_code == 204
-    assert answers(live, "ルンバは何ごみ？") == []
+    assert answers(live, "ロボクリンは何ごみ？") == []
 
 
 def test_an_item_edit_is_answered_at_once_and_audited_with_old_and_new_values(
@@ -549,12 +549,18 @@ def test_areas_list_their_schedules_and_can_be_changed(
 def test_unanswered_questions_are_ranked_and_turned_into_an_alias(
     client: TestClient, tokens: dict[str, str], catalog: str, staff: sessionmaker[Session]
 ) -> None:
-    for text in ["ルンバは何ごみ", "ﾙﾝﾊﾞは何ごみ", "ルンバは何ごみ", "あいうえお", "ヨガマット"]:
+    for text in [
+        "ロボクリンは何ごみ",
+        "ﾛﾎﾞｸﾘﾝは何ごみ",
+        "ロボクリンは何ごみ",
+        "あいうえお",
+        "ヨガマット",
+    ]:
         ask(catalog, text)
     ask(catalog, "ヨガマット")
     listed = client.get("/api/staff/unanswered", headers=auth(tokens, "viewer")).json()
     assert [(q["text"], q["count"]) for q in listed["items"]] == [
-        ("ルンバは何ごみ", 3),
+        ("ロボクリンは何ごみ", 3),
         ("ヨガマット", 2),
         ("あいうえお", 1),
     ]
@@ -564,16 +570,16 @@ def test_unanswered_questions_are_ranked_and_turned_into_an_alias(
     assert top["last_seen"].endswith(("Z", "+00:00"))
 
     live = LiveCatalog(get_sessionmaker(catalog))
-    assert answers(live, "ルンバは何ごみ") == []
+    assert answers(live, "ロボクリンは何ごみ") == []
     rev = revision(staff)
     response = client.post(
         f"/api/staff/unanswered/{top['id']}/alias",
         headers=auth(tokens, "editor"),
-        json={"item_id": item_id(staff, "掃除機"), "alias_name": "ルンバ"},
+        json={"item_id": item_id(staff, "掃除機"), "alias_name": "ロボクリン"},
     )
     assert response.status_code == 201, response.text
-    assert (response.json()["name"], response.json()["item_name"]) == ("ルンバ", "掃除機")
-    assert answers(live, "ルンバは何ごみ") == [["掃除機"]]
+    assert (response.json()["name"], response.json()["item_name"]) == ("ロボクリン", "掃除機")
+    assert answers(live, "ロボクリンは何ごみ") == [["掃除機"]]
     assert revision(staff) > rev
     remaining = client.get("/api/staff/unanswered", headers=auth(tokens, "viewer")).json()
     assert [q["text"] for q in remaining["items"]] == ["ヨガマット", "あいうえお"]
@@ -640,8 +646,8 @@ def test_a_refused_conversion_keeps_the_question(
 def test_operations_refuse_with_japanese_messages(
     catalog: str, staff: sessionmaker[Session]
 ) -> None:
-    ask(catalog, "ルンバ")
-    question = question_id(staff, "ルンバ")
+    ask(catalog, "ロボクリン")
+    question = question_id(staff, "ロボクリン")
     vacuum = item_id(staff, "掃除機")
     with staff() as session:
         with pytest.raises(ops.NotFoundError, match="未回答の質問 999 はありません"):
@@ -655,12 +661,12 @@ def test_operations_refuse_with_japanese_messages(
         session.rollback()
     with staff() as session, acting_as("admin:sato"):
         alias = ops.alias_from_unanswered(session, question, vacuum)
-        assert alias.name == "ルンバ"  # the question's text by default
+        assert alias.name == "ロボクリン"  # the question's text by default
         session.commit()
     with staff() as session:
         assert session.get(UnansweredQuestion, question) is None
-        with pytest.raises(ops.ConflictError, match="別名「ルンバ」がすでにあります"):
-            ops.add_alias(session, vacuum, "るんば")
+        with pytest.raises(ops.ConflictError, match="別名「ロボクリン」がすでにあります"):
+            ops.add_alias(session, vacuum, "ろぼくりん")
     assert {r.actor for r in audit_rows(staff) if r.table == "aliases"} == {"admin:sato"}
 
 

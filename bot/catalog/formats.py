@@ -341,3 +341,11 @@ def catalog_rows(session: Session) -> list[ItemRow]:
 def export_items(session: Session, fmt: ItemFormat | str, encoding: str = "utf-8") -> bytes:
     """The catalog's item table as a file in ``fmt`` and ``encoding``."""
     return write_items(catalog_rows(session), fmt, encoding)
+
+
+def csv_media_type(encoding: str) -> str:
+    """The Content-Type of an exported file. cp932 is labelled by its IANA name,
+    Windows-31J (browsers and Excel read it so), not Shift_JIS, which lacks characters
+    such as ① that cp932 files carry."""
+    charset = "Windows-31J" if encoding == "cp932" else "utf-8"
+    return f"text/csv; charset={charset}"

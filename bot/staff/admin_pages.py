@@ -18,7 +18,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.catalog.calendar import today_in_tokyo
-from bot.catalog.formats import ExportEncodingError, ItemFormat, export_items, read_item_file
+from bot.catalog.formats import (
+    ExportEncodingError,
+    ItemFormat,
+    csv_media_type,
+    export_items,
+    read_item_file,
+)
 from bot.catalog.importer import CatalogFileError
 from bot.catalog.item_changes import StalePreviewError, apply_items, preview_upload
 from bot.catalog.loader import LiveCatalog
@@ -188,7 +194,7 @@ class ImportExportPage(StaffPages):
         name = f"nakano-items-{fmt.value}-{today_in_tokyo():%Y%m%d}.csv"
         return Response(
             data,
-            media_type=f"text/csv; charset={'shift_jis' if encoding == 'cp932' else 'utf-8'}",
+            media_type=csv_media_type(encoding),
             headers={"Content-Disposition": _attachment(name)},
         )
 

@@ -20,7 +20,17 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    HTTPException,
+    Path,
+    Query,
+    Request,
+    UploadFile,
+)
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, Field
@@ -33,6 +43,7 @@ from bot.catalog.formats import (
     WRITE_ENCODINGS,
     ExportEncodingError,
     ItemFormat,
+    csv_media_type,
     export_items,
     read_item_file,
 )
@@ -57,6 +68,11 @@ from bot.staff.audit import acting_as
 class ErrorOut(BaseModel):
     detail: str = Field(description="What is wrong, in Japanese, to show to staff")
 
+
+#: Row ids are database integers; a larger number cannot name a row, and SQLite refuses even
+#: to compare one, so it is a 422 here rather than an error deep in the query.
+MAX_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 router = APIRouter(
     prefix="/api/staff",
@@ -191,7 +207,9 @@ class ItemPage(BaseModel):
 
 class ItemCreate(BaseModel):
     name: str = Field(min_length=1, max_length=ops.MAX_NAME, description="Unique item name")
-    category_id: int = Field(description="Id of its category (see GET /api/staff/categories)")
+    category_id: int = Field(
+        ge=1, le=MAX_ID, description="Id of its category (see GET /api/staff/categories)"
+    )
     reading: str = Field(
         "", max_length=ops.MAX_READING, description="Hiragana; suggested from the name if empty"
     )
@@ -203,7 +221,7 @@ class ItemCreate(BaseModel):
 
 class ItemPatch(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=ops.MAX_NAME)
-    category_id: int | None = None
+    category_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     reading: str | None = Field(None, max_length=ops.MAX_READING, description="Hiragana")
     notes: str | None = Field(
         None, description="New notes; without `url`, the item's link becomes their first link"
@@ -227,7 +245,7 @@ class AliasPage(BaseModel):
 
 class AliasCreate(BaseModel):
     name: str = Field(min_length=1, max_length=ops.MAX_NAME, description="The other name")
-    item_id: int = Field(description="The item it stands for")
+    item_id: int = Field(ge=1, le=MAX_ID, description="The item it stands for")
 
 
 class CategoryOut(BaseModel):
@@ -258,7 +276,7 @@ class AreaOut(BaseModel):
 
 
 class ScheduleIn(BaseModel):
-    category_id: int
+    category_id: int = Field(ge=1, le=MAX_ID)
     weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(
         description="Monday is 0; an empty list stops collection of this category here"
     )
@@ -289,7 +307,7 @@ class QuestionPage(BaseModel):
 
 
 class AliasFromQuestion(BaseModel):
-    item_id: int = Field(description="The existing item the question was about")
+    item_id: int = Field(ge=1, le=MAX_ID, description="The existing item the question was about")
     alias_name: str | None = Field(
         None,
         min_length=1,
@@ -300,7 +318,7 @@ class AliasFromQuestion(BaseModel):
 
 class ItemFromQuestion(BaseModel):
     name: str = Field(min_length=1, max_length=ops.MAX_NAME)
-    category_id: int
+    category_id: int = Field(ge=1, le=MAX_ID)
     notes: str = ""
     reading: str = Field("", max_length=ops.MAX_READING, description="Suggested if empty")
 
@@ -488,12 +506,14 @@ def list_items(
             "「すぷれー」, 「スプレー」 and 「ｽﾌﾟﾚｰ」 find the same items",
         ),
     ] = None,
-    category_id: Annotated[int | None, Query(description="Only items of this category")] = None,
+    category_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only items of this category")
+    ] = None,
     category: Annotated[
         str | None, Query(description="Only items of the category of this name")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> ItemPage:
     """Items in the order of the ward's table (staff-added ones last); with `q`, exact
     matches first, then names starting with it, then names containing it."""
@@ -541,7 +561,7 @@ def create_item(request: Request, caller: Editor, body: ItemCreate) -> ItemOut:
 @router.get(
     "/items/{item_id}", response_model=ItemOut, summary="Get one item", responses=_NOT_FOUND
 )
-def get_item(request: Request, _caller: Viewer, item_id: int) -> ItemOut:
+def get_item(request: Request, _caller: Viewer, item_id: RowId) -> ItemOut:
     with _reading(request) as session:
         try:
             return _item_out(ops.get_item(session, item_id))
@@ -555,7 +575,7 @@ def get_item(request: Request, _caller: Viewer, item_id: int) -> ItemOut:
     summary="Change fields of an item",
     responses={**_NOT_FOUND, **_CONFLICT, **_INVALID},
 )
-def update_item(request: Request, caller: Editor, item_id: int, body: ItemPatch) -> ItemOut:
+def update_item(request: Request, caller: Editor, item_id: RowId, body: ItemPatch) -> ItemOut:
     """Only the fields sent are changed."""
     changes = body.model_dump(exclude_unset=True)
     for required in ("name", "category_id"):
@@ -566,7 +586,7 @@ def update_item(request: Request, caller: Editor, item_id: int, body: ItemPatch)
 
 
 @router.delete("/items/{item_id}", status_code=204, summary="Delete an item", responses=_NOT_FOUND)
-def delete_item(request: Request, caller: Editor, item_id: int) -> None:
+def delete_item(request: Request, caller: Editor, item_id: RowId) -> None:
     """Its aliases are deleted with it."""
     with _writing(request, caller) as session:
         ops.delete_item(session, item_id)
@@ -579,12 +599,14 @@ def delete_item(request: Request, caller: Editor, item_id: int) -> None:
 def list_aliases(
     request: Request,
     _caller: Viewer,
-    item_id: Annotated[int | None, Query(description="Only aliases of this item")] = None,
+    item_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only aliases of this item")
+    ] = None,
     q: Annotated[
         str | None, Query(max_length=200, description="Text in the alias, in any script")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> AliasPage:
     query = select(Alias).order_by(Alias.id)
     if item_id is not None:
@@ -616,7 +638,7 @@ def create_alias(request: Request, caller: Editor, body: AliasCreate) -> AliasOu
 @router.delete(
     "/aliases/{alias_id}", status_code=204, summary="Delete an alias", responses=_NOT_FOUND
 )
-def delete_alias(request: Request, caller: Editor, alias_id: int) -> None:
+def delete_alias(request: Request, caller: Editor, alias_id: RowId) -> None:
     with _writing(request, caller) as session:
         ops.delete_alias(session, alias_id)
 
@@ -684,7 +706,7 @@ def list_areas(
     responses={**_NOT_FOUND, **_INVALID},
 )
 def update_schedules(
-    request: Request, caller: Editor, area_id: int, body: SchedulesPatch
+    request: Request, caller: Editor, area_id: RowId, body: SchedulesPatch
 ) -> AreaOut:
     """Set the weekdays of the categories listed; others are kept. Empty `weekdays`
     removes the category from this area."""
@@ -708,7 +730,7 @@ def list_unanswered(
     request: Request,
     _caller: Viewer,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> QuestionPage:
     with _reading(request) as session:
         total = session.scalar(select(func.count()).select_from(UnansweredQuestion)) or 0
@@ -738,7 +760,7 @@ def list_unanswered(
     responses={**_NOT_FOUND, **_CONFLICT, **_INVALID},
 )
 def alias_from_unanswered(
-    request: Request, caller: Editor, question_id: int, body: AliasFromQuestion
+    request: Request, caller: Editor, question_id: RowId, body: AliasFromQuestion
 ) -> AliasOut:
     """The question leaves the list; the alias is answered from the next message on."""
     with _writing(request, caller) as session:
@@ -754,7 +776,7 @@ def alias_from_unanswered(
     responses={**_NOT_FOUND, **_CONFLICT, **_INVALID},
 )
 def item_from_unanswered(
-    request: Request, caller: Editor, question_id: int, body: ItemFromQuestion
+    request: Request, caller: Editor, question_id: RowId, body: ItemFromQuestion
 ) -> ItemOut:
     """The question leaves the list; the item is answered from the next message on."""
     with _writing(request, caller) as session:
@@ -770,14 +792,12 @@ def item_from_unanswered(
     summary="Dismiss a question (spam, nonsense)",
     responses=_NOT_FOUND,
 )
-def dismiss_unanswered(request: Request, caller: Editor, question_id: int) -> None:
+def dismiss_unanswered(request: Request, caller: Editor, question_id: RowId) -> None:
     with _writing(request, caller) as session:
         ops.dismiss_unanswered(session, question_id)
 
 
 # --- export and import ---------------------------------------------------------------------
-
-_MEDIA_CHARSETS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp932": "Shift_JIS"}
 
 
 @router.get(
@@ -814,7 +834,7 @@ def export(
     filename = "target.csv" if fmt is ItemFormat.TARGET_5374 else f"items-{fmt.value}.csv"
     return Response(
         content=data,
-        media_type=f"text/csv; charset={_MEDIA_CHARSETS[encoding.value]}",
+        media_type=csv_media_type(encoding.value),
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
@@ -942,7 +962,7 @@ def create_token(request: Request, caller: Admin, body: TokenCreate) -> dict[str
     summary="Revoke an API token (admin)",
     responses=_NOT_FOUND,
 )
-def revoke(request: Request, caller: Admin, token_id: int) -> dict[str, Any]:
+def revoke(request: Request, caller: Admin, token_id: RowId) -> dict[str, Any]:
     """It stops working at once; the row stays for the audit trail."""
     with _writing(request, caller) as session:
         try:
