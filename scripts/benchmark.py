@@ -1,15 +1,23 @@
 """Benchmark of the whole bot: prints figures, asserts nothing.
 
     .venv/app/bin/python scripts/benchmark.py [--train] [--requests 200]
+        [--parts nlu,chat,compare,memory] [--duration 20] [--rounds 1] [--json FILE]
 
 Starts its own stack (Rasa, action server, app under uvicorn) on spare loopback ports with
-a fresh SQLite catalog, then measures:
+a fresh SQLite catalog, then measures (``--parts`` chooses; all by default):
 
 - training time (only with ``--train``, which retrains the model from scratch);
-- NLU parse time inside the Rasa process's Python (the model loaded by Rasa's own Agent);
-- ``POST /api/chat`` latency end to end, one resident at a time and 20 at once
-  (closed loop: each sends again as soon as it is answered);
-- each process's resident memory after the load.
+- ``nlu``: NLU parse time inside the Rasa process's Python (the model loaded by Rasa's own
+  Agent);
+- ``chat``: ``POST /api/chat`` latency end to end, one resident at a time and 20 at once
+  (closed loop: each sends again as soon as it is answered), ``--requests`` messages each;
+- ``compare``: issue #8's side-by-side, in the same run: our ``/api/chat`` and a bare Rasa
+  (``scripts/bare_rasa``: the same Sudachi + DIET pipeline and NLU data, rules-only texts,
+  no actions, in-memory tracker) under the same load from ``scripts/load.py`` — 1 resident
+  and 20 residents (closed loop) and an open loop of 10 messages/s, ``--duration`` seconds
+  each (``--rounds`` repeats them, alternating which goes first) — with the ratios and the
+  issue's goals;
+- ``memory``: each process's resident memory after the load.
 """
 
 from __future__ import annotations
@@ -24,9 +32,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
+import load
+from bare_rasa import bare_rasa_service, ensure_bare_model
 
 from bot.services import (
+    Service,
     app_service,
     backend_services,
     ensure_model,
@@ -50,6 +60,7 @@ QUESTIONS = [
 ]
 
 CONVERSATION_LENGTH = 5
+PARTS = ("nlu", "chat", "compare", "memory")
 
 NLU_TIMING = r"""
 import asyncio, json, sys, time
@@ -70,15 +81,10 @@ asyncio.run(main())
 """
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
 def summary(label: str, latencies: list[float], seconds: float | None = None) -> str:
     line = (
-        f"{label:<38} p50 {percentile(latencies, 50):7.1f} ms   "
-        f"p95 {percentile(latencies, 95):7.1f} ms   n={len(latencies)}"
+        f"{label:<38} p50 {load.percentile(latencies, 50):7.1f} ms   "
+        f"p95 {load.percentile(latencies, 95):7.1f} ms   n={len(latencies)}"
     )
     if seconds:
         line += f"   {len(latencies) / seconds:6.1f} msg/s"
@@ -103,69 +109,168 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
-async def chat_load(url: str, residents: int, per_resident: int) -> tuple[list[float], float, int]:
-    latencies: list[float] = []
-    errors = 0
+def chat_load(target: load.Target, residents: int, per_resident: int) -> load.RunResult:
+    """The original measurement: the ten questions above in turn, a fixed count each."""
+    return asyncio.run(
+        load.closed_loop(
+            target, residents, per_resident=per_resident, questions=QUESTIONS,
+            conversation_length=CONVERSATION_LENGTH, shuffle=False, timeout=60,
+        )
+    )  # fmt: skip
 
-    async def resident(n: int, client: httpx.AsyncClient) -> None:
-        nonlocal errors
-        for i in range(per_resident):
-            text = QUESTIONS[(n + i) % len(QUESTIONS)]
-            # A resident's conversation is a few messages long; then someone new comes.
-            sender = f"bench-{n}-{i // CONVERSATION_LENGTH}"
-            started = time.perf_counter()
-            response = await client.post(url, json={"sender_id": sender, "text": text})
-            latencies.append((time.perf_counter() - started) * 1000)
-            errors += response.status_code != 200
 
-    async with httpx.AsyncClient(timeout=60) as client:
-        started = time.perf_counter()
-        await asyncio.gather(*(resident(n, client) for n in range(residents)))
-        return latencies, time.perf_counter() - started, errors
+def compare(
+    ours: load.Target, bare: load.Target, duration: float, rounds: int, rate: float
+) -> list[tuple[load.RunResult, load.RunResult]]:
+    """The same loads against both targets, one at a time; pairs (ours, bare)."""
+    questions = load.load_questions()
+    for target in (ours, bare):  # warm up every path once
+        asyncio.run(load.closed_loop(target, 2, per_resident=10, questions=questions, seed=99))
+
+    def scenario(name: str, target: load.Target, seed: int) -> load.RunResult:
+        label = f"{'/api/chat' if target is ours else 'bare Rasa'}, {name}"
+        common = {"questions": questions, "seed": seed, "label": label}
+        if name == "1 resident":
+            return asyncio.run(load.closed_loop(target, 1, duration=duration, **common))
+        if name == "20 residents (closed)":
+            return asyncio.run(load.closed_loop(target, 20, duration=duration, **common))
+        return asyncio.run(load.open_loop(target, rate, duration, **common))
+
+    pairs = []
+    for name in ("1 resident", "20 residents (closed)", f"open loop {rate:g}/s"):
+        pooled: dict[str, load.RunResult] = {}
+        for n in range(rounds):
+            order = (ours, bare) if n % 2 == 0 else (bare, ours)
+            for target in order:
+                result = scenario(name, target, seed=n + 1)
+                if target.kind in pooled:
+                    pooled[target.kind].merge(result)
+                else:
+                    pooled[target.kind] = result
+        pairs.append((pooled["chat"], pooled["rasa"]))
+    return pairs
+
+
+def goals(pairs: list[tuple[load.RunResult, load.RunResult]]) -> list[str]:
+    """Issue #8's goals for the embedded default, each met or not in this run."""
+    (one, _), (twenty, twenty_bare), (open_, _) = pairs
+
+    def mark(ok: bool) -> str:
+        return "met    " if ok else "NOT met"
+
+    return [
+        f"{mark(one.p(50) <= 50 and one.p(95) <= 100)} 1 resident p50 <= 50 ms and p95 <= 100 ms "
+        f"(p50 {one.p(50):.0f}, p95 {one.p(95):.0f})",
+        f"{mark(twenty.error_count == 0 and twenty.throughput >= twenty_bare.throughput)} "
+        f"20 residents: 0 errors and throughput >= bare Rasa "
+        f"({twenty.error_count} errors, {twenty.throughput:.1f} vs {twenty_bare.throughput:.1f}/s)",
+        f"{mark(open_.error_count == 0 and open_.p(95) <= 150)} open loop "
+        f"{open_.rate:g}/s p95 <= 150 ms (p95 {open_.p(95):.0f}, {open_.error_count} errors)",
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", action="store_true", help="also time a training from scratch")
-    parser.add_argument("--requests", type=int, default=200, help="messages per load run")
+    parser.add_argument("--requests", type=int, default=200, help="messages per chat-part run")
+    parser.add_argument(
+        "--parts", default=",".join(PARTS), help=f"comma-separated, of {', '.join(PARTS)}"
+    )
+    parser.add_argument("--duration", type=float, default=20, help="seconds per compare run")
+    parser.add_argument("--rounds", type=int, default=1, help="compare runs per target, pooled")
+    parser.add_argument("--rate", type=float, default=10, help="compare: open-loop messages/s")
+    parser.add_argument("--port-base", type=int, default=31100, help="ports base+5, +45, +55, +80")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     args = parser.parse_args()
+    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    if unknown := parts - set(PARTS):
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
 
     work = Path(tempfile.mkdtemp(prefix="nakano-bench-"))
     # Each simulated resident sends again as soon as answered, far faster than a person;
     # the per-resident limit would stop them, and it is not what is measured here.
+    base = args.port_base
     settings = scratch_settings(
-        work, rasa_port=25005, action_port=25055, port=28000, rate_limit_per_sender="1000/second"
-    )
-    print(
-        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-        f"{platform.python_version()} (app), {time.strftime('%Y-%m-%d')}"
-    )
+        work, rasa_port=base + 5, action_port=base + 55, port=base + 80,
+        rate_limit_per_sender="1000/second",
+    )  # fmt: skip
+    figures: dict[str, object] = {
+        "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores",
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    print(f"machine: {figures['machine']}, {platform.python_version()} (app), {figures['date']}")
 
     started = time.monotonic()
     model = ensure_model(settings, force=args.train)
     if args.train:
-        print(f"training from scratch: {time.monotonic() - started:.0f} s")
+        figures["training_s"] = round(time.monotonic() - started)
+        print(f"training from scratch: {figures['training_s']} s")
 
-    rasa_python = settings.rasa_venv / "bin" / "python"
-    nlu = subprocess.run(
-        [str(rasa_python), "-c", NLU_TIMING, str(model), json.dumps(QUESTIONS), "20"],
-        capture_output=True, text=True, env=rasa_env(), cwd=ROOT, check=True,
-    )  # fmt: skip
-    print(summary("NLU parse (Rasa Agent, in process)", json.loads(nlu.stdout.splitlines()[-1])))
+    if "nlu" in parts:
+        rasa_python = settings.rasa_venv / "bin" / "python"
+        nlu = subprocess.run(
+            [str(rasa_python), "-c", NLU_TIMING, str(model), json.dumps(QUESTIONS), "20"],
+            capture_output=True, text=True, env=rasa_env(), cwd=ROOT, check=True,
+        )  # fmt: skip
+        times = json.loads(nlu.stdout.splitlines()[-1])
+        figures["nlu_ms"] = {"p50": load.percentile(times, 50), "p95": load.percentile(times, 95)}
+        print(summary("NLU parse (Rasa Agent, in process)", times))
 
-    services = [*backend_services(settings, model, work), app_service(settings, work)]
+    if not parts & {"chat", "compare", "memory"}:
+        return _write(args.json, figures)
+
+    services: list[Service] = [
+        *backend_services(settings, model, work),
+        app_service(settings, work),
+    ]
+    bare_port = base + 45
+    if "compare" in parts:
+        bare_model = ensure_bare_model(settings)
+        services.append(bare_rasa_service(bare_model, work, port=bare_port))
     with running(services):
-        url = f"http://{settings.host}:{settings.port}/api/chat"
-        asyncio.run(chat_load(url, 2, 10))  # warm up every path once
-        latencies, seconds, errors = asyncio.run(chat_load(url, 1, args.requests))
-        print(summary("/api/chat, 1 resident", latencies, seconds) + f"   errors={errors}")
-        latencies, seconds, errors = asyncio.run(chat_load(url, 20, max(1, args.requests // 20)))
-        print(
-            summary("/api/chat, 20 residents (closed loop)", latencies, seconds)
-            + f"   errors={errors}"
-        )
-        for service in services:
-            print(f"memory {service.name:<16} {rss_mb(service.process.pid):7.0f} MB")
+        ours = load.Target.make("chat", f"http://{settings.host}:{settings.port}")
+        if "chat" in parts:
+            chat_load(ours, 2, 10)  # warm up every path once
+            for residents, label in ((1, "/api/chat, 1 resident"),
+                                     (20, "/api/chat, 20 residents (closed loop)")):  # fmt: skip
+                result = chat_load(ours, residents, max(1, args.requests // residents))
+                figures[f"chat_{residents}"] = result.as_dict()
+                print(
+                    summary(label, result.latencies_ms, result.elapsed_s)
+                    + f"   errors={result.sent - result.ok}"
+                )
+        if "compare" in parts:
+            bare = load.Target.make("rasa", f"http://127.0.0.1:{bare_port}")
+            print(
+                f"\nside by side, same run: {args.duration:g} s a run, {args.rounds} round(s), "
+                f"questions from tests/eval/devset.yml and small talk"
+            )
+            pairs = compare(ours, bare, args.duration, args.rounds, args.rate)
+            print(load.format_table([r for pair in pairs for r in pair]))
+            for ours_result, bare_result in pairs:
+                name = ours_result.label.split(", ", 1)[1]
+                print(f"ratio {name:<22} {load.format_ratio(ours_result, bare_result)}")
+            print("goals (issue #8):")
+            for line in goals(pairs):
+                print(f"  {line}")
+            figures["compare"] = [
+                {"ours": a.as_dict(), "bare": b.as_dict(), "ratio": load.ratios(a, b)}
+                for a, b in pairs
+            ]
+        if "memory" in parts:
+            memory = {}
+            for service in services:
+                assert service.process is not None
+                memory[service.name] = round(rss_mb(service.process.pid))
+                print(f"memory {service.name:<16} {memory[service.name]:7.0f} MB")
+            figures["memory_mb"] = memory
+    _write(args.json, figures)
+
+
+def _write(path: Path | None, figures: dict[str, object]) -> None:
+    if path is not None:
+        path.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"figures written to {path}")
 
 
 if __name__ == "__main__":
