@@ -7,11 +7,13 @@ nakano-bot items     export the item table, or import one after a preview of its
 nakano-bot users     staff accounts for /admin: create, list, disable, set a password
 nakano-bot tokens    staff API tokens: create (shown once), list, revoke
 nakano-bot stats     what the catalog holds and what residents asked
+nakano-bot db        the catalog's schema: upgrade it (Alembic migrations), show its revision
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from datetime import datetime, timedelta
 from enum import Enum
@@ -20,11 +22,14 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from alembic.util import CommandError
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.catalog import db as catalog_db
 from bot.catalog.db import create_schema, get_sessionmaker
 from bot.catalog.formats import (
     AUTO,
@@ -52,7 +57,14 @@ from bot.catalog.models import (
     utcnow,
 )
 from bot.server.app import create_app
-from bot.services import ServiceError, backend_services, ensure_model, running
+from bot.services import (
+    ServiceError,
+    backend_services,
+    ensure_database,
+    ensure_model,
+    running,
+    settings_env,
+)
 from bot.settings import ROOT, Settings, get_settings
 from bot.staff.accounts import AccountError, Role, hash_password, revoke_token
 from bot.staff.accounts import create_user as create_staff_user
@@ -77,6 +89,11 @@ tokens_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(tokens_app, name="tokens")
+db_app = typer.Typer(
+    help="The catalog database's schema (Alembic migrations in bot/catalog/migrations)",
+    no_args_is_help=True,
+)
+app.add_typer(db_app, name="db")
 logger = logging.getLogger("bot")
 
 # Choices for the options, made from the library's own lists so they cannot drift apart.
@@ -101,9 +118,17 @@ def import_command(
     data_dir: Annotated[Path, typer.Option(help="Folder holding nakano/ and catalog_seed.yml")] = (
         ROOT / "data"
     ),
+    if_empty: Annotated[
+        bool, typer.Option(help="Only into an empty catalog (for start-up scripts)")
+    ] = False,
 ) -> None:
-    """Import the ward's item table, collection days and texts (idempotent, all or nothing)."""
+    """Import the ward's item table, collection days and texts (idempotent, all or nothing).
+
+    This puts the shipped values back over what staff changed; ``--if-empty`` does not."""
     _configure_logging()
+    if if_empty:
+        _first_import(get_settings())
+        return
     try:
         report = import_into(get_settings().database_url, CatalogFiles.shipped(data_dir))
     except CatalogFileError as exc:
@@ -130,10 +155,14 @@ def train(
 
 @app.command()
 def run() -> None:
-    """Start the bot with the embedded defaults and print the address to open."""
+    """Start the bot (the embedded default, or NAKANO_BOT_PROFILE=production: PostgreSQL,
+    Redis, several Rasa replicas and app workers) and print the address to open."""
     _configure_logging()
     settings = get_settings()
     try:
+        if settings.production:
+            _check_production(settings)
+            ensure_database(settings.database_url)
         _first_import(settings)
         model = ensure_model(settings)
         run_dir = Path(tempfile.mkdtemp(prefix="nakano-bot-"))
@@ -141,15 +170,38 @@ def run() -> None:
             url = f"http://{settings.host}:{settings.port}/"
             typer.secho(f"\n  The bot is ready: open {url}\n  (Ctrl-C stops it)\n", bold=True)
             logger.info("Rasa and action server logs: %s", run_dir)
-            uvicorn.run(
-                create_app(settings), host=settings.host, port=settings.port, log_level="info"
-            )
+            if settings.production:
+                # Each worker process builds its app from the environment: hand it these
+                # settings, production defaults included.
+                os.environ.update(
+                    {k: v for k, v in settings_env(settings).items() if k.startswith("NAKANO_")}
+                )
+                uvicorn.run(
+                    "bot.server.app:create_app", factory=True, host=settings.host,
+                    port=settings.port, workers=settings.workers, log_level="info",
+                )  # fmt: skip
+            else:
+                uvicorn.run(
+                    create_app(settings), host=settings.host, port=settings.port, log_level="info"
+                )
     except (CatalogFileError, ServiceError) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
     except KeyboardInterrupt:
         pass
     logger.info("stopped")
+
+
+def _check_production(settings: Settings) -> None:
+    logger.info(
+        "production profile: %d Rasa replicas from port %d, %d app workers",
+        settings.rasa_replicas, settings.rasa_port, settings.workers,
+    )  # fmt: skip
+    if settings.session_secret is None and settings.workers > 1:
+        logger.warning(
+            "NAKANO_BOT_SESSION_SECRET is not set: each app worker makes its own, and staff "
+            "logins to /admin will not survive a request to another worker"
+        )
 
 
 def _first_import(settings: Settings) -> None:
@@ -481,6 +533,67 @@ def stats(
         questions.add_row(outcome, str(n), f"{n / total:.1%}")
     questions.add_row("total", str(total), "100.0%")
     console.print(questions)
+
+
+# --- the catalog's schema ----------------------------------------------------------------
+
+_DATABASE_URL = typer.Option(
+    "--database-url", help="SQLAlchemy URL (default: NAKANO_BOT_DATABASE_URL or the settings)"
+)
+
+
+def _revisions(url: str) -> tuple[str, ...]:
+    """The database's revision(s); a friendly exit when it cannot be reached."""
+    try:
+        with catalog_db.get_engine(url).connect() as connection:
+            return catalog_db.database_revisions(connection)
+    except SQLAlchemyError as exc:
+        raise _fail(f"Cannot read the database: {getattr(exc, 'orig', None) or exc}") from exc
+
+
+def _describe(revisions: tuple[str, ...]) -> str:
+    return ", ".join(revisions) if revisions else "none (never migrated)"
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Revision to upgrade to")] = "head",
+    database_url: Annotated[str | None, _DATABASE_URL] = None,
+) -> None:
+    """Apply the migrations the database lacks (a catalog made before migrations is
+    stamped at the first revision first). Safe to run while the bot runs."""
+    _configure_logging()
+    url = database_url or get_settings().database_url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    before = _revisions(url)
+    try:
+        catalog_db.upgrade(url, revision)
+    except (SQLAlchemyError, CommandError) as exc:
+        raise _fail(f"The upgrade failed; nothing was changed: {exc}") from exc
+    after = _revisions(url)
+    if before == after:
+        typer.echo(f"Already at {_describe(after)}; nothing to do.")
+    else:
+        typer.echo(f"Upgraded from {_describe(before)} to {_describe(after)}.")
+
+
+@db_app.command("current")
+def db_current(database_url: Annotated[str | None, _DATABASE_URL] = None) -> None:
+    """The revision the database is at and the one this code expects; exits with 1 when
+    they differ (run ``nakano-bot db upgrade``)."""
+    url = database_url or get_settings().database_url
+    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    if path is not None and not path.exists():
+        raise _fail(f"No catalog at {path}: nakano-bot db upgrade creates it.")
+    current = _revisions(url)
+    head = catalog_db.head_revisions()
+    typer.echo(f"database: {_describe(current)}")
+    typer.echo(f"code:     {_describe(head)}")
+    if set(current) != set(head):
+        typer.echo("The database is not at the code's revision: run nakano-bot db upgrade.")
+        raise typer.Exit(1)
+    typer.echo("Up to date.")
 
 
 if __name__ == "__main__":

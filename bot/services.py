@@ -17,9 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import httpx
 import yaml
+from sqlalchemy.engine import make_url
 
 from bot.catalog.importer import CatalogFiles, import_into
 from bot.settings import ROOT, Settings
@@ -75,9 +77,11 @@ def settings_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
+            "NAKANO_BOT_PROFILE": settings.profile,
             "NAKANO_BOT_DATABASE_URL": settings.database_url,
             "NAKANO_BOT_RASA_HOST": settings.rasa_host,
             "NAKANO_BOT_RASA_PORT": str(settings.rasa_port),
+            "NAKANO_BOT_RASA_REPLICAS": str(settings.rasa_replicas),
             "NAKANO_BOT_ACTION_HOST": settings.action_host,
             "NAKANO_BOT_ACTION_PORT": str(settings.action_port),
             "NAKANO_BOT_RATE_LIMIT_PER_SENDER": settings.rate_limit_per_sender,
@@ -131,21 +135,133 @@ def ensure_model(settings: Settings, *, force: bool = False) -> Path:
     return target
 
 
+#: Where Rasa finds the tracker and lock store passwords: its environment, which the
+#: endpoints file names (``${…}``), so that no password is written to disk.
+TRACKER_PASSWORD_VAR = "NAKANO_TRACKER_STORE_PASSWORD"
+LOCK_PASSWORD_VAR = "NAKANO_LOCK_STORE_PASSWORD"
+#: Prefix of the conversation locks' keys in Redis (letters and digits only, says Rasa).
+LOCK_KEY_PREFIX = "nakano"
+
+
 def write_endpoints(settings: Settings, path: Path) -> Path:
-    """Rasa's endpoints file for these settings: action server, tracker and lock store."""
-    settings.tracker_store_path.parent.mkdir(parents=True, exist_ok=True)
-    endpoints = {
-        "action_endpoint": {"url": f"{settings.action_server_url}/webhook"},
-        "tracker_store": {
+    """Rasa's endpoints file for these settings: action server, tracker and lock store.
+
+    Embedded: a SQLite tracker store and in-memory locks (one Rasa process). Production:
+    the conversations in PostgreSQL, so that any replica can continue any conversation,
+    and the locks in Redis, so that two replicas never handle one conversation at once.
+    """
+    endpoints: dict[str, object] = {
+        "action_endpoint": {"url": f"{settings.action_server_url}/webhook"}
+    }
+    if settings.production:
+        endpoints["tracker_store"] = _tracker_store_endpoint(settings.tracker_store_url)
+        endpoints["lock_store"] = _lock_store_endpoint(settings.lock_store_url)
+    else:
+        settings.tracker_store_path.parent.mkdir(parents=True, exist_ok=True)
+        endpoints["tracker_store"] = {
             "type": "SQL",
             "dialect": "sqlite",
             "db": str(settings.tracker_store_path),
-        },
-        "lock_store": {"type": "in_memory"},
-    }
+        }
+        endpoints["lock_store"] = {"type": "in_memory"}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
     return path
+
+
+def _tracker_store_endpoint(url: str) -> dict[str, object]:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        raise ServiceError(f"tracker_store_url must be a PostgreSQL URL, not {parsed.drivername}")
+    endpoint: dict[str, object] = {
+        "type": "SQL",
+        "dialect": "postgresql",
+        "url": parsed.host or "127.0.0.1",
+        "port": parsed.port or 5432,
+        "db": parsed.database or "nakano_tracker",
+    }
+    if parsed.username:
+        endpoint["username"] = parsed.username
+    if parsed.password:
+        endpoint["password"] = f"${{{TRACKER_PASSWORD_VAR}}}"
+    if parsed.query:
+        endpoint["query"] = dict(parsed.query)
+    return endpoint
+
+
+def _lock_store_endpoint(url: str) -> dict[str, object]:
+    parsed = urlsplit(url)
+    if parsed.scheme not in ("redis", "rediss"):
+        raise ServiceError(f"lock_store_url must be a redis:// URL, not {parsed.scheme}://")
+    endpoint: dict[str, object] = {
+        "type": "redis",
+        "url": parsed.hostname or "127.0.0.1",
+        "port": parsed.port or 6379,
+        "db": int(parsed.path.strip("/") or 1),
+        "key_prefix": LOCK_KEY_PREFIX,
+    }
+    if parsed.username:
+        endpoint["username"] = unquote(parsed.username)
+    if parsed.password:
+        endpoint["password"] = f"${{{LOCK_PASSWORD_VAR}}}"
+    if parsed.scheme == "rediss":
+        endpoint["use_ssl"] = True
+    return endpoint
+
+
+def _store_passwords(settings: Settings) -> dict[str, str]:
+    """The passwords the endpoints file refers to, for Rasa's environment."""
+    if not settings.production:
+        return {}
+    passwords = {}
+    tracker_password = make_url(settings.tracker_store_url).password
+    if tracker_password:
+        passwords[TRACKER_PASSWORD_VAR] = str(tracker_password)
+    lock_password = urlsplit(settings.lock_store_url).password
+    if lock_password:
+        passwords[LOCK_PASSWORD_VAR] = unquote(lock_password)
+    return passwords
+
+
+def ensure_database(url: str) -> bool:
+    """Create the PostgreSQL database that ``url`` names when it is missing (connecting
+    to the server's ``postgres`` database with the same user); True when it was created.
+    Other databases (SQLite) are left alone."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or not parsed.database:
+        return False
+    import psycopg
+    from psycopg import sql
+
+    params = {
+        "host": parsed.host or "127.0.0.1",
+        "port": parsed.port or 5432,
+        "user": parsed.username,
+        "password": parsed.password,
+        "dbname": "postgres",
+        "connect_timeout": 5,
+    }
+    try:
+        with psycopg.connect(
+            **{k: v for k, v in params.items() if v is not None}, autocommit=True
+        ) as connection:
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)
+            ).fetchone()
+            if exists:
+                return False
+            try:
+                connection.execute(
+                    sql.SQL("CREATE DATABASE {}").format(sql.Identifier(parsed.database))
+                )
+            except psycopg.errors.DuplicateDatabase:  # another process was first
+                return False
+    except psycopg.OperationalError as exc:
+        raise ServiceError(
+            f"PostgreSQL at {parsed.host}:{parsed.port or 5432} cannot be reached: {exc}"
+        ) from exc
+    logger.info("created the PostgreSQL database %s", parsed.database)
+    return True
 
 
 @dataclass
@@ -195,31 +311,45 @@ class Service:
 
 
 def backend_services(settings: Settings, model: Path, run_dir: Path) -> list[Service]:
-    """The Rasa server and the action server for ``settings``, not yet started."""
+    """The action server and the Rasa server(s) for ``settings``, not yet started: one
+    Rasa server in the embedded profile, ``rasa_replicas`` in production (same model,
+    same endpoints, ports ``rasa_port``, ``rasa_port + 1``, …)."""
+    if settings.rasa_replica_urls:
+        raise ServiceError(
+            "NAKANO_BOT_RASA_REPLICA_URLS names Rasa servers run elsewhere; "
+            "nakano-bot run starts its own: unset it, or start the app alone"
+        )
     actions_env = settings_env(settings)
     actions_env["SANIC_HOST"] = settings.action_host  # rasa-sdk binds 0.0.0.0 unless told
     actions_env["ACTION_SERVER_SANIC_WORKERS"] = "1"
+    if settings.production:
+        ensure_database(settings.tracker_store_url)
     endpoints = write_endpoints(settings, run_dir / "endpoints.yml")
-    rasa = Service(
-        name="rasa",
-        command=[
-            str(settings.rasa_venv / "bin" / "rasa"),
-            "run",
-            "--model",
-            str(model),
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            str(ROOT / "credentials.yml"),
-            "--interface",
-            settings.rasa_host,
-            "--port",
-            str(settings.rasa_port),
-        ],
-        env=rasa_env(),
-        health_url=f"{settings.rasa_url}/webhooks/rest/",
-        log_path=run_dir / "rasa.log",
-    )
+    env = rasa_env() | _store_passwords(settings)
+    urls = settings.rasa_urls
+    replicas = [
+        Service(
+            name="rasa" if len(urls) == 1 else f"rasa {number}",
+            command=[
+                str(settings.rasa_venv / "bin" / "rasa"),
+                "run",
+                "--model",
+                str(model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+                "--interface",
+                settings.rasa_host,
+                "--port",
+                str(settings.rasa_port + number - 1),
+            ],
+            env=env,
+            health_url=f"{url}/webhooks/rest/",
+            log_path=run_dir / ("rasa.log" if len(urls) == 1 else f"rasa-{number}.log"),
+        )
+        for number, url in enumerate(urls, start=1)
+    ]
     actions = Service(
         name="action server",
         command=[
@@ -235,15 +365,18 @@ def backend_services(settings: Settings, model: Path, run_dir: Path) -> list[Ser
         health_url=f"{settings.action_server_url}/health",
         log_path=run_dir / "actions.log",
     )
-    return [actions, rasa]
+    return [actions, *replicas]
 
 
 def app_service(settings: Settings, run_dir: Path) -> Service:
-    """The app under uvicorn as its own process (the CLI runs it in-process instead)."""
+    """The app under uvicorn as its own process (the CLI runs it in-process instead); in
+    production with ``workers`` worker processes."""
     command = [
         sys.executable, "-m", "uvicorn", "bot.server.app:create_app", "--factory",
         "--host", settings.host, "--port", str(settings.port), "--log-level", "warning",
     ]  # fmt: skip
+    if settings.production and settings.workers > 1:
+        command += ["--workers", str(settings.workers)]
     return Service(
         name="app",
         command=command,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +17,33 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NAKANO_BOT_", env_file=".env", extra="ignore", populate_by_name=True
     )
+
+    #: ``embedded`` (the default): one Rasa server, SQLite catalog and tracker store, an
+    #: in-memory lock store, one app process. ``production``: the catalog and Rasa's
+    #: conversations in PostgreSQL, Rasa's conversation locks in Redis, ``rasa_replicas``
+    #: Rasa servers that the app balances across, ``workers`` app processes.
+    #: See docs/PRODUCTION.md.
+    profile: Literal["embedded", "production"] = "embedded"
+    #: Production: how many Rasa servers run the model, on ports rasa_port, rasa_port+1, ….
+    rasa_replicas: int = Field(default=2, ge=1)
+    #: Production: Rasa's tracker store (conversations), a PostgreSQL URL. The database is
+    #: created when missing. A password in the URL is passed to Rasa in its environment,
+    #: never written to disk.
+    tracker_store_url: str = "postgresql://postgres@127.0.0.1:5432/nakano_tracker"
+    #: Production: Rasa's lock store, so that two replicas never handle one conversation
+    #: at the same time (``redis://[:password@]host:port/db``).
+    lock_store_url: str = "redis://127.0.0.1:6379/1"
+    #: Production: app (uvicorn) worker processes started by ``nakano-bot run``.
+    workers: int = Field(default=2, ge=1)
+    #: Where the Rasa servers are when something else runs them (containers: one URL per
+    #: replica, e.g. ``["http://rasa-1:5005", "http://rasa-2:5005"]``); the app balances
+    #: across these instead of rasa_host/rasa_port. ``nakano-bot run`` starts its own.
+    rasa_replica_urls: list[str] = []
+    #: Production: the catalog when ``database_url`` is not set.
+    production_database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/nakano"
+    #: Production: the rate-limit counts when ``rate_limit_storage`` is not set (shared by
+    #: all app workers).
+    production_rate_limit_storage: str = "redis://127.0.0.1:6379/0"
 
     #: The catalog. SQLite file by default; ``postgresql+psycopg://…`` in production.
     database_url: str = f"sqlite:///{ROOT / 'var' / 'catalog.sqlite3'}"
@@ -90,9 +118,33 @@ class Settings(BaseSettings):
     #: The Rasa environment's executables.
     rasa_venv: Path = ROOT / ".venv" / "rasa"
 
+    @model_validator(mode="after")
+    def _production_defaults(self) -> Settings:
+        # One setting switches: the production profile brings its own defaults for what
+        # the operator did not set explicitly.
+        if self.profile == "production":
+            if "database_url" not in self.model_fields_set:
+                self.database_url = self.production_database_url
+            if "rate_limit_storage" not in self.model_fields_set:
+                self.rate_limit_storage = self.production_rate_limit_storage
+        return self
+
+    @property
+    def production(self) -> bool:
+        return self.profile == "production"
+
     @property
     def rasa_url(self) -> str:
         return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        """Every Rasa server: one in the embedded profile, ``rasa_replicas`` in production,
+        or the ``rasa_replica_urls`` given."""
+        if self.rasa_replica_urls:
+            return [url.rstrip("/") for url in self.rasa_replica_urls]
+        count = self.rasa_replicas if self.production else 1
+        return [f"http://{self.rasa_host}:{self.rasa_port + i}" for i in range(count)]
 
     @property
     def line_configured(self) -> bool:

@@ -109,3 +109,4 @@ def test_metrics_for_the_operator_only(settings: Settings, resident: TestClient)
     assert 'nakano_http_requests_total{method="POST",route="/api/chat",status="503"} 2.0' in text
     assert 'nakano_chat_outcomes_total{outcome="answered"} 1.0' in text
     assert 'nakano_component_up{component="rasa"} 0.0' in text
+    assert 'nakano_rasa_replica_up{replica="1"}' in text

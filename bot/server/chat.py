@@ -54,15 +54,25 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse | JSONRespon
 
 @router.get("/healthz", response_model=HealthReport, responses={503: {"model": HealthReport}})
 async def healthz(request: Request) -> HealthReport | JSONResponse:
-    """200 only when the app, its database, Rasa and the action server all answer."""
+    """200 only when the app, its database, Rasa and the action server all answer. With
+    several Rasa replicas (production), each is listed as ``rasa_1``, ``rasa_2``, … and
+    ``rasa`` is ok while at least one of them answers."""
     rasa: RasaClient = request.app.state.rasa
     components = {
         "app": "ok",
         "database": "ok" if _database_up(request) else "down",
-        "rasa": "ok" if await rasa.rasa_up() else "down",
-        "action_server": "ok" if await rasa.action_server_up() else "down",
     }
-    healthy = all(state == "ok" for state in components.values())
+    if rasa.balanced:
+        replicas = await rasa.probe_replicas()
+        components["rasa"] = "ok" if any(replicas.values()) else "down"
+        for number, up in enumerate(replicas.values(), start=1):
+            components[f"rasa_{number}"] = "ok" if up else "down"
+    else:
+        components["rasa"] = "ok" if await rasa.rasa_up() else "down"
+    components["action_server"] = "ok" if await rasa.action_server_up() else "down"
+    healthy = all(
+        state == "ok" for name, state in components.items() if not name.startswith("rasa_")
+    )
     report = HealthReport(status="ok" if healthy else "unavailable", components=components)
     if healthy:
         return report

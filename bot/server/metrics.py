@@ -1,5 +1,5 @@
 """Prometheus metrics at ``/metrics``: requests, latency, how questions ended, and whether
-each backend answers.
+each backend (and each Rasa replica) answers.
 
 Request counts and latency are measured in the app as requests pass. How questions ended
 is decided in the action server, which writes it to the database (``ChatEvent``); it is
@@ -48,6 +48,10 @@ class Metrics:
         self.up = Gauge(
             "nakano_component_up", "1 if the component answered at the last scrape",
             ["component"], registry=self.registry,
+        )  # fmt: skip
+        self.replica_up = Gauge(
+            "nakano_rasa_replica_up", "1 while the Rasa replica is in service", ["replica"],
+            registry=self.registry,
         )  # fmt: skip
         self.registry.register(_OutcomeCollector(sessions))
 
@@ -118,4 +122,6 @@ async def metrics(request: Request) -> Response:
     rasa: RasaClient = state.rasa
     state.metrics.up.labels("rasa").set(1 if await rasa.rasa_up() else 0)
     state.metrics.up.labels("action_server").set(1 if await rasa.action_server_up() else 0)
+    for number, replica in enumerate(rasa.replicas, start=1):
+        state.metrics.replica_up.labels(str(number)).set(1 if replica.healthy else 0)
     return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE)
