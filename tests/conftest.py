@@ -52,6 +52,23 @@ def catalog_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return make_catalog(tmp_path_factory.mktemp("catalog") / "catalog.sqlite3")
 
 
+@pytest.fixture
+def actions_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh catalog that the actions, called in this process, read and write through
+    their own settings (their cached settings and sessions are reset around the test)."""
+    from actions import context
+    from bot import settings as settings_module
+
+    url = make_catalog(tmp_path / "catalog.sqlite3")
+    monkeypatch.setenv("NAKANO_BOT_DATABASE_URL", url)
+    caches = (settings_module.get_settings, context.sessions, context.live_catalog)
+    for cached in caches:
+        cached.cache_clear()
+    yield url
+    for cached in caches:
+        cached.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def sessions(catalog_url: str) -> sessionmaker[Session]:
     return get_sessionmaker(catalog_url)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,23 +11,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions import answers, context
+from actions import answers
 from bot import settings as settings_module
 from bot.catalog.db import bump_revision, get_sessionmaker
 from bot.catalog.models import Alias, Item, UnansweredQuestion
-from tests.conftest import make_catalog
 
 
 @pytest.fixture
-def catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh catalog the actions read through their own settings."""
-    url = make_catalog(tmp_path / "catalog.sqlite3")
-    monkeypatch.setenv("NAKANO_BOT_DATABASE_URL", url)
-    for cached in (settings_module.get_settings, context.sessions, context.live_catalog):
-        cached.cache_clear()
-    yield url
-    for cached in (settings_module.get_settings, context.sessions, context.live_catalog):
-        cached.cache_clear()
+def catalog(actions_catalog: str) -> str:
+    return actions_catalog
 
 
 def run(

@@ -19,8 +19,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from actions import answers, context
-from bot import settings as settings_module
+from actions import answers
 from bot.catalog.calendar import TOKYO, today_in_tokyo
 from bot.catalog.chat_events import OUTCOMES, record_chat_event
 from bot.catalog.db import create_schema, get_engine, get_sessionmaker
@@ -226,15 +225,8 @@ def test_monthly_report_and_its_csv(db: Session) -> None:
 
 
 @pytest.fixture
-def catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh catalog the actions read and write through their own settings."""
-    url = make_catalog(tmp_path / "catalog.sqlite3")
-    monkeypatch.setenv("NAKANO_BOT_DATABASE_URL", url)
-    for cached in (settings_module.get_settings, context.sessions, context.live_catalog):
-        cached.cache_clear()
-    yield url
-    for cached in (settings_module.get_settings, context.sessions, context.live_catalog):
-        cached.cache_clear()
+def catalog(actions_catalog: str) -> str:
+    return actions_catalog
 
 
 def events_of(url: str) -> list[tuple[str, str | None]]:

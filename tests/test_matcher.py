@@ -353,3 +353,24 @@ def test_the_unknown_thing_is_what_is_not_found(index: CatalogIndex) -> None:
 )
 def test_words_after_a_name_keep_it(index: CatalogIndex, text: str, name: str) -> None:
     assert [names[0] for names in answer(index, text)][:1] == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("発泡スチロールとダンボールの出し方", [("発泡スチロール",), ("段ボール",)]),
+        ("ダンボールと発泡スチロール", [("段ボール",), ("発泡スチロール",)]),
+        (
+            "プリンターのインクカートリッジとコピー用紙",
+            [("インクカートリッジ（プリンター用）",), ("コピー用紙",)],
+        ),
+        ("ガラスと陶器の食器", [("食器（陶器製・ガラス製・金属製）",)]),
+        ("ガラスの花びん", [("花びん（陶器製・ガラス製）",)]),
+    ],
+)
+def test_a_material_that_is_an_item_is_answered_when_named_alongside(
+    index: CatalogIndex, text: str, names: list[tuple[str, ...]]
+) -> None:
+    """A material qualifies the item next to it (「ガラスの花びん」), but named with 「と」
+    it is an item of its own; a word running on past an alias does not hide the next item."""
+    assert answer(index, text) == names

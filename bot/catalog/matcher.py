@@ -404,11 +404,7 @@ class CatalogIndex:
         if table is self._exact and unmatched:
             spans += self._head_spans(morphemes, unmatched)
             spans += self._shortened_spans(text, morphemes, unmatched)
-        groups = _longest_first(spans)
-        named = [g for g in groups if any(span.key not in MATERIAL_KEYS for span in g)]
-        if named:
-            # 「ガラスの花びん」: the material qualifies the other item, it is not one.
-            groups = named
+        groups = _without_qualifying_materials(text, morphemes, _longest_first(spans))
         mentions = []
         weight = 0
         for group in sorted(groups, key=lambda g: g[0].first):
@@ -760,13 +756,56 @@ def _focused(text: str, mentions: list[Mention]) -> list[Mention]:
         if (
             following is not None
             and not _SENTENCE_END.search(between)
-            and not _COORDINATION.match(between)
+            and not _COORDINATION.match(_COMPOUND_TAIL.sub("", between))
         ):
             continue
         if any(k.candidates == mention.candidates for k in kept):
             continue
         kept.append(mention)
     return kept
+
+
+#: The rest of a word a mention ends inside (「プリンターのインク|カートリッジ」と…): what
+#: follows it decides whether the next item is named alongside.
+_COMPOUND_TAIL = re.compile(r"^[ァ-ヴー一-龥A-Za-z0-9]+")
+#: Nothing but "and" between two names: both are asked about.
+_JUST_AND = re.compile(r"^\s*(?:と|や|、|,|，|・|とか|及び|および|and)\s*$")
+
+
+def _without_qualifying_materials(
+    text: str, morphemes: list[Morpheme], groups: list[list[_Span]]
+) -> list[list[_Span]]:
+    """Drop the material words that only say what another item is made of.
+
+    In 「ガラスの花びん」 or 「プラスチックのざる」 the material qualifies the item next to it
+    and is not asked about; but a material that is an item itself and is named alongside
+    another (「発泡スチロールとダンボール」) is asked about like any item.
+    """
+    ordered = sorted(groups, key=lambda g: g[0].first)
+    if all(_material_only(g) for g in ordered):
+        return groups
+    kept = []
+    for index, group in enumerate(ordered):
+        if _material_only(group):
+            start, end = _group_extent(morphemes, group)
+            before = _group_extent(morphemes, ordered[index - 1])[1] if index else None
+            nxt = ordered[index + 1] if index + 1 < len(ordered) else None
+            after = _group_extent(morphemes, nxt)[0] if nxt else None
+            joined = (after is not None and _JUST_AND.match(text[end:after])) or (
+                before is not None and _JUST_AND.match(text[before:start])
+            )
+            if not joined:
+                continue
+        kept.append(group)
+    return kept
+
+
+def _material_only(group: list[_Span]) -> bool:
+    return all(span.key in MATERIAL_KEYS for span in group)
+
+
+def _group_extent(morphemes: list[Morpheme], group: list[_Span]) -> tuple[int, int]:
+    return morphemes[group[0].first].start, morphemes[group[0].last].end
 
 
 def _back_references_dropped(mentions: list[Mention]) -> list[Mention]:
