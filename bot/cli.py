@@ -56,6 +56,7 @@ from bot.catalog.models import (
     UnansweredQuestion,
     utcnow,
 )
+from bot.logs import configure_logging
 from bot.server.app import create_app
 from bot.services import (
     ServiceError,
@@ -106,11 +107,7 @@ _UTF8 = Encoding("utf-8")
 
 
 def _configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
-    )
+    configure_logging(get_settings().log_format)
 
 
 @app.command("import")

@@ -87,6 +87,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
             "NAKANO_BOT_RATE_LIMIT_PER_SENDER": settings.rate_limit_per_sender,
             "NAKANO_BOT_RATE_LIMIT_PER_CLIENT": settings.rate_limit_per_client,
             "NAKANO_BOT_RATE_LIMIT_STORAGE": settings.rate_limit_storage,
+            "NAKANO_BOT_LOG_FORMAT": settings.log_format,
             "PYTHONPATH": str(ROOT),
         }
     )

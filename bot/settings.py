@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     #: monthly report still has last year's month).
     chat_log_days: int = 400
 
+    #: ``plain`` lines, or ``json`` (one object per line) for a log collector.
+    log_format: Literal["plain", "json"] = "plain"
+
     #: Freeze "today" (Asia/Tokyo) for tests and demos of date answers; unset in service.
     fixed_today: date | None = None
 

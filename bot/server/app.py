@@ -17,6 +17,7 @@ from bot.catalog.db import get_sessionmaker
 from bot.catalog.privacy import purge_old
 from bot.line.channel import LineChannel
 from bot.line.webhook import router as line_router
+from bot.logs import configure_logging
 from bot.server.chat import router as chat_router
 from bot.server.conversation import Conversations
 from bot.server.metrics import Metrics, MetricsMiddleware
@@ -61,6 +62,8 @@ async def _purge(sessions: sessionmaker[Session], days: int) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    if not logging.getLogger().handlers:  # a uvicorn worker process: nobody set logs up
+        configure_logging(settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
