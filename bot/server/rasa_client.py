@@ -172,6 +172,13 @@ class RasaClient:
             # Our own connection pool is full: not the replica's fault.
             logger.warning("no free connection to rasa: %s", exc)
             raise RasaUnavailableError("rasa") from exc
+        except httpx.ReadTimeout as exc:
+            # A slow answer is not a dead replica: the usual cause is a conversation lock
+            # another replica left in Redis (it waits out its lifetime). Taking this replica
+            # out would punish every other conversation; the probe (a cheap GET that does
+            # not wait on locks) takes out a replica that has really stopped answering.
+            logger.warning("rasa at %s answered too slowly", replica.url)
+            raise _ReplicaFailedError(replica, retry_safe=False) from exc
         except httpx.HTTPError as exc:
             self._take_out(replica, f"{type(exc).__name__}: {exc}")
             raise _ReplicaFailedError(replica, retry_safe=isinstance(exc, _NOT_SENT)) from exc
