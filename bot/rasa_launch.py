@@ -18,7 +18,15 @@ as follows, where a bare Rasa without actions spends only the NLU part:
   every last close. A pool keeps them open, as SQLAlchemy 2.0 does by default.
 - about 17 %: the NLU parse (the same as bare Rasa; not touched here).
 
-Both changes keep Rasa's behaviour: the action server's answer is validated against the
+A third change is about failures, not time: Rasa wraps the tracker store in a
+``FailSafeTrackerStore`` that, when the database is unreachable (a PostgreSQL restart),
+answers from an empty conversation and saves into memory. The resident's earlier turns
+(the remembered area) are then ignored and the new ones lost for good, silently — found by
+``scripts/faults.py``. With :func:`_tracker_store_fails_loudly` the message fails instead:
+the app answers with the apology and the ward's phone, and the resident sends it again a
+moment later with the conversation intact.
+
+The first two changes keep Rasa's behaviour: the action server's answer is validated against the
 same schema with the same error (the best match, as ``jsonschema.validate`` raises), and
 the tracker store keeps every event.
 
@@ -95,6 +103,25 @@ def _pooled_sqlite(create_engine_kwargs: Any) -> Any:
     return kwargs_for
 
 
+def _tracker_store_fails_loudly() -> None:
+    """``FailSafeTrackerStore`` without the fail-safe: errors of the real store propagate
+    (logged by Rasa's request handler), so no turn is answered from, or saved to, memory."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    async def retrieve(self: Any, sender_id: str) -> Any:
+        return await self._tracker_store.retrieve(sender_id)
+
+    async def retrieve_full_tracker(self: Any, sender_id: str) -> Any:
+        return await self._tracker_store.retrieve_full_tracker(sender_id)
+
+    async def save(self: Any, tracker: Any) -> None:
+        await self._tracker_store.save(tracker)
+
+    FailSafeTrackerStore.retrieve = retrieve  # type: ignore[method-assign]
+    FailSafeTrackerStore.retrieve_full_tracker = retrieve_full_tracker  # type: ignore[method-assign]
+    FailSafeTrackerStore.save = save  # type: ignore[method-assign]
+
+
 def apply() -> None:
     """Patch the running Rasa; call before Rasa builds its tracker store."""
     import rasa.core.tracker_store as tracker_store
@@ -103,6 +130,7 @@ def apply() -> None:
     from sqlalchemy.engine import Engine
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    _tracker_store_fails_loudly()
     tracker_store.create_engine_kwargs = _pooled_sqlite(tracker_store.create_engine_kwargs)
 
     def on_connect(dbapi_connection: Any, record: Any) -> None:

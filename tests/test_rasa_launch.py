@@ -59,6 +59,31 @@ async def conversation():
     return again.get_slot("area_id"), len(again.events), mode
 
 out["slot"], out["events"], out["journal"] = asyncio.run(conversation())
+
+from rasa.core.tracker_store import FailSafeTrackerStore, TrackerStore
+
+class Unreachable(TrackerStore):
+    async def retrieve(self, sender_id):
+        raise ConnectionError("database restarting")
+    async def save(self, tracker):
+        raise ConnectionError("database restarting")
+    async def keys(self):
+        return []
+
+from rasa.shared.core.trackers import DialogueStateTracker
+
+async def outage():
+    failsafe = FailSafeTrackerStore(Unreachable(domain))
+    seen = []
+    for call in (failsafe.retrieve("web:a"), failsafe.save(DialogueStateTracker("web:a", []))):
+        try:
+            await call
+            seen.append("answered from memory")
+        except ConnectionError:
+            seen.append("failed")
+    return seen
+
+out["outage"] = asyncio.run(outage())
 print(json.dumps(out, ensure_ascii=False))
 """
 
@@ -90,3 +115,6 @@ def test_rasa_with_the_launcher_patches() -> None:
     assert out["journal"] == "wal"
     assert out["slot"] == "12"
     assert out["events"] >= 4
+    # A database outage fails the message (the resident gets the apology and sends again)
+    # instead of answering from an empty conversation and saving into memory.
+    assert out["outage"] == ["failed", "failed"]
