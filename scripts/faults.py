@@ -61,7 +61,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 import load
 
 from bot.catalog.importer import CatalogFiles, import_into
-from bot.server.conversation import NO_ANSWER_TEXT, UNAVAILABLE_TEXT
+from bot.server.conversation import UNAVAILABLE_TEXT
 from bot.services import (
     Service,
     app_service,
@@ -95,7 +95,6 @@ class Sample:
     kind: str  # see classify()
     status: int | None = None
     phone: bool = False
-    could_not_answer: bool = False  # a 200 with "うまくお答えできませんでした"
 
 
 def classify(error: str | None, status: int | None, body: str) -> str:
@@ -166,7 +165,6 @@ class Recorder:
                     kind=classify(error, status if isinstance(status, int) else None, body),
                     status=status if isinstance(status, int) else None,
                     phone=bool(PHONE.search(body)),
-                    could_not_answer=NO_ANSWER_TEXT in body,
                 )
             )
             return latency, error
@@ -338,7 +336,6 @@ class FaultResult:
     answered: int = 0
     apology: int = 0
     apology_without_phone: int = 0
-    could_not_answer: int = 0  # counted in answered: 200, but "could not answer" text
     bad_5xx: int = 0
     leaks: int = 0
     no_answer: int = 0
@@ -489,7 +486,6 @@ async def run_fault(stack: Stack, fault: str, args: argparse.Namespace) -> Fault
     result.answered = kinds.pop("ok", 0)
     result.apology = kinds.pop("apology", 0)
     result.apology_without_phone = sum(1 for s in during if s.kind == "apology" and not s.phone)
-    result.could_not_answer = sum(1 for s in during if s.kind == "ok" and s.could_not_answer)
     result.bad_5xx = kinds.pop("5xx", 0)
     result.leaks = kinds.pop("leak", 0) + sum(1 for s in after_load if s.kind == "leak")
     result.no_answer = kinds.pop("no answer", 0)
@@ -521,8 +517,7 @@ def describe(r: FaultResult) -> str:
         f"fault {r.fault}: {r.residents} residents, {r.duration_s:g} s, fault at "
         f"{r.fault_at_s:.1f} s",
         f"  messages sent {r.sent}, answered {r.answered}, friendly apology (503) {r.apology}"
-        f" ({r.apology_without_phone} without the phone number); of the answered,"
-        f" {r.could_not_answer} were the 'could not answer, ask differently' text",
+        f" ({r.apology_without_phone} without the phone number)",
         f"  other 5xx {r.bad_5xx}, Traceback/Error in text {r.leaks}, no answer {r.no_answer}"
         + (f", other {r.other}" if r.other else ""),
         f"  latency of answered messages p50 {_s(r.p50_ms)} ms, p95 {_s(r.p95_ms)} ms",

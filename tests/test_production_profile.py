@@ -156,6 +156,28 @@ def _answer(text: str = "はい") -> httpx.Response:
     return httpx.Response(200, json=[{"recipient_id": "x", "text": text}])
 
 
+@pytest.mark.parametrize("action_server_up", [True, False])
+def test_an_empty_answer_is_the_apology_not_silence(action_server_up: bool) -> None:
+    """Rasa answers nothing only when it failed inside (its REST channel swallows the
+    error): the resident gets the apology and sends again."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "actions":
+            return httpx.Response(200 if action_server_up else 503, json={})
+        return httpx.Response(200, json=[])
+
+    async def scenario() -> None:
+        rasa = RasaClient("http://one:5005", "http://actions:5055", 5.0)
+        rasa._http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        try:
+            with pytest.raises(RasaUnavailableError):
+                await rasa.send("web:s", "スプレー缶")
+        finally:
+            await rasa.aclose()
+
+    asyncio.run(scenario())
+
+
 def test_refused_connection_is_retried_on_the_other_replica() -> None:
     calls: list[str] = []
 

@@ -23,7 +23,6 @@ UNAVAILABLE_TEXT = (
     "申し訳ありません。ただいま混み合っているか、調整中のためお答えできません。"
     "しばらくしてから、もう一度お試しください。"
 )
-NO_ANSWER_TEXT = "申し訳ありません。うまくお答えできませんでした。別の言い方でお尋ねください。"
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ class Conversations:
         except RasaUnavailableError:
             text = "\n".join(filter(None, [UNAVAILABLE_TEXT, self.ward_text("contact")]))
             return Reply([ChatMessage(text=text)], available=False)
-        return Reply(messages or [ChatMessage(text=NO_ANSWER_TEXT)])
+        return Reply(messages)
 
     def ward_text(self, key: str) -> str:
         """A text staff keep in the database (greeting, contact…); empty if it is missing,

@@ -132,10 +132,16 @@ class RasaClient:
             for m in payload
             if m.get("text")
         ]
-        if not messages and not await self.action_server_up():
-            # Rasa swallows a failed action and answers nothing; say why instead.
-            logger.warning("action server is down; rasa answered nothing")
-            raise RasaUnavailableError("action server")
+        if not messages:
+            # Every message gets an answer from the rules (the fallback included), so
+            # nothing at all means Rasa failed inside: a failed action, or its tracker
+            # store unreachable (its REST channel logs the error and answers empty). The
+            # resident gets the apology and can send again, not an answer that never came.
+            if not await self.action_server_up():
+                logger.warning("action server is down; rasa answered nothing")
+                raise RasaUnavailableError("action server")
+            logger.warning("rasa answered nothing (an error inside rasa; see its log)")
+            raise RasaUnavailableError("rasa answered nothing")
         return messages
 
     # --- several replicas --------------------------------------------------------------
