@@ -8,6 +8,7 @@ else is still answered, because the catalog knows the item and the model may not
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +24,13 @@ from actions.replies import Reply
 from bot.catalog import chat_events
 from bot.catalog.calendar import today_in_tokyo
 from bot.catalog.chat_events import record_chat_event
-from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult, Mention
+from bot.catalog.matcher import (
+    CatalogIndex,
+    CatalogItem,
+    MatchResult,
+    Mention,
+    only_names_things,
+)
 from bot.catalog.models import Area, WardText
 from bot.catalog.schedule import (
     COLLECTED_CATEGORIES,
@@ -234,12 +241,37 @@ class ActionAnswerSchedule(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
-        if not _asks_about_days(text):
-            # 「ペットボトルのふた」 has a category word but asks about an item.
+        if not _asks_about_days(text) or _asks_about_an_item_on_a_day(text):
+            # 「ペットボトルのふた」 has a category word but asks about an item; so does
+            # 「クッキーの缶って缶の日に出していいの？」.
             result, loose = _named_outright(live_catalog().index().find(text))
             if result.mentions or loose:
                 return _answer_items(dispatcher, tracker, text, result)
+            if (
+                not _is_schedule_question(text)
+                and not _names_a_town(text)
+                and only_names_things(text)
+            ):
+                # 「鹿の剥製が実家にある」: a thing (the list does not have), not an area.
+                return _answer_items(dispatcher, tracker, text, result)
         return _answer_schedule(dispatcher, tracker, text)
+
+
+#: 「缶の日に出していい？」: whether a thing may go out on a category's day.
+_ON_A_DAY = re.compile(r"の日に(?:出|だ|捨て|すて)")
+#: Words that ask which day, not whether a thing may go out on one.
+_WHICH_DAY = ("曜日", "いつ", "何日", "次の")
+
+
+def _asks_about_an_item_on_a_day(text: str) -> bool:
+    """「クッキーの缶って缶の日に出していいの？」: about the item, whose own category answers
+    it; not 「缶の日はいつ？」."""
+    return (
+        bool(_ON_A_DAY.search(text))
+        and not asked_when(text)[0]
+        and not any(word in text for word in _WHICH_DAY)
+        and not _names_a_town(text)
+    )
 
 
 def _mentions_days(text: str) -> bool:
@@ -398,6 +430,7 @@ class ActionFallback(Action):
             result.mentions
             or loose
             or (_intent_name(tracker) != "out_of_scope" and result.suggestions)
+            or only_names_things(text)
         ):
             return _answer_items(dispatcher, tracker, text, result)
         with sessions()() as session:

@@ -273,3 +273,36 @@ def test_a_thing_taken_for_a_request_for_help_is_not_found(catalog: str) -> None
     assert "見つかりませんでした" in thing["text"]
     [help_], _ = run(answers.ActionSmallTalk(), "使い方を教えて", intent="help")
     assert "見つかりませんでした" not in help_["text"]
+
+
+def test_an_item_asked_for_a_categorys_day_is_answered_as_the_item(catalog: str) -> None:
+    messages, _ = run(
+        answers.ActionAnswerSchedule(),
+        "クッキーの缶って缶の日に出していいの？",
+        intent="ask_schedule",
+    )
+    assert messages[0]["text"].startswith("「お菓子の缶」は「びん・缶・ペットボトル」です。")
+    # Asking which day is still a schedule question.
+    [which], _ = run(answers.ActionAnswerSchedule(), "缶の日はいつ？", intent="ask_schedule")
+    assert "」は「" not in which["text"]
+
+
+@pytest.mark.parametrize(
+    ("action", "text", "intent"),
+    [
+        (answers.ActionFallback(), "お祭りの神輿", "out_of_scope"),
+        (answers.ActionFallback(), "祖父の猟銃", "out_of_scope"),
+        (answers.ActionAnswerSchedule(), "鹿の剥製が実家にある", "inform_area"),
+    ],
+)
+def test_a_thing_named_alone_is_not_found_whatever_the_intent(
+    catalog: str, action: Any, text: str, intent: str
+) -> None:
+    [message], _ = run(action, text, intent=intent)
+    assert "見つかりませんでした" in message["text"]
+    assert "中野区内の町名" not in message["text"]
+
+
+def test_out_of_scope_chat_still_gets_the_general_answer(catalog: str) -> None:
+    [message], _ = run(answers.ActionFallback(), "今日の天気は？", intent="out_of_scope")
+    assert message["text"].startswith("申し訳ありません。うまくお答えできませんでした。")

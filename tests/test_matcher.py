@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.catalog.matcher import CatalogIndex, CatalogItem, spelling_variant
+from bot.catalog.matcher import CatalogIndex, CatalogItem, only_names_things, spelling_variant
 from bot.japanese import sound_key
 
 
@@ -374,3 +374,145 @@ def test_a_material_that_is_an_item_is_answered_when_named_alongside(
     """A material qualifies the item next to it (「ガラスの花びん」), but named with 「と」
     it is an item of its own; a word running on past an alias does not hide the next item."""
     assert answer(index, text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # Sudachi's reading of a name in kanji and kana, where the catalog's is misspelt.
+        ("がびょうの捨て方", "画びょう"),
+        ("画びょう", "画びょう"),
+        # 「XのくずYかす」: the scraps of X, an item of their own.
+        ("シュレッダーのくずって資源？", "シュレッダーくず"),
+        ("野菜のくず", "野菜くず"),
+        # A qualifier said word for word chooses the variant.
+        ("室内用のテレビアンテナ", "テレビアンテナ（室内用）"),
+        ("屋外用のテレビアンテナ", "テレビアンテナ（屋外用）"),
+        ("針金ハンガー", "ハンガー（金属製）"),  # 針金 is metal
+        # A state denied chooses the plain item, a state said the item of that state.
+        ("切れた蛍光灯（割れてはいません）", "蛍光管"),
+        ("蛍光灯が割れてしまった", "蛍光管（割れているもの）"),
+        # Items the catalog describes alike share a state variant.
+        ("ペンキで汚れた服", "衣類（汚れたもの）"),
+        ("泥で汚れたジャケット", "衣類（汚れたもの）"),
+        ("ユンケルの瓶", "びん（飲食用）"),  # a drink's bottle
+        # A kind of the contents (日本酒 of 酒) meets the container it is sold in.
+        ("日本酒の紙パックは古紙に出せますか", "酒パック"),
+        ("日本酒の瓶", "酒びん"),
+        ("ジュースの紙パック", "紙パック"),
+        ("牛乳のパック", "牛乳パック"),
+        # Everyday words, as aliases.
+        ("カラボって粗大ごみ？", "カラーボックス"),
+        ("千枚通しってどうやって捨てるの", "キリ"),
+        ("ゴルフのドライバーが1本だけ余ってる", "ゴルフクラブ"),
+        ("カセットガスの空き缶", "カセットボンベ"),
+        ("れーぞーこ", "冷蔵庫"),
+    ],
+)
+def test_patterns_of_the_fourth_blind_set(index: CatalogIndex, text: str, name: str) -> None:
+    assert answer(index, text) == [(name,)]
+
+
+def test_plain_items_keep_their_own_answer(index: CatalogIndex) -> None:
+    assert answer(index, "服") == [("服",)]
+    assert answer(index, "ジャケット") == [("ジャケット",)]
+    assert answer(index, "ドライバー") == [("ドライバー",)]
+    assert answer(index, "シュレッダー") == [("シュレッダー／※家庭用シュレッダー",)]
+    # An item that is every other kind of its name is not asked back.
+    assert answer(index, "カーテン") == [("カーテン(レースカーテン・遮光カーテン除く）",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A bare name whose one item is a kind of it: the compounds ending in it too.
+        ("バッテリーを捨てたいです", {"バッテリー（自動車等）", "モバイルバッテリー"}),
+        (
+            "テレビのアンテナ外したんだけど",
+            {"テレビアンテナ（室内用）", "テレビアンテナ（屋外用）"},
+        ),
+    ],
+)
+def test_a_bare_name_of_several_things_is_asked_back(
+    index: CatalogIndex, text: str, expected: set[str]
+) -> None:
+    [mention] = index.find(text).mentions
+    assert expected <= {c.name for c in mention.candidates}
+    assert mention.is_ambiguous
+
+
+def test_a_said_use_still_chooses_the_kind(index: CatalogIndex) -> None:
+    assert answer(index, "車のバッテリー") == [("バッテリー（自動車等）",)]
+
+
+def test_a_thing_and_its_part(index: CatalogIndex) -> None:
+    assert answer(index, "ペットボトルとそのキャップは一緒に出していいの？") == [
+        ("ペットボトル",),
+        ("ペットボトルのキャップ",),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ドラム缶の捨て方",  # one word to Sudachi: no can of drums
+        "ゲーム筐体",  # 筐体 only sounds like 鏡台
+        "お祭りの神輿",
+    ],
+)
+def test_unknown_things_of_the_fourth_blind_set(index: CatalogIndex, text: str) -> None:
+    result = index.find(text)
+    assert result.mentions == []
+    assert result.likely is None
+
+
+def test_a_sound_alike_in_other_kanji_is_only_suggested(index: CatalogIndex) -> None:
+    result = index.find("ゲームセンターのゲーム筐体")
+    assert result.mentions == []
+    assert "鏡台" in {c.name for c in result.suggestions}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("お祭りの神輿", True),
+        ("祖父の猟銃", True),
+        ("鹿の剥製が実家にある", True),
+        ("今日の天気は？", False),
+        ("高円寺", False),
+        ("実家", False),
+        ("野方に住んでる", False),
+        ("こんにちは", False),
+    ],
+)
+def test_only_names_things(text: str, expected: bool) -> None:
+    assert only_names_things(text) is expected
+
+
+def test_a_key_inside_two_words_is_no_name(index: CatalogIndex) -> None:
+    """A key that begins inside one word and ends inside the next (野球|スパイク holds
+    きゅうす) names nothing."""
+    assert answer(index, "野球のスパイクシュース") == [("スパイクシューズ",)]
+
+
+@pytest.mark.parametrize("text", ["鉛筆の芯は何ごみ", "カイロの中身", "ボールペンの芯"])
+def test_a_part_of_a_thing_is_not_the_thing(index: CatalogIndex, text: str) -> None:
+    """「Xの芯」「Xの中身」 ask about a part of X, not X: not found unless the catalog has
+    the part (「ラップの芯」), with X offered as a suggestion."""
+    result = index.find(text)
+    assert result.mentions == []
+    assert result.suggestions
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("ラップの芯は？", "ラップの芯"),
+        ("トイレットペーパーの芯", "トイレットペーパーの芯"),
+        ("ホッチキスの芯", "ホッチキスの芯"),
+        ("紙くず", "汚れた紙類"),
+        ("割れたガラスの破片", "割れた陶器・ガラス類"),  # a broken piece is the thing
+    ],
+)
+def test_a_part_the_catalog_has_is_found(index: CatalogIndex, text: str, name: str) -> None:
+    assert answer(index, text) == [(name,)]

@@ -40,7 +40,7 @@ _QUALIFYING_WORDS = {
 
 #: Materials residents name, and the words of the catalog's qualifiers they select.
 MATERIALS: dict[str, tuple[str, ...]] = {
-    "金属": ("金属", "鉄", "アルミ", "ステンレス", "スチール", "ブリキ", "銅", "メタル"),
+    "金属": ("金属", "鉄", "アルミ", "ステンレス", "スチール", "ブリキ", "銅", "メタル", "針金"),
     "プラスチック": ("プラスチック", "プラ", "ビニール", "樹脂", "ポリ", "発泡スチロール"),
     "木": ("木", "木製", "竹", "ウッド", "木材"),
     "陶器": ("陶器", "瀬戸物", "せともの", "セラミック", "磁器", "素焼き"),
@@ -60,6 +60,8 @@ USES: dict[str, tuple[str, ...]] = {
         "クッキー", "せんべい", "煎餅", "ビスケット", "チョコ", "飴", "キャンディ", "海苔",
         "紅茶", "スープ", "フルーツ", "みかん", "パイナップル", "トマト", "コーン",
         "はちみつ", "蜂蜜", "メープル", "ケチャップ",
+        # Drinks sold by brand, asked about as 「ユンケルの瓶」: bottles of a drink.
+        "栄養ドリンク", "ユンケル", "リポビタン", "オロナミン", "チオビタ",
     ),
     "割れ": ("割れ", "割っ", "欠け", "破損", "ひび"),
     "写真": ("写真",),
@@ -71,7 +73,8 @@ USES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 #: What follows a word to deny it: 「缶じゃない」「割れていない」「飲食用以外」.
 _NEGATION = re.compile(
-    r"^.{0,3}?(じゃない|じゃなく|ではない|ではなく|でない|でなく|ていない|てない|以外)"
+    r"^.{0,3}?(じゃない|じゃなく|ではない|ではなく|でない|でなく|ていない|てない|以外"
+    r"|てはいない|てはない|ていません|てません|てはいません|てはおりません|ていなくて)"
 )
 MATERIAL_KEYS = {match_key(word) for words in MATERIALS.values() for word in words}
 
@@ -100,6 +103,8 @@ _CONTAINER_ENDINGS = {word[-1] for word in CONTAINER_WORDS}
 #: (「ペットボトル」 is no bottle for pets, 「ラバーカップ」 no cup): such a catalog name is
 #: not read as contents and container.
 _ENDS_IN_KATAKANA = re.compile(r"[ァ-ヺー]$")
+#: A kanji just before a katakana container: 「酒パック」「牛乳パック」 are what they held.
+_KANJI_BEFORE = re.compile(r"[一-龥々][ァ-ヺー]+$")
 #: What joins contents and container in a catalog name: 「線香の箱」, 「梅酒を漬けるびん」.
 _CONTENTS_LINK = re.compile(r"(?:の|を[^を]*る)$")
 #: Words before a container that say its state, not what it held.
@@ -185,10 +190,11 @@ def contents_and_container(name: str) -> list[tuple[str, str]]:
             continue
         before, kind = split
         link = _CONTENTS_LINK.search(before)
-        if link is None and _ENDS_IN_KATAKANA.search(part):
+        if link is None and _ENDS_IN_KATAKANA.search(part) and not _KANJI_BEFORE.search(part):
             continue
         contents = before[: link.start()] if link else before
-        if len(contents) >= 2 and contents not in MATERIAL_KEYS and contents not in _NOT_CONTENTS:
+        long_enough = len(contents) >= 2 or _KANJI.fullmatch(contents)  # 「酒パック」
+        if long_enough and contents not in MATERIAL_KEYS and contents not in _NOT_CONTENTS:
             found.append((contents, kind))
     return found
 
@@ -235,6 +241,30 @@ def choose_variants(variants: Iterable[tuple[str, str]], context: str) -> set[st
                 names_it = any(key in part for key in keys)
                 if names_it and ("以外" in part) == negated:
                     chosen.add(name)
+    if not chosen:
+        chosen = _said_qualifiers(variants, said)
+    return chosen
+
+
+#: The end of a qualifier that the words before it say without: 「室内用」 is said 「室内」.
+_QUALIFIER_SUFFIX = re.compile(r"(?:用|製|式)$")
+
+
+def _said_qualifiers(variants: list[tuple[str, str]], said: str) -> set[str]:
+    """The names whose qualifier the context says word for word (「室内用のテレビアンテナ」
+    → テレビアンテナ（室内用）), when no material or use chose; never a qualifier the
+    context denies (「室内用じゃない」) nor one only some variants' words share."""
+    chosen: set[str] = set()
+    for name, qualifier_text in variants:
+        for part in _qualifier_keys(qualifier_text):
+            word = _QUALIFIER_SUFFIX.sub("", part)
+            if len(word) < 2 or word in MATERIAL_KEYS or "以外" in part:
+                continue
+            found = said.find(word)
+            if found >= 0 and not _NEGATION.match(said[found + len(word) :]):
+                chosen.add(name)
+    if len(chosen) == len(variants):
+        return set()
     return chosen
 
 

@@ -72,6 +72,7 @@ _TYPO_MARGIN = 8.0
 _KANA_ONLY = re.compile(r"^[ぁ-ゖー]+$")
 _FOREIGN_SCRIPT = re.compile(r"^[ァ-ヺーｦ-ﾟA-Za-zＡ-Ｚａ-ｚ0-9０-９]+$")
 _KANJI = re.compile(r"[一-龥々]")
+_KANJI_WORD = re.compile(r"[一-龥々]{2,}")
 _SPACES = re.compile(r"[\s\u3000]+")
 #: Noun-like parts of speech: what an item's name in a question is made of.
 _NOUN_POS = {"名詞", "接頭辞", "接尾辞", "形状詞"}
@@ -294,6 +295,12 @@ class CatalogIndex:
                 # Another name in brackets has no reading in the catalog: Sudachi's, so
                 # that 「まほうびん」 finds 「ポット（電気ポット・魔法瓶）」.
                 self._exact.add(self._sudachi_reading(name), item.id)
+        if _KANJI.search(item.base_name):
+            # The catalog's reading may be misspelt (画びょう 「かびょう」): Sudachi's too,
+            # so that 「がびょう」 finds it. Only for a reading long enough to be one word.
+            spoken = self._sudachi_reading(item.base_name)
+            if len(spoken) >= 3:
+                self._exact.add(spoken, item.id)
         # Readings have no 「製」 to tell a qualifier by, so only the name's own reading.
         reading = base_name(item.reading or "")
         for name in (without_cross_reference(item.reading or ""), *reading_parts(reading)):
@@ -331,11 +338,13 @@ class CatalogIndex:
         spelling costs a Sudachi analysis, the bulk of a lookup.) Only if none names
         anything are the sound keys tried.
         """
+        # 「ペットボトルとそのキャップ」 asks about a ペットボトル and its キャップ.
+        text = _THAT_ONE.sub(r"\1\2\1の", text)
         morphemes = self._analyzer.analyze(text)
         typed = self._reading(text, morphemes, self._exact, match_key)
         best = typed
         if typed.unsettled:
-            for rewritten in _rewrites(text):
+            for rewritten in _rewrites(text, morphemes):
                 reading = self._reading(
                     rewritten, self._analyzer.analyze(rewritten), self._exact, match_key
                 )
@@ -414,6 +423,10 @@ class CatalogIndex:
             mentions.append(mention)
             head = group[0].kind == "head"
             weight += len(group[0].key) if head else len(mention.text)
+        starts = {m.start for m in mentions}
+        parts = [m for m in mentions if _is_part_of(text, m.end, starts)]
+        mentions = [m for m in mentions if m not in parts]
+        weight -= sum(len(m.text) for m in parts)
         focused = _focused(text, _places_dropped(text, morphemes, mentions, spans))
         return _Reading(focused, weight, bool(unmatched) or len(focused) < len(mentions))
 
@@ -440,7 +453,14 @@ class CatalogIndex:
                 item_id
                 for key, key_ids in sources.items()
                 for item_id in key_ids
-                if spelling_variant(
+                # Two words in kanji that begin with different kanji are different words
+                # however alike they sound (筐体 きょうたい, 鏡台 きょうだい).
+                if not (
+                    _KANJI.match(first)
+                    and _KANJI.match(self.items[item_id].name[0])
+                    and not self.items[item_id].name.startswith(first)
+                )
+                and spelling_variant(
                     said,
                     key,
                     same_start=bool(_KANJI.match(first))
@@ -519,6 +539,13 @@ class CatalogIndex:
             ):
                 if (key, kind) in self._contents:
                     return start, key
+        # A kind of the contents in one kanji word: 「日本酒の紙パック」 held 酒.
+        word = morphemes[last].text
+        if _KANJI_WORD.fullmatch(word):
+            for begin in range(1, len(word)):
+                key = match_key(word[begin:])
+                if (key, kind) in self._contents:
+                    return last, key
         return None
 
     def _shortened_spans(
@@ -599,8 +626,41 @@ class CatalogIndex:
             if span.kind == "sound" and span.ids is not None:
                 bases = bases & span.ids
             ids |= self._siblings(bases)
+        if len(ids) == 1 and table is self._exact:
+            ids |= self._compounds_of(ids, group, context)
         candidates = sorted((self.items[i] for i in ids), key=_by_id)
         return Mention(said, candidates, start=start, end=end, loose=loose)
+
+    def _compounds_of(self, ids: set[int], group: list[_Span], context: str) -> set[int]:
+        """For a bare name whose one item is a kind of it (「バッテリー」 is 「バッテリー
+        （自動車等）」, not 「カーテン（…除く）」), the other items it is the end of
+        (モバイルバッテリー, 電動車いすのバッテリー): the resident may mean any, so they are
+        asked back. Those whose first words the message says (the テレビ of 「テレビの
+        アンテナ」) are preferred."""
+        (only,) = (self.items[i] for i in ids)
+        key = match_key(only.base_name)
+        if (
+            not only.qualifier
+            # 「カーテン（レースカーテン・遮光カーテン除く）」 is every other カーテン.
+            or any(word in only.qualifier for word in ("除く", "以外"))
+            or len(key) < 3
+            or group[0].kind != "name"
+            or not any(s.key == key for s in group)
+        ):
+            return set()
+        compounds = {
+            item.id: match_key(item.base_name)[: -len(key)]
+            for item in self.items.values()
+            if item.id != only.id
+            and len(item.base_name) > len(only.base_name)
+            and item.base_name.endswith(only.base_name)
+            and self._word_starts(item.base_name, len(item.base_name) - len(only.base_name))
+        }
+        said = match_key(context)
+        preferred = {
+            i for i, before in compounds.items() if len(before) >= 2 and before.rstrip("の") in said
+        }
+        return preferred or set(compounds)
 
     def _states_of(self, item_ids: set[int]) -> set[int]:
         """Items that are a state of one of ``item_ids`` (see :meth:`_file_states`)."""
@@ -613,6 +673,7 @@ class CatalogIndex:
         """File, for every item, the items that are a state of it: 「汚れたビン」 of
         「空きびん（飲食用）」, whose reading ends in the same びん."""
         self._state_items: dict[int, set[int]] = {}
+        self._file_kin_states()
         if not self._states:
             return
         for item in self.items.values():
@@ -621,6 +682,32 @@ class CatalogIndex:
             for key, states in self._states.items():
                 if reading.endswith(key) or name.endswith(key):
                     self._state_items.setdefault(item.id, set()).update(states)
+
+    def _word_starts(self, name: str, offset: int) -> bool:
+        """Whether a word of ``name`` begins at ``offset`` (Sudachi's finest split): the
+        シート of 「トイレシート」 does not begin at its レ."""
+        return any(m.start == offset for m in self._analyzer_a.analyze(name))
+
+    def _file_kin_states(self) -> None:
+        """Items the catalog describes alike (the same category and notes: 服, 洋服,
+        ジャケット, 衣類) share the state variants one of them has: 「汚れた服」 is a
+        「衣類（汚れたもの）」."""
+        kin: dict[tuple[str, str], set[int]] = {}
+        for item in self.items.values():
+            if item.notes.strip() and not item.qualifier:
+                kin.setdefault((item.category, item.notes.strip()), set()).add(item.id)
+        for members in kin.values():
+            if len(members) < 2:
+                continue
+            states = {
+                sibling
+                for member in members
+                for sibling in self._siblings({member})
+                if any(word in self.items[sibling].qualifier for word in _STATE_WORDS)
+                and self.items[sibling].category != self.items[member].category
+            }
+            for member in members if states else ():
+                self._state_items.setdefault(member, set()).update(states)
 
     def _siblings(self, item_ids: set[int]) -> set[int]:
         """Items sharing a base name with ``item_ids``: the variants of the same thing."""
@@ -719,7 +806,9 @@ _CONTAINER_PREFIXES = MATERIAL_KEYS | {match_key(w) for w in ("空き", "空", "
 #: Words that stand inside a name without changing it: 「目薬のからの容器」, 「空ボトル」.
 _FILLERS = re.compile(r"の(?:から|カラ|空)(?:っぽ)?の|の空(?=[ァ-ヴ])|(?:付き|つき|入り)の")
 #: 「の」 between two nouns, which residents add to names: 「麻雀のパイ」 for 「麻雀パイ」.
-_LINKING_NO = re.compile(r"(?<=[ぁ-んァ-ン一-龥A-Za-zＡ-Ｚａ-ｚ])の(?=[ァ-ヴー一-龥])")
+_LINKING_NO = re.compile(r"(?<=[ぁ-んァ-ンー一-龥A-Za-zＡ-Ｚａ-ｚ])の(?=[ァ-ヴー一-龥]|くず|かす)")
+#: 「AとそのB」: A, and the B of A (「ペットボトルとそのキャップ」).
+_THAT_ONE = re.compile(r"([ァ-ヴー一-龥A-Za-z]{2,})(と|や|、)その(?=[ァ-ヴー一-龥])")
 
 
 #: A container named straight after its contents: 「マーガリン容器」 for 「マーガリンの容器」.
@@ -728,14 +817,20 @@ _BARE_CONTAINER = re.compile(
 )
 
 
-def _rewrites(text: str) -> list[str]:
-    """Other spellings of ``text`` to try besides the one typed."""
+def _rewrites(text: str, morphemes: list[Morpheme]) -> list[str]:
+    """Other spellings of ``text`` to try besides the one typed.
+
+    A container is parted from its contents only where Sudachi parts them: 「ドラム缶」,
+    one word it knows, is no can of drums."""
     without_fillers = _FILLERS.sub("の", text)
-    candidates = [
-        without_fillers,
-        _LINKING_NO.sub("", without_fillers),
-        _BARE_CONTAINER.sub("の", without_fillers),
-    ]
+    boundaries = {m.start for m in morphemes}
+    bare = (
+        _BARE_CONTAINER.sub("の", without_fillers)
+        if without_fillers == text
+        and all(found.start() in boundaries for found in _BARE_CONTAINER.finditer(text))
+        else text
+    )
+    candidates = [without_fillers, _LINKING_NO.sub("", without_fillers), bare]
     return [c for c in dict.fromkeys(candidates) if c != text]
 
 
@@ -840,6 +935,22 @@ def _asides_dropped(text: str, mentions: list[Mention]) -> list[Mention]:
     return kept or mentions
 
 
+#: A part or the leftovers of a thing, which are not the thing: 「シュレッダーのくず」,
+#: 「鉛筆の芯」, 「カイロの中身」.
+#: (A broken piece is still the thing: 「ガラスの破片」 is glass.)
+_PART = re.compile(r"の(?:くず|クズ|屑|かす|カス|中身|なかみ|芯)|(?:くず|屑|中身|芯)")
+
+
+def _is_part_of(text: str, end: int, starts: set[int]) -> bool:
+    """Whether the thing named up to ``end`` is only what a part of the message is of (the
+    part itself not being an item the message names)."""
+    found = _PART.match(text, end)
+    return found is not None and not starts & {end, end + 1}
+
+
+#: Words of a qualifier that say a state of the thing, not a kind.
+_STATE_WORDS = ("汚れ", "割れ")
+
 #: The shortest word (in :func:`match_key` letters) a spelling by sound may be.
 _SOUND_MIN_LENGTH = 3
 
@@ -940,6 +1051,39 @@ _AFTER_NAME = frozenset(
 )  # fmt: skip
 
 
+#: What a message that only names things may hold besides nouns: 「の」, marks, a prefix.
+_NAMING_ONLY_POS = {"名詞", "接頭辞", "接尾辞", "補助記号", "空白"}
+
+
+def only_names_things(text: str) -> bool:
+    """Whether ``text`` names things and says nothing else but where they are: 「お祭りの
+    神輿」, 「祖父の猟銃」, 「鹿の剥製が実家にある」. In a garbage-sorting chat such a message
+    asks about the thing, whatever else its words might be taken for; not a place name
+    (「高円寺」), a time or a pronoun alone."""
+    morphemes = get_analyzer().analyze(text)
+    things = [
+        m
+        for m in morphemes
+        if m.pos[0] == "名詞"
+        and m.pos[1] == "普通名詞"
+        and m.pos[2] != "副詞可能"
+        and match_key(m.text) not in _QUESTION_WORDS | _NOT_THINGS
+        and m.text not in _FUNCTION_NOUNS
+    ]
+    if not things or any(m.pos[1] == "固有名詞" for m in morphemes):
+        return False
+    placed = [m for m in morphemes if m.pos[0] == "名詞" and _is_place(text, m.end)]
+    if placed and any(m.end <= placed[0].start for m in things):
+        # 「鹿の剥製が実家にある」: cut the sentence where the place begins.
+        return all(
+            m.pos[0] in _NAMING_ONLY_POS or (m.pos[0] == "助詞" and m.text in ("の", "が", "は"))
+            for m in morphemes
+            if m.end <= placed[0].start
+        )
+    # Nothing but nouns and 「の」: 「今日の天気は？」 asks something of the 天気.
+    return all(m.pos[0] in _NAMING_ONLY_POS or m.text == "の" for m in morphemes)
+
+
 def _begins_unknown_compound(
     morphemes: list[Morpheme], group: list[_Span], spans: list[_Span]
 ) -> bool:
@@ -1007,6 +1151,8 @@ def _spans_in(
             whole_word = (
                 first in chunk_starts and last in chunk_ends and begin in starts and end in ends
             )
+            if first != last and begin not in starts and end not in ends:
+                continue  # 「野球|スパイク」 (やきゅう|すぱいく) holds no 急須 (きゅうす)
             if len(key) <= 3 and _function_word(morphemes[first : last + 1]):
                 continue  # 「…することに」 says nothing of a コート (こと without its ー)
             if len(key) <= 3 and not whole_word:
