@@ -115,21 +115,32 @@ def ensure_model(settings: Settings, *, force: bool = False) -> Path:
     if target.exists() and not force:
         logger.info("model is up to date: %s", target.name)
         return target
-    settings.models_dir.mkdir(parents=True, exist_ok=True)
     logger.info("training the Rasa model (about two minutes on two cores) ...")
+    return train_model(
+        settings, target, [ROOT / "data" / "rasa"], ROOT / "domain.yml", ROOT / "config.yml"
+    )
+
+
+def train_model(
+    settings: Settings, target: Path, data: list[Path], domain: Path, config: Path
+) -> Path:
+    """``rasa train`` into ``target``, then remove older models of the same name prefix
+    (everything before the fingerprint), so that models/ does not fill up."""
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     command = [
         str(settings.rasa_venv / "bin" / "rasa"), "train",
-        "--data", str(ROOT / "data" / "rasa"),
-        "--domain", str(ROOT / "domain.yml"),
-        "--config", str(ROOT / "config.yml"),
+        "--data", *map(str, data),
+        "--domain", str(domain),
+        "--config", str(config),
         "--out", str(settings.models_dir),
         "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
     result = subprocess.run(command, cwd=ROOT, env=rasa_env())
     if result.returncode != 0 or not target.exists():
-        raise ServiceError(f"rasa train failed (exit {result.returncode})")
-    for old in settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"):
+        raise ServiceError(f"rasa train failed for {target.name} (exit {result.returncode})")
+    prefix = target.name[: target.name.rindex("-") + 1]
+    for old in settings.models_dir.glob(f"{prefix}*.tar.gz"):
         if old != target:
             old.unlink()
     logger.info("model trained in %.0f s: %s", time.monotonic() - started, target.name)

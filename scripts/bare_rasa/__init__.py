@@ -19,14 +19,13 @@ import argparse
 import hashlib
 import logging
 import signal
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import yaml
 
-from bot.services import Service, ServiceError, model_fingerprint, rasa_env, running
+from bot.services import Service, model_fingerprint, rasa_env, running, train_model
 from bot.settings import ROOT, Settings
 
 logger = logging.getLogger(__name__)
@@ -88,28 +87,11 @@ def ensure_bare_model(settings: Settings | None = None, *, force: bool = False) 
     if target.exists() and not force:
         logger.info("bare Rasa model is up to date: %s", target.name)
         return target
-    settings.models_dir.mkdir(parents=True, exist_ok=True)
     logger.info("training the bare Rasa model (a few minutes on two cores) ...")
-    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bare-rasa-") as tmp:
         config = Path(tmp) / "config.yml"
         config.write_text(config_text(), encoding="utf-8")
-        command = [
-            str(settings.rasa_venv / "bin" / "rasa"), "train",
-            "--data", *map(str, nlu_files()), str(RULES),
-            "--domain", str(DOMAIN),
-            "--config", str(config),
-            "--out", str(settings.models_dir),
-            "--fixed-model-name", target.name.removesuffix(".tar.gz"),
-        ]  # fmt: skip
-        result = subprocess.run(command, cwd=ROOT, env=rasa_env())
-    if result.returncode != 0 or not target.exists():
-        raise ServiceError(f"rasa train (bare) failed (exit {result.returncode})")
-    for old in settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"):
-        if old != target:
-            old.unlink()
-    logger.info("bare model trained in %.0f s: %s", time.monotonic() - started, target.name)
-    return target
+        return train_model(settings, target, [*nlu_files(), RULES], DOMAIN, config)
 
 
 def bare_rasa_service(
