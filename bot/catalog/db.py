@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, column, create_engine, event, inspect, select, table
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from bot.catalog.models import CatalogRevision
 
@@ -153,10 +153,27 @@ def current_revision(session: Session) -> int:
     return row.revision if row else 0
 
 
+_BUMPED = "catalog_revision_bumped"
+
+
 def bump_revision(session: Session) -> None:
-    """Mark the catalog changed; call inside the transaction that changes it."""
+    """Mark the catalog changed; call inside the transaction that changes it.
+
+    Once per transaction is enough for readers to reload, so later calls in the same
+    transaction do nothing: an import both bumps explicitly and flushes audited writes
+    (each of which would bump again), and the revision moves by one all the same.
+    """
+    if session.info.get(_BUMPED):
+        return
     row = session.scalar(select(CatalogRevision).where(CatalogRevision.id == 1))
     if row is None:
         session.add(CatalogRevision(id=1, revision=1))
     else:
         row.revision += 1
+    session.info[_BUMPED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost one: committed or rolled back
+        session.info.pop(_BUMPED, None)
