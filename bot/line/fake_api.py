@@ -26,6 +26,8 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+#: LINE's own limits, written out here rather than imported from bot.line.messages: the
+#: fake checks the bot's reply against LINE's rules, so it must not share the bot's numbers.
 MAX_MESSAGES = 5
 MAX_TEXT = 5000
 MAX_QUICK_REPLIES = 13
