@@ -286,7 +286,8 @@ def test_starting_again_does_not_put_the_shipped_values_back(
             "職員が直した説明"
         )
 
-    empty = Settings(database_url=f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    # A fresh checkout has no var/ folder yet: the first start makes it.
+    empty = Settings(database_url=f"sqlite:///{tmp_path / 'var' / 'catalog.sqlite3'}")
     _first_import(empty)
     with staff_sessionmaker(empty.database_url)() as session:
         assert session.scalars(select(Item.notes).where(Item.name == "スプレー缶")).one()

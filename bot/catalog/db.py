@@ -142,6 +142,8 @@ def create_schema(url: str) -> None:
     ``alembic_version``) is stamped at the initial revision and then upgraded; see
     ``migrations/env.py``.
     """
+    if url.startswith("sqlite:///"):  # a new SQLite catalog: its folder may not exist yet
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     with get_engine(url).connect() as connection:
         if set(database_revisions(connection)) == set(head_revisions()):
             return

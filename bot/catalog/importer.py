@@ -466,9 +466,7 @@ def _seed_texts(session: Session, seed: Seed, report: ImportReport) -> None:
 
 
 def import_into(database_url: str, files: CatalogFiles) -> ImportReport:
-    """Create the schema where missing (and a SQLite file's folder) and import ``files``."""
-    if database_url.startswith("sqlite:///"):
-        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    """Create the schema where missing and import ``files``."""
     create_schema(database_url)
     with get_sessionmaker(database_url)() as session:
         return import_catalog(session, files)
