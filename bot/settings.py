@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     action_port: int = 5055
     #: How long the app waits for Rasa before telling the resident to try later.
     rasa_timeout_seconds: float = 15.0
+    #: Texts whose NLU reading each Rasa server keeps, so that a question asked again in
+    #: the same words is not read again (``bot.rasa_launch.parse_cache``); 0 turns it off.
+    rasa_parse_cache: int = Field(default=4096, ge=0)
 
     #: The ward's LINE official account (Messaging API channel). Unset: ``/line/webhook``
     #: answers 503. The names are those of LINE's own samples, so an operator who has set

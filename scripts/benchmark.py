@@ -18,6 +18,10 @@ a fresh SQLite catalog, then measures (``--parts`` chooses; all by default):
   each (``--rounds`` repeats them, alternating which goes first) — with the ratios and the
   issue's goals;
 - ``memory``: each process's resident memory after the load.
+
+Rasa keeps the NLU reading of texts it has read (``bot.rasa_launch.parse_cache``); the load's
+questions repeat, as residents' do, so most are read from memory after the first pass.
+``--cold-nlu`` turns that off, so that every message costs a full NLU parse, as on bare Rasa.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ from bot.services import (
     running,
     scratch_settings,
 )
-from bot.settings import ROOT
+from bot.settings import ROOT, Settings
 
 QUESTIONS = [
     "スプレー缶は何ごみ？",
@@ -181,6 +185,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10, help="compare: open-loop messages/s")
     parser.add_argument("--port-base", type=int, default=31100, help="ports base+5, +45, +55, +80")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
+    parser.add_argument(
+        "--cold-nlu", action="store_true", help="Rasa reads every text anew (no parse cache)"
+    )
     args = parser.parse_args()
     parts = {p.strip() for p in args.parts.split(",") if p.strip()}
     if unknown := parts - set(PARTS):
@@ -193,12 +200,15 @@ def main() -> None:
     settings = scratch_settings(
         work, rasa_port=base + 5, action_port=base + 55, port=base + 80,
         rate_limit_per_sender="1000/second",
+        rasa_parse_cache=0 if args.cold_nlu else Settings.model_fields["rasa_parse_cache"].default,
     )  # fmt: skip
     figures: dict[str, object] = {
         "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores",
         "date": time.strftime("%Y-%m-%d"),
+        "nlu_parse_cache": settings.rasa_parse_cache,
     }
     print(f"machine: {figures['machine']}, {platform.python_version()} (app), {figures['date']}")
+    print(f"Rasa's NLU parse cache: {settings.rasa_parse_cache or 'off'} texts")
 
     started = time.monotonic()
     model = ensure_model(settings, force=args.train)

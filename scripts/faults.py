@@ -221,7 +221,7 @@ def _drop_database(name: str) -> None:
 
 
 @contextlib.contextmanager
-def production_stack(port_base: int, run_dir: Path) -> Iterator[Stack]:
+def production_stack(port_base: int, run_dir: Path, replicas: int = 2) -> Iterator[Stack]:
     tag = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
     catalog_db, tracker_db = f"{DB_PREFIX}{tag}_catalog", f"{DB_PREFIX}{tag}_tracker"
     catalog_url = f"postgresql+psycopg://{POSTGRES}/{catalog_db}"
@@ -235,7 +235,7 @@ def production_stack(port_base: int, run_dir: Path) -> Iterator[Stack]:
             tracker_store_url=tracker_url,
             lock_store_url=REDIS,
             rate_limit_storage=REDIS,
-            rasa_replicas=2,
+            rasa_replicas=replicas,
             rasa_port=port_base + 5,
             action_port=port_base + 55,
             port=port_base + 80,

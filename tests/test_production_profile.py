@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -114,6 +115,19 @@ def test_store_passwords_go_to_rasas_environment(tmp_path: Path) -> None:
         assert replica.env[LOCK_PASSWORD_VAR] == "l0ck"
     [actions] = [s for s in services if s.name == "action server"]
     assert TRACKER_PASSWORD_VAR not in actions.env
+
+
+def test_a_dead_replicas_locks_expire_soon_after_the_app_gave_up(tmp_path: Path) -> None:
+    settings = Settings(rasa_port=31000, rasa_timeout_seconds=15)
+    [rasa] = [s for s in backend_services(settings, tmp_path / "m.tar.gz", tmp_path)
+              if s.name == "rasa"]  # fmt: skip
+    # What Rasa itself makes of its environment (it reads the variable at import).
+    lifetime = subprocess.run(
+        [str(settings.rasa_venv / "bin" / "python"), "-c",
+         "from rasa.core.lock_store import LOCK_LIFETIME; print(LOCK_LIFETIME)"],
+        env=rasa.env, capture_output=True, text=True, check=True,
+    ).stdout.split()[-1]  # fmt: skip
+    assert settings.rasa_timeout_seconds < float(lifetime) <= 30  # Rasa's own: 60
 
 
 def test_embedded_endpoints_are_unchanged(tmp_path: Path) -> None:

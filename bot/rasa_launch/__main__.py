@@ -1,0 +1,3 @@
+from bot.rasa_launch import main
+
+main()

@@ -1,0 +1,49 @@
+"""The action server's answer, validated with a validator made once.
+
+``RemoteAction._validate_action_result`` calls ``jsonschema.validate``, which first checks the
+(constant) response schema against the draft 2020-12 meta-schema on every call: 30–50 ms a
+message on this machine, about 35 % of Rasa's time, for a check whose answer never changes.
+The action server's answer itself takes 0.2 ms to validate. The same schema is checked with
+the same error (the best match, as ``jsonschema.validate`` raises).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+
+@lru_cache(maxsize=1)
+def _action_response_validator() -> Any:
+    """The validator of Rasa's action response schema, the schema checked once."""
+    from jsonschema import validators
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    cls = validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
+    # Rasa's own method with ``jsonschema.validate(result, schema)`` replaced by the
+    # validator made once: ``validate`` is ``check_schema`` + ``best_match(iter_errors)``.
+    from jsonschema.exceptions import best_match
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    error = best_match(_action_response_validator().iter_errors(result))
+    if error is None:
+        return True
+    error.message += (
+        f". Failed to validate Action server response from API, "
+        f"make sure your response from the Action endpoint is valid. "
+        f"For more information about the format visit "
+        f"{DOCS_BASE_URL}/custom-actions"
+    )
+    raise error
+
+
+def apply() -> None:
+    from rasa.core.actions.action import RemoteAction
+
+    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]

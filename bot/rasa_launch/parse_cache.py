@@ -1,0 +1,52 @@
+"""The NLU's answer for a text it has already read, from memory.
+
+Residents ask the same things in the same words many times a day (「粗大ごみ」, 「燃えるごみの
+日」, a greeting), and Rasa's NLU is a pure function of the model and the text: the Sudachi
+tokens, the featurizers and DIET give the same intent and entities for the same text every
+time. Profiled under 20 residents (issue #8), the NLU was 45 % of Rasa's CPU per message; a
+text read before now costs a dictionary look-up and a copy.
+
+Only plain texts are kept: a ``/intent{...}`` payload (a button) is read by Rasa's regex
+handler, cheaply, and its entities come from the payload. The key holds the model's id, so a
+new model never answers with an old model's reading. ``NAKANO_RASA_PARSE_CACHE`` (texts kept;
+0 turns the cache off, as ``scripts/benchmark.py --cold-nlu`` does to show the uncached cost)
+is set by :func:`bot.services.rasa_server_env`.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from typing import Any
+
+from bot.rasa_launch.lru import LRU
+
+#: Texts kept when the environment does not say (a parse is about 2 kB).
+DEFAULT_SIZE = 4096
+SIZE_VARIABLE = "NAKANO_RASA_PARSE_CACHE"
+
+
+def apply() -> None:
+    from rasa.core.processor import MessageProcessor
+
+    size = int(os.environ.get(SIZE_VARIABLE, DEFAULT_SIZE))
+    if size <= 0:
+        return
+    parses: LRU[tuple[str, str, bool], dict[str, Any]] = LRU(size)
+    original = MessageProcessor._parse_message_with_graph
+
+    def parse(
+        self: Any, message: Any, tracker: Any, only_output_properties: bool = True
+    ) -> dict[str, Any]:
+        text = message.text
+        if not isinstance(text, str) or not text or text.startswith("/"):
+            return original(self, message, tracker, only_output_properties)
+        key = (self.model_metadata.model_id, text, only_output_properties)
+        parse_data = parses.get(key)
+        if parse_data is None:
+            parse_data = original(self, message, tracker, only_output_properties)
+            parses.put(key, copy.deepcopy(parse_data))
+            return parse_data
+        return copy.deepcopy(parse_data)  # Rasa adds to it and keeps it on the tracker
+
+    MessageProcessor._parse_message_with_graph = parse  # type: ignore[method-assign]
