@@ -27,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
-import load  # noqa: E402
-from faults import production_stack  # noqa: E402
+import load
+from faults import production_stack
 
 
 def measure(replicas: int, args: argparse.Namespace) -> load.RunResult:

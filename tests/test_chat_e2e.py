@@ -4,11 +4,14 @@ real action server and a real SQLite catalog. These sentences are not in the tra
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
 from bot.server.app import create_app
-from bot.services import Service
+from bot.services import Service, scratch_settings
 from bot.settings import Settings
 
 pytestmark = pytest.mark.e2e
@@ -210,6 +213,23 @@ def test_rasa_down_is_a_friendly_503(e2e_settings: Settings) -> None:
         health = client.get("/healthz")
         assert health.status_code == 503
         assert health.json()["components"]["rasa"] == "down"
+
+
+def test_the_apology_keeps_the_phone_number_while_the_database_is_down(tmp_path: Path) -> None:
+    # Rasa and the catalog down together, as in a PostgreSQL restart (scripts/faults.py).
+    settings = scratch_settings(tmp_path, rasa_port=9, action_port=9)
+    with TestClient(create_app(settings)) as client:
+        first = client.post("/api/chat", json={"sender_id": "x", "text": "スプレー缶"})
+        assert "03-3387-5353" in first.json()["messages"][0]["text"]
+        catalog = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"))
+        with catalog:
+            catalog.execute("ALTER TABLE ward_texts RENAME TO ward_texts_away")
+        catalog.close()
+        response = client.post("/api/chat", json={"sender_id": "x", "text": "スプレー缶"})
+        assert response.status_code == 503
+        [message] = response.json()["messages"]
+        assert message["text"].startswith("申し訳ありません。")
+        assert "03-3387-5353" in message["text"]
 
 
 def test_action_server_down_is_a_friendly_503(

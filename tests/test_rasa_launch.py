@@ -258,3 +258,62 @@ def test_tracker_store_writes_what_rasa_writes_with_fewer_queries() -> None:
     # read once (the first load) and only written after that.
     assert all(n >= 2 for n in out["plain_selects"][1:])
     assert out["ours_selects"][1:] == [0, 0, 0]
+
+
+PARSE_SCRIPT = r"""
+import asyncio, json, sys
+from bot import rasa_launch
+rasa_launch.apply()
+from rasa.core.agent import load_agent
+
+async def main():
+    agent = await load_agent(model_path=sys.argv[1])
+    runner = agent.processor.graph_runner
+    runs = []
+    real_run = runner.run
+    def run(*args, **kwargs):  # the real graph, counted
+        runs.append(1)
+        return real_run(*args, **kwargs)
+    runner.run = run
+
+    async def parse(text):
+        before = len(runs)
+        data = await agent.parse_message(text)
+        return data, len(runs) - before
+
+    first, first_runs = await parse("スプレー缶は何ごみですか")
+    first["intent"]["name"] = "changed by the caller"
+    again, again_runs = await parse("スプレー缶は何ごみですか")
+    other, other_runs = await parse("粗大ごみの申し込み方法")
+    button, button_runs = await parse("/greet")
+    button2, button2_runs = await parse("/greet")
+    return {
+        "runs": [first_runs, again_runs, other_runs, button_runs, button2_runs],
+        "again_intent": again["intent"]["name"], "other_intent": other["intent"]["name"],
+        "again_text": again["text"],
+    }
+
+print(json.dumps(asyncio.run(main()), ensure_ascii=False))
+"""
+
+
+def test_a_text_read_before_is_not_parsed_again() -> None:
+    settings = get_settings()
+    models = sorted(settings.models_dir.glob("nakano-*.tar.gz"))
+    if not models:
+        pytest.fail("no trained model; run `make test`, which trains it")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
+    env.update({"TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"})
+    env.pop("NAKANO_RASA_PARSE_CACHE", None)
+    result = subprocess.run(
+        [str(settings.rasa_venv / "bin" / "python"), "-c", PARSE_SCRIPT, str(models[-1])],
+        capture_output=True, text=True, env=env, cwd=ROOT, check=True,
+    )  # fmt: skip
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    # The NLU graph runs for a new text, not for the same text again; a button's payload
+    # is always read by Rasa (it is cheap, and its entities are in the payload).
+    assert out["runs"] == [1, 0, 1, 1, 1]
+    # The same reading as the first time, untouched by what the caller did to its copy.
+    assert out["again_intent"] not in (None, "changed by the caller")
+    assert out["again_text"] == "スプレー缶は何ごみですか"
+    assert out["other_intent"] != "changed by the caller"

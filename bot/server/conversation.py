@@ -36,6 +36,8 @@ class Conversations:
     def __init__(self, rasa: RasaClient, sessions: sessionmaker[Session]) -> None:
         self._rasa = rasa
         self._sessions = sessions
+        #: The texts as last read, for when the database cannot be read.
+        self._last_read: dict[str, str] = {}
 
     async def reply(self, sender: str, text: str) -> Reply:
         """The bot's answers to ``text`` in conversation ``sender`` (already namespaced)."""
@@ -47,12 +49,17 @@ class Conversations:
         return Reply(messages)
 
     def ward_text(self, key: str) -> str:
-        """A text staff keep in the database (greeting, contact…); empty if it is missing,
-        so that a broken database never stops the apology from being sent."""
+        """A text staff keep in the database (greeting, contact…); empty if it is missing.
+
+        When the database cannot be read (a PostgreSQL restart, which is also when Rasa
+        cannot answer), the text as last read: the apology still gives the ward's phone
+        number, and a broken database never stops the apology from being sent."""
         try:
             with self._sessions() as session:
                 row = session.get(WardText, key)
-                return row.body if row else ""
-        except SQLAlchemyError:
-            logger.exception("could not read the ward text %r", key)
-            return ""
+                text = row.body if row else ""
+        except SQLAlchemyError as error:
+            logger.warning("could not read the ward text %r (%s); using the last read", key, error)
+            return self._last_read.get(key, "")
+        self._last_read[key] = text
+        return text
