@@ -6,9 +6,9 @@
 Starts the production profile on scratch PostgreSQL databases (``nakano_faults_*``,
 dropped at the end) and Redis database 3: two Rasa replicas, the action server and the app
 under uvicorn with two workers (``NAKANO_BOT_SESSION_SECRET`` set), on ports from
-``--port-base`` (34000: Rasa +5/+6, actions +55, app +80). Then, for each fault, runs the
-closed-loop load of ``scripts/load.py`` (``--residents`` residents for ``--duration``
-seconds) and in the middle of it injects the fault:
+``--port-base`` (27000, below Linux's ephemeral ports: Rasa +5/+6, actions +55, app +80).
+Then, for each fault, runs the closed-loop load of ``scripts/load.py`` (``--residents``
+residents for ``--duration`` seconds) and in the middle of it injects the fault:
 
 - ``rasa``: SIGKILL one Rasa replica, start it again ``--restart-after`` seconds later;
 - ``actions``: SIGKILL the action server, start it again ``--restart-after`` seconds later;
@@ -583,7 +583,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, help="seconds of load (40; --quick 25)")
     parser.add_argument("--fault-at", type=float, help="seconds into the load (10; --quick 6)")
     parser.add_argument("--restart-after", type=float, default=10.0, help="seconds down")
-    parser.add_argument("--port-base", type=int, default=34000, help="ports base+5/6, +55, +80")
+    parser.add_argument("--port-base", type=int, default=27000, help="ports base+5/6, +55, +80")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     args = parser.parse_args(argv)
     args.duration = args.duration or (25.0 if args.quick else 40.0)

@@ -52,7 +52,7 @@ def main() -> None:
     parser.add_argument("--replicas", default="1,2,3", help="comma-separated replica counts")
     parser.add_argument("--residents", type=int, default=20)
     parser.add_argument("--duration", type=float, default=20)
-    parser.add_argument("--port-base", type=int, default=35000)
+    parser.add_argument("--port-base", type=int, default=26000)
     parser.add_argument("--cold-nlu", action="store_true", help="no NLU parse cache in Rasa")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     args = parser.parse_args()
