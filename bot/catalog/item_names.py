@@ -48,6 +48,7 @@ MATERIALS: dict[str, tuple[str, ...]] = {
     "紙": ("紙",),
     "布": ("布", "綿", "ウール"),
     "革": ("革", "皮", "レザー"),
+    "牙": ("牙", "象牙"),  # 印鑑（角・牙・木製）: ivory seals are common
     "電動": ("電動", "電気", "充電"),
 }
 #: Uses that choose a variant: 「ビールの空き缶」 is a 「空き缶（飲食用）」.

@@ -74,6 +74,9 @@ _FOREIGN_SCRIPT = re.compile(r"^[ァ-ヺーｦ-ﾟA-Za-zＡ-Ｚａ-ｚ0-9０-９
 _KANJI = re.compile(r"[一-龥々]")
 _KANJI_WORD = re.compile(r"[一-龥々]{2,}")
 _SPACES = re.compile(r"[\s\u3000]+")
+#: A question that begins with a word typed in hiragana, up to its particle or the first
+#: kanji: 「せんたっき捨てたい」 (Sudachi cuts the word up: せん|たっ|き).
+_LEADING_HIRAGANA = re.compile(r"^([ぁ-ゖー]{3,}?)(?:を|は|が|って|も|の)?(?=[一-龥々、。？！?!\s]|$)")
 #: Noun-like parts of speech: what an item's name in a question is made of.
 _NOUN_POS = {"名詞", "接頭辞", "接尾辞", "形状詞"}
 #: What a short name must begin with: a noun or a prefix (「お盆」), not a counter (「4本」).
@@ -363,11 +366,17 @@ class CatalogIndex:
         # suggestion at most, never the answer (nor a likely typo).
         suggested = [(self.items[i], 0.0) for i in dict.fromkeys(sound_alikes)]
         whole = text.strip(" 　?？!！。、")
-        if len(match_key(whole)) <= _TYPO_MAX_LENGTH and whole != query:
+        leading = _LEADING_HIRAGANA.match(whole)
+        for other in (
             # A bare word that Sudachi cut up (「ぬいぐみる」 → ぬい|ぐ|みる).
-            alternative = self._scored(whole)
-            if alternative and (not scored or alternative[0][1] > scored[0][1]):
-                query, scored = whole, alternative
+            whole if len(match_key(whole)) <= _TYPO_MAX_LENGTH else "",
+            # The same at the start of a question (「せんたっき捨てたい」).
+            leading.group(1) if leading else "",
+        ):
+            if other and other != query:
+                alternative = self._scored(other)
+                if alternative and (not scored or alternative[0][1] > scored[0][1]):
+                    query, scored = other, alternative
         suggestions = _distinct_items(scored + suggested)[:3]
         # A word Sudachi knows whole (「サンドバッグ」) is what it says, not a slip for a
         # catalog name one letter away (ハンドバッグ).
