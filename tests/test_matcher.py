@@ -138,6 +138,34 @@ def test_a_misspelt_name_is_likely_that_item(index: CatalogIndex) -> None:
     assert result.likely.name == "フライパン"
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("そうじっき捨てたい", "掃除機"), ("ふらいぱそを処分したいです", "フライパン")],
+)
+def test_a_misspelt_hiragana_word_leading_a_question(
+    index: CatalogIndex, text: str, name: str
+) -> None:
+    # Sudachi cuts the misspelt word up (そう|じっ|き); the whole run is the typo.
+    result = index.find(text)
+    assert result.mentions == []
+    assert result.likely is not None
+    assert result.likely.name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("象牙の判子", "印鑑（角・牙・木製）"),
+        ("毛糸で編んだマフラー", "マフラー（衣類）"),
+        ("首に巻いてたマフラー", "マフラー（衣類）"),
+        ("車のマフラー", "マフラー（自動車用）／※自動車部品"),
+    ],
+)
+def test_a_material_or_use_chooses_the_variant(index: CatalogIndex, text: str, name: str) -> None:
+    [mention] = index.find(text).mentions
+    assert [item.name for item in mention.candidates] == [name]
+
+
 def test_a_real_word_is_not_taken_for_a_typo(index: CatalogIndex) -> None:
     result = index.find("サンドバッグ")
     assert result.mentions == []

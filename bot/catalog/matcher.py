@@ -76,7 +76,9 @@ _KANJI_WORD = re.compile(r"[一-龥々]{2,}")
 _SPACES = re.compile(r"[\s\u3000]+")
 #: A question that begins with a word typed in hiragana, up to its particle or the first
 #: kanji: 「せんたっき捨てたい」 (Sudachi cuts the word up: せん|たっ|き).
-_LEADING_HIRAGANA = re.compile(r"^([ぁ-ゖー]{3,}?)(?:を|は|が|って|も|の)?(?=[一-龥々、。？！?!\s]|$)")
+_LEADING_HIRAGANA = re.compile(
+    r"^([ぁ-ゖー]{3,}?)(?:を|は|が|って|も|の)?(?=[一-龥々、。？！?!\s]|$)"
+)
 #: Noun-like parts of speech: what an item's name in a question is made of.
 _NOUN_POS = {"名詞", "接頭辞", "接尾辞", "形状詞"}
 #: What a short name must begin with: a noun or a prefix (「お盆」), not a counter (「4本」).
