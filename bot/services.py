@@ -252,7 +252,7 @@ def rasa_server_env(settings: Settings) -> dict[str, str]:
     """
     return {
         "TICKET_LOCK_LIFETIME": str(math.ceil(settings.rasa_timeout_seconds) + 5),
-        "NAKANO_RASA_PARSE_CACHE": str(settings.rasa_parse_cache),
+        "NAKANO_BOT_RASA_PARSE_CACHE": str(settings.rasa_parse_cache),
     }
 
 

@@ -304,7 +304,7 @@ def test_a_text_read_before_is_not_parsed_again() -> None:
         pytest.fail("no trained model; run `make test`, which trains it")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
     env.update({"TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"})
-    env.pop("NAKANO_RASA_PARSE_CACHE", None)
+    env.pop("NAKANO_BOT_RASA_PARSE_CACHE", None)
     result = subprocess.run(
         [str(settings.rasa_venv / "bin" / "python"), "-c", PARSE_SCRIPT, str(models[-1])],
         capture_output=True, text=True, env=env, cwd=ROOT, check=True,

@@ -1,10 +1,10 @@
 """What a resident sees when two messages meet, or when a turn cannot be saved.
 
 - A conversation's second message, sent while its first is still being answered (a double
-  tap, or LINE's redelivery), waits for Rasa's conversation lock, which Rasa re-checks once a
-  *second*: that message took 1–2 s instead of 25 ms, which was the whole open-loop p95 of
-  issue #8. :func:`_lock_waits_briefly` re-checks every 20 ms; the order of messages is kept
-  (it is the same ticket lock).
+  tap, or two messages sent in a row), waits for Rasa's conversation lock, which Rasa
+  re-checks once a *second*: that message took 1–2 s instead of 25 ms, which was the whole
+  open-loop p95 of issue #8. :func:`_lock_waits_briefly` re-checks every 20 ms; the order
+  of messages is kept (it is the same ticket lock).
 - Rasa's REST channel answers even when handling the message failed after the answer was
   made — when the tracker could not be saved (a PostgreSQL restart): the resident read an
   answer the conversation does not remember. :func:`_rest_answers_only_saved_turns` drops

@@ -8,9 +8,9 @@ text read before now costs a dictionary look-up and a copy.
 
 Only plain texts are kept: a ``/intent{...}`` payload (a button) is read by Rasa's regex
 handler, cheaply, and its entities come from the payload. The key holds the model's id, so a
-new model never answers with an old model's reading. ``NAKANO_RASA_PARSE_CACHE`` (texts kept;
-0 turns the cache off, as ``scripts/benchmark.py --cold-nlu`` does to show the uncached cost)
-is set by :func:`bot.services.rasa_server_env`.
+new model never answers with an old model's reading. How many texts are kept is the app's
+setting ``NAKANO_BOT_RASA_PARSE_CACHE``, read here under the same name (0 turns the cache off,
+as ``scripts/benchmark.py --cold-nlu`` does to show the uncached cost).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from bot.rasa_launch.lru import LRU
 
 #: Texts kept when the environment does not say (a parse is about 2 kB).
 DEFAULT_SIZE = 4096
-SIZE_VARIABLE = "NAKANO_RASA_PARSE_CACHE"
+SIZE_VARIABLE = "NAKANO_BOT_RASA_PARSE_CACHE"
 
 
 def apply() -> None:
