@@ -13,9 +13,9 @@ of Rasa's CPU per message, as much as the NLU:
   number is known: it is kept on the tracker (:func:`_save`). All profiles.
 - the conversation read back from the database at every message (10 %), though in the
   embedded profile one Rasa process is its only writer: the last conversations are kept in
-  memory, as the rows written (:func:`_recent`), and the database is only
-  written. Only for an SQLite tracker store: PostgreSQL is shared by replicas, which must
-  read what another replica wrote.
+  memory, as the rows written (:func:`_recent`), and the database is only written. Only
+  for an SQLite tracker store: PostgreSQL is shared by replicas, which must read what
+  another replica wrote.
 
 A failing store fails the message (:func:`_fails_loudly`): Rasa wraps the tracker store in a
 ``FailSafeTrackerStore`` that, when the database is unreachable (a PostgreSQL restart),
