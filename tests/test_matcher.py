@@ -166,6 +166,16 @@ def test_a_material_or_use_chooses_the_variant(index: CatalogIndex, text: str, n
     assert [item.name for item in mention.candidates] == [name]
 
 
+def test_a_thing_and_its_part_named_side_by_side_are_both_answered(
+    index: CatalogIndex,
+) -> None:
+    mentions = index.find("ペットボトルとキャップは別々に出すの？").mentions
+    assert [[item.name for item in m.candidates] for m in mentions] == [
+        ["ペットボトル"],
+        ["ペットボトルのキャップ"],
+    ]
+
+
 def test_a_real_word_is_not_taken_for_a_typo(index: CatalogIndex) -> None:
     result = index.find("サンドバッグ")
     assert result.mentions == []

@@ -520,6 +520,13 @@ class CatalogIndex:
                 if _SENTENCE_BREAK.search(morphemes[nearest].text):
                     break
                 found = self._contents_before(morphemes, nearest, kind)
+                if found is not None and morphemes[nearest + 1].text in _AND_WORDS:
+                    # 「ペットボトルとキャップ」: the bottle, and the bottle's cap. The span is
+                    # the container's alone, so that the contents are answered too.
+                    key = _contents_key(found[1], kind)
+                    length = len(match_key(container.text)) + 1
+                    spans.append(_Span(last, last, key, False, "contents", length))
+                    break
                 if found is not None:
                     first, key = found
                     # Longer than any key inside: it outranks 「線香」 and 「空き箱」 alone.
@@ -876,6 +883,8 @@ def _focused(text: str, mentions: list[Mention]) -> list[Mention]:
 _COMPOUND_TAIL = re.compile(r"^[ァ-ヴー一-龥A-Za-z0-9]+")
 #: Nothing but "and" between two names: both are asked about.
 _JUST_AND = re.compile(r"^\s*(?:と|や|、|,|，|・|とか|及び|および|and)\s*$")
+#: The same as words: what joins two things named side by side.
+_AND_WORDS = frozenset({"と", "や", "、", ",", "，", "・", "とか", "及び", "および"})
 
 
 def _without_qualifying_materials(
