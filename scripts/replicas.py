@@ -33,8 +33,6 @@ from faults import production_stack
 
 def measure(replicas: int, args: argparse.Namespace) -> load.RunResult:
     run_dir = Path(tempfile.mkdtemp(prefix=f"nakano-replicas-{replicas}-"))
-    if args.cold_nlu:
-        os.environ["NAKANO_BOT_RASA_PARSE_CACHE"] = "0"
     with production_stack(args.port_base, run_dir, replicas=replicas) as stack:
         target = load.Target.make("chat", stack.app_url)
         questions = load.load_questions()
@@ -57,6 +55,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     args = parser.parse_args()
     counts = [int(n) for n in args.replicas.split(",") if n.strip()]
+    if args.cold_nlu:  # read by the Settings that faults.production_stack makes
+        os.environ["NAKANO_BOT_RASA_PARSE_CACHE"] = "0"
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores")
     results = [measure(n, args) for n in counts]
     print(load.format_table(results))

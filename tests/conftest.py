@@ -3,11 +3,14 @@ real trained model, and the real Rasa and action servers on their own loopback p
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from fastapi.testclient import TestClient
@@ -37,6 +40,18 @@ TEST_ACTION_PORT = 15055 + _PORT_OFFSET
 TEST_APP_PORT = 18000 + _PORT_OFFSET
 #: The end-to-end stack's "today" in Tokyo: Thursday, 24 December 2026.
 FROZEN_TODAY = date(2026, 12, 24)
+
+
+def load_script(name: str) -> ModuleType:
+    """``scripts/<name>.py`` as a module (scripts/ is not a package), under the name
+    ``<name>_script``; registered before it runs, since its dataclasses look it up."""
+    spec = importlib.util.spec_from_file_location(f"{name}_script", ROOT / "scripts" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def make_catalog(path: Path) -> str:

@@ -4,21 +4,14 @@ its recorder watching scripts/load.py's messages through a mock transport."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 
 import httpx
 import pytest
 
 from bot.server.conversation import UNAVAILABLE_TEXT
-from bot.settings import ROOT
+from tests.conftest import load_script
 
-_spec = importlib.util.spec_from_file_location("faults_script", ROOT / "scripts" / "faults.py")
-assert _spec is not None
-assert _spec.loader is not None
-faults = importlib.util.module_from_spec(_spec)
-sys.modules["faults_script"] = faults  # dataclasses look the module up while the file runs
-_spec.loader.exec_module(faults)
+faults = load_script("faults")
 
 APOLOGY = f"{UNAVAILABLE_TEXT}\nごみの出し方のご相談は、中野区清掃事務所（電話 03-3387-5353）へ"
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import socket
-import sys
 import threading
 import time
 from collections import Counter
@@ -20,14 +18,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.settings import ROOT
+from tests.conftest import load_script
 
-_spec = importlib.util.spec_from_file_location("load_script", ROOT / "scripts" / "load.py")
-assert _spec is not None
-assert _spec.loader is not None
-load = importlib.util.module_from_spec(_spec)
-sys.modules["load_script"] = load  # dataclasses look the module up while the file runs
-_spec.loader.exec_module(load)
+load = load_script("load")
 
 DELAY = 0.05  # what the fake server takes for an ordinary message
 

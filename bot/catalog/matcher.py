@@ -881,10 +881,10 @@ def _focused(text: str, mentions: list[Mention]) -> list[Mention]:
 #: The rest of a word a mention ends inside (「プリンターのインク|カートリッジ」と…): what
 #: follows it decides whether the next item is named alongside.
 _COMPOUND_TAIL = re.compile(r"^[ァ-ヴー一-龥A-Za-z0-9]+")
-#: Nothing but "and" between two names: both are asked about.
-_JUST_AND = re.compile(r"^\s*(?:と|や|、|,|，|・|とか|及び|および|and)\s*$")
-#: The same as words: what joins two things named side by side.
+#: What joins two things named side by side (a morpheme's text).
 _AND_WORDS = frozenset({"と", "や", "、", ",", "，", "・", "とか", "及び", "および"})
+#: Nothing but "and" between two names: both are asked about.
+_JUST_AND = re.compile(r"^\s*(?:" + "|".join(map(re.escape, [*_AND_WORDS, "and"])) + r")\s*$")
 
 
 def _without_qualifying_materials(
