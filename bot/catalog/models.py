@@ -27,6 +27,12 @@ class Category(Base):
     #: Key of a :class:`WardText` said after every item answer of this category
     #: (the bulky-waste procedure for 粗大ごみ, for example); ``None`` for none.
     guidance_key: Mapped[str | None] = mapped_column(String(50), default=None)
+    #: Where the category stands when several are listed (a schedule, a day's answer);
+    #: lower first. Categories of equal order keep their name order.
+    sort_order: Mapped[int] = mapped_column(Integer, default=100, server_default="100")
+    #: What the category is and how often it is collected, in the ward's words; said
+    #: when a resident asks about the category itself (「資源プラスチックとは？」).
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     items: Mapped[list[Item]] = relationship(back_populates="category")
 
@@ -112,7 +118,7 @@ class Schedule(Base):
 class WardText(Base):
     """A procedure or contact text the bot says (粗大ごみの申し込み方, 問い合わせ先 …).
 
-    Seeded from ``data/ward_texts.yml`` and edited by staff afterwards; re-importing never
+    Seeded from ``data/catalog_seed.yml`` and edited by staff afterwards; re-importing never
     overwrites a text that exists.
     """
 
@@ -121,6 +127,12 @@ class WardText(Base):
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    #: Questions residents ask that this text answers, one per line. A text with examples
+    #: is a knowledge entry (よくある質問): general questions are matched against its title
+    #: and these, so staff steer the matching by adding a question here.
+    examples: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: A page of the ward's site with more, shown under the answer.
+    url: Mapped[str | None] = mapped_column(String(500), default=None)
 
 
 class UnansweredQuestion(Base):
