@@ -56,6 +56,14 @@ class Settings(BaseSettings):
     #: Web origins (the ward's sites) whose pages may call the chat API from a browser,
     #: e.g. ``["https://www.city.tokyo-nakano.lg.jp"]``; JSON in the environment.
     cors_origins: list[str] = []
+    #: Host names the app answers to (``Host`` header; ``*.example.jp`` wildcards allowed),
+    #: e.g. ``["chat.city.tokyo-nakano.lg.jp"]``; others get 400. ``["*"]``: any, which
+    #: is safe only because the app's own redirects never name a host.
+    allowed_hosts: list[str] = ["*"]
+    #: Who may read the staff API's part of ``/openapi.json`` (and so ``/docs``):
+    #: ``loopback`` (callers on this machine, not through the proxy), ``public`` or ``off``.
+    #: The public chat contract is described to everyone.
+    staff_api_docs: Literal["loopback", "public", "off"] = "loopback"
     #: The Rasa server (REST channel only) and the action server, both on loopback.
     rasa_host: str = "127.0.0.1"
     rasa_port: int = 5005

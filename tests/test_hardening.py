@@ -110,3 +110,143 @@ def test_metrics_for_the_operator_only(settings: Settings, resident: TestClient)
     assert 'nakano_chat_outcomes_total{outcome="answered"} 1.0' in text
     assert 'nakano_component_up{component="rasa"} 0.0' in text
     assert 'nakano_rasa_replica_up{replica="1"}' in text
+
+
+# --- what the public face echoes, and to whom ---------------------------------------------
+
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.fixture
+def admin_token(settings: Settings) -> str:
+    from bot.staff.accounts import Role, create_token
+    from bot.staff.audit import staff_sessionmaker
+
+    with staff_sessionmaker(settings.database_url)() as session:
+        token = create_token(session, "hardening", Role.ADMIN, created_by="test")
+        session.commit()
+    return token
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/chat", rb'{"sender_id": "a", "text": "\ud800"}'),
+        ("/api/chat", rb'{"sender_id": "\udfff", "text": "x"}'),
+        ("/api/chat", rb'{"\ud800": "x"}'),
+        ("/api/staff/items", rb'{"name": "\ud800", "category_id": 1}'),
+        ("/api/staff/aliases", rb'{"item_id": 1, "name": "a\udc00b"}'),
+    ],
+)
+def test_a_lone_surrogate_is_a_422_not_a_500(
+    settings: Settings, admin_token: str, path: str, body: bytes
+) -> None:
+    headers = {**JSON, "Authorization": f"Bearer {admin_token}"}
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        response = client.post(path, content=body, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][0] == "body"
+
+
+def test_a_422_echoes_only_a_little_of_the_input(resident: TestClient) -> None:
+    text = "あ" * 100_000
+    response = resident.post("/api/chat", json={"sender_id": "a", "text": text})
+    assert response.status_code == 422
+    assert len(response.content) < 2_000
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "text"]
+    assert error["type"] == "string_too_long"
+    assert error["input"].startswith("あ" * 50)
+    whole = resident.post("/api/chat", json={"text": "x", "junk": ["y" * 10_000] * 100})
+    assert whole.status_code == 422
+    assert len(whole.content) < 5_000
+    assert whole.json()["detail"][0]["loc"] == ["body", "sender_id"]
+
+
+@pytest.mark.parametrize(
+    "forwarded",
+    [
+        {"X-Forwarded-For": "203.0.113.7"},
+        {"X-Real-IP": "203.0.113.7"},
+        {"Forwarded": "for=203.0.113.7;proto=https"},
+        {"Forwarded": 'for="[2001:db8::7]:4711"'},
+        {"X-Real-IP": "127.0.0.1"},  # a resident may send it to the proxy themselves
+    ],
+)
+def test_a_forwarded_caller_is_never_local(settings: Settings, forwarded: dict[str, str]) -> None:
+    """Behind the ward's proxy on loopback, whichever header names the resident."""
+    with TestClient(create_app(settings), client=("127.0.0.1", 50000)) as proxy:
+        assert proxy.get("/metrics").status_code == 200
+        assert proxy.get("/metrics", headers=forwarded).status_code == 404
+        spec = proxy.get("/openapi.json", headers=forwarded).json()
+        assert not any(path.startswith("/api/staff") for path in spec["paths"])
+        statuses = [
+            proxy.post(
+                "/api/chat", json={"sender_id": f"p-{n}", "text": "スプレー缶"}, headers=forwarded
+            ).status_code
+            for n in range(7)
+        ]
+    assert statuses == [503] * 5 + [429] * 2
+
+
+def test_residents_behind_the_proxy_are_counted_apart(settings: Settings) -> None:
+    with TestClient(create_app(settings), client=("127.0.0.1", 50000)) as proxy:
+
+        def chat_from(address: str, n: int) -> int:
+            return proxy.post(
+                "/api/chat",
+                json={"sender_id": f"{address}-{n}", "text": "スプレー缶"},
+                headers={"X-Real-IP": address},
+            ).status_code
+
+        assert [chat_from("203.0.113.1", n) for n in range(6)] == [503] * 5 + [429]
+        assert chat_from("203.0.113.2", 0) == 503
+
+
+def test_redirects_never_name_the_callers_host(resident: TestClient) -> None:
+    evil = {"Host": "evil.example"}
+    response = resident.get("/admin", headers=evil, follow_redirects=False)
+    assert response.status_code in (301, 302, 303, 307, 308)
+    assert response.headers["location"] == "/admin/"
+    login = resident.get("/admin/", headers=evil, follow_redirects=False)
+    assert "evil.example" not in login.headers.get("location", "")
+
+
+def test_only_allowed_hosts_are_answered(settings: Settings) -> None:
+    ward = settings.model_copy(update={"allowed_hosts": ["chat.example.jp", "127.0.0.1"]})
+    with TestClient(create_app(ward), base_url="http://chat.example.jp") as client:
+        assert client.get("/widget/nakano-chat.js").status_code == 200
+        refused = client.get("/admin", headers={"Host": "evil.example"}, follow_redirects=False)
+    assert refused.status_code == 400
+    assert "evil.example" not in refused.headers.get("location", "")
+
+
+def test_the_public_contract_is_described_to_everyone(resident: TestClient) -> None:
+    spec = resident.get("/openapi.json").json()
+    assert {"/api/chat", "/healthz", "/line/webhook"} <= set(spec["paths"])
+    assert not any(path.startswith("/api/staff") for path in spec["paths"])
+    assert "StaffToken" not in spec.get("components", {}).get("securitySchemes", {})
+    assert "ChatRequest" in spec["components"]["schemas"]
+    for page in ("/docs", "/redoc"):
+        html = resident.get(page)
+        assert html.status_code == 200
+        assert "/openapi.json" in html.text
+
+
+@pytest.mark.parametrize(
+    ("setting", "client", "staff_shown"),
+    [
+        ("loopback", ("127.0.0.1", 50000), True),
+        ("loopback", RESIDENT, False),
+        ("public", RESIDENT, True),
+        ("off", ("127.0.0.1", 50000), False),
+    ],
+)
+def test_the_staff_api_is_described_where_the_setting_allows(
+    settings: Settings, setting: str, client: tuple[str, int], staff_shown: bool
+) -> None:
+    chosen = settings.model_copy(update={"staff_api_docs": setting})
+    with TestClient(create_app(chosen), client=client) as caller:
+        paths = caller.get("/openapi.json").json()["paths"]
+    assert ("/api/staff/items" in paths) is staff_shown
+    assert "/api/chat" in paths

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from bot.catalog.db import get_sessionmaker
 from bot.catalog.privacy import purge_old
 from bot.line.channel import LineChannel
 from bot.line.webhook import router as line_router
 from bot.logs import configure_logging
+from bot.server.api_docs import router as api_docs_router
 from bot.server.chat import router as chat_router
 from bot.server.conversation import Conversations
 from bot.server.metrics import Metrics, MetricsMiddleware
@@ -35,6 +41,10 @@ from bot.staff.operations import ensure_first_admin
 logger = logging.getLogger(__name__)
 
 PURGE_INTERVAL_SECONDS = 24 * 3600
+#: Characters of a refused value echoed back in a 422, and entries of a refused list or
+#: object: enough to see what was wrong, not a way to make the app send back megabytes.
+ECHO_CHARACTERS = 100
+ECHO_ENTRIES = 10
 
 
 async def _purge_daily(sessions: sessionmaker[Session], settings: Settings) -> None:
@@ -92,7 +102,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Nakano ward garbage-sorting chatbot: chat API and health.",
         version="0.1.0",
         lifespan=lifespan,
+        # Served by api_docs, which keeps the staff API's part for whom settings allow.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
     )
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.state.settings = settings
     app.state.rate_limits = RateLimits(settings)
     app.state.sessions = get_sessionmaker(settings.database_url)
@@ -106,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = Metrics(app.state.sessions)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.include_router(metrics_router)
+    app.include_router(api_docs_router)
     if settings.cors_origins:
         # Only the ward's own sites may call the chat API from a browser.
         app.add_middleware(
@@ -114,4 +130,46 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["POST"],
             allow_headers=["Content-Type"],
         )
+    if settings.allowed_hosts != ["*"]:
+        app.add_middleware(
+            TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts, www_redirect=False
+        )
     return app
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """422 saying what is wrong, like FastAPI's own, but echoing at most a little of the
+    refused input, and only what can be sent: a lone surrogate (``"\\ud800"``, valid JSON
+    but not encodable as UTF-8) is shown escaped instead of failing the answer."""
+    assert isinstance(exc, RequestValidationError)
+    detail = [
+        {key: _sendable(value) if key == "msg" else _echo(value) for key, value in error.items()}
+        for error in exc.errors()
+    ]
+    return JSONResponse(status_code=422, content={"detail": detail})
+
+
+def _sendable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _echo(value: Any, depth: int = 0) -> Any:
+    """``value`` cut short for a 422: strings to ``ECHO_CHARACTERS``, lists and objects to
+    ``ECHO_ENTRIES`` entries and three levels; anything else (``NaN`` too, which JSON
+    answers may not hold) as its text."""
+    if isinstance(value, str):
+        return _sendable(value if len(value) <= ECHO_CHARACTERS else value[:ECHO_CHARACTERS] + "…")
+    if (
+        value is None
+        or isinstance(value, bool | int)
+        or (isinstance(value, float) and math.isfinite(value))
+    ):
+        return value
+    if depth >= 3:
+        return "…"
+    if isinstance(value, dict):
+        entries = list(value.items())[:ECHO_ENTRIES]
+        return {_echo(str(k)): _echo(v, depth + 1) for k, v in entries}
+    if isinstance(value, list | tuple):
+        return [_echo(v, depth + 1) for v in value[:ECHO_ENTRIES]]
+    return _echo(str(value))

@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.server.conversation import Conversations
 from bot.server.rasa_client import RasaClient
-from bot.server.rate_limit import TOO_MANY_TEXT, RateLimits, is_loopback
+from bot.server.rate_limit import TOO_MANY_TEXT, RateLimits, caller
 from bot.server.schemas import ChatMessage, ChatRequest, ChatResponse, HealthReport
 
 logger = logging.getLogger(__name__)
@@ -32,11 +32,10 @@ WEB_CHANNEL = "web"
 )
 async def chat(body: ChatRequest, request: Request) -> ChatResponse | JSONResponse:
     """Send one message of a resident's conversation; get the bot's answers."""
-    client = request.client.host if request.client else None
+    who = caller(request)
     limits: RateLimits = request.app.state.rate_limits
     verdict = await limits.check(
-        sender=f"{WEB_CHANNEL}:{body.sender_id}",
-        **({} if is_loopback(client) else {"client": client or "unknown"}),
+        sender=f"{WEB_CHANNEL}:{body.sender_id}", **({} if who.local else {"client": who.address})
     )
     if not verdict.allowed:
         return JSONResponse(

@@ -5,7 +5,7 @@ Request counts and latency are measured in the app as requests pass. How questio
 is decided in the action server, which writes it to the database (``ChatEvent``); it is
 read from there when Prometheus scrapes, so it is the same figure the staff see and
 survives restarts. ``/metrics`` answers callers on this machine only (a Prometheus agent or
-the operator), not residents through the proxy.
+the operator), not residents through the proxy, whichever header the proxy names them in.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.catalog.models import ChatEvent
 from bot.server.rasa_client import RasaClient
-from bot.server.rate_limit import is_loopback
+from bot.server.rate_limit import caller
 
 router = APIRouter()
 
@@ -116,7 +116,7 @@ def _route(scope: Scope) -> str:
 
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request) -> Response:
-    if not is_loopback(request.client.host if request.client else None):
+    if not caller(request).local:
         return PlainTextResponse("Not found", status_code=404)
     state = request.app.state
     rasa: RasaClient = state.rasa

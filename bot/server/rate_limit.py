@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
+from starlette.datastructures import Headers
+from starlette.requests import HTTPConnection
 
 from bot.settings import Settings
 
@@ -62,10 +64,67 @@ class RateLimits:
         return Verdict(True)
 
 
+#: Headers a reverse proxy names the resident's address in; whichever form the ward's
+#: proxy uses, a request carrying one came through the proxy.
+FORWARDED_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Where a request came from, decided once for every use (per-address limits,
+    ``/metrics``, the staff part of the API description)."""
+
+    #: The address to count per-address limits against.
+    address: str
+    #: On this machine and not relayed: the operator, a Prometheus agent, the tests.
+    local: bool
+
+
+def caller(request: HTTPConnection) -> Caller:
+    """The caller of ``request``, one rule for every forwarded form.
+
+    uvicorn already replaces the peer by the ``X-Forwarded-For`` address when the proxy is
+    on loopback; ``X-Real-IP`` and ``Forwarded: for=`` it leaves alone. So: a request from
+    loopback that carries any forwarding header is the forwarded resident's, never local,
+    whatever address the header names (a resident may send the header to the proxy
+    themselves). The header is believed for the address only when the peer is on loopback
+    (the ward's proxy); from anywhere else the peer's own address counts.
+    """
+    peer = request.client.host if request.client else None
+    if not is_loopback(peer):
+        return Caller(peer or "unknown", local=False)
+    headers = request.headers
+    if not any(headers.get(name) for name in FORWARDED_HEADERS):
+        return Caller(peer or "unknown", local=True)
+    return Caller(_forwarded_address(headers) or "unknown", local=False)
+
+
+def _forwarded_address(headers: Headers) -> str | None:
+    """The address the nearest proxy named: the last ``for=`` of ``Forwarded``, the last
+    entry of ``X-Forwarded-For``, or ``X-Real-IP`` (cut short: it becomes a storage key)."""
+    if forwarded := headers.get("forwarded"):
+        last = forwarded.split(",")[-1]
+        for part in last.split(";"):
+            name, _, value = part.strip().partition("=")
+            if name.lower() == "for" and value:
+                return _bare_address(value.strip().strip('"'))[:64]
+    if chain := headers.get("x-forwarded-for"):
+        return chain.split(",")[-1].strip()[:64] or None
+    return headers.get("x-real-ip", "").strip()[:64] or None
+
+
+def _bare_address(value: str) -> str:
+    """``[2001:db8::1]:4711`` → ``2001:db8::1``; ``192.0.2.1:80`` → ``192.0.2.1``."""
+    if value.startswith("["):
+        return value[1:].partition("]")[0]
+    if value.count(":") == 1:
+        return value.partition(":")[0]
+    return value
+
+
 def is_loopback(address: str | None) -> bool:
-    """Callers on this machine (the ward's reverse proxy without forwarded headers, the
-    benchmark, the tests) are not limited per address; residents behind the proxy are
-    seen by their own address through uvicorn's proxy headers."""
+    """Whether ``address`` is on this machine (Starlette's test client calls itself
+    ``testclient``)."""
     try:
         return address is not None and ipaddress.ip_address(address).is_loopback
     except ValueError:

@@ -4,11 +4,17 @@ The widget is a script the ward's pages load (not a frame), so nothing here stop
 from embedding it; the admin may not be framed at all, and answers are never cached by a
 shared proxy. HSTS is sent only over HTTPS (behind the ward's TLS proxy, which uvicorn
 reports through ``X-Forwarded-Proto``), since over plain HTTP it would mean nothing.
+
+Redirects to the app itself are made relative: Starlette and sqladmin build them from the
+request's ``Host`` header, which the caller chooses, so ``Host: evil.example`` would
+otherwise send a browser to ``http://evil.example/admin/``.
 """
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
+from urllib.parse import urlsplit, urlunsplit
+
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ADMIN_CSP = "; ".join(
@@ -38,6 +44,7 @@ class SecurityHeadersMiddleware:
             return
         path: str = scope["path"]
         https = scope.get("scheme") == "https"
+        host = Headers(scope=scope).get("host", "")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -52,6 +59,17 @@ class SecurityHeadersMiddleware:
                     headers.setdefault("Cache-Control", "no-store")
                 if https:
                     headers.setdefault("Strict-Transport-Security", HSTS)
+                if "location" in headers:
+                    headers["Location"] = relative_to(headers["location"], host)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def relative_to(location: str, host: str) -> str:
+    """``location`` without scheme and host when it points at ``host`` (this request's own);
+    a redirect elsewhere is left alone."""
+    parts = urlsplit(location)
+    if not parts.netloc or parts.netloc.lower() != host.lower():
+        return location
+    return urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
