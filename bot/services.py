@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import os
 import signal
 import subprocess
@@ -25,6 +24,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from bot.catalog.importer import CatalogFiles, import_into
+from bot.server.rasa_client import lock_lifetime
 from bot.settings import ROOT, Settings
 
 logger = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
             "NAKANO_BOT_RASA_REPLICAS": str(settings.rasa_replicas),
             "NAKANO_BOT_ACTION_HOST": settings.action_host,
             "NAKANO_BOT_ACTION_PORT": str(settings.action_port),
+            "NAKANO_BOT_ACTION_REPLICAS": str(settings.action_replicas),
             "NAKANO_BOT_RATE_LIMIT_PER_SENDER": settings.rate_limit_per_sender,
             "NAKANO_BOT_RATE_LIMIT_PER_CLIENT": settings.rate_limit_per_client,
             "NAKANO_BOT_RATE_LIMIT_STORAGE": settings.rate_limit_storage,
@@ -157,15 +158,20 @@ LOCK_KEY_PREFIX = "nakano"
 
 
 def write_endpoints(settings: Settings, path: Path) -> Path:
-    """Rasa's endpoints file for these settings: action server, tracker and lock store.
+    """Rasa's endpoints file for these settings: action servers, tracker and lock store.
 
-    Embedded: a SQLite tracker store and in-memory locks (one Rasa process). Production:
-    the conversations in PostgreSQL, so that any replica can continue any conversation,
-    and the locks in Redis, so that two replicas never handle one conversation at once.
+    Embedded: one action server, a SQLite tracker store and in-memory locks (one Rasa
+    process). Production: every action server under ``urls`` (``bot.rasa_launch`` spreads
+    the calls over them and skips one that is down; ``url``, the first, is what a plain
+    ``rasa run`` calls), the conversations in PostgreSQL, so that any replica can continue
+    any conversation, and the locks in Redis, so that two replicas never handle one
+    conversation at once.
     """
-    endpoints: dict[str, object] = {
-        "action_endpoint": {"url": f"{settings.action_server_url}/webhook"}
-    }
+    webhooks = [f"{url}/webhook" for url in settings.action_urls]
+    action_endpoint: dict[str, object] = {"url": webhooks[0]}
+    if len(webhooks) > 1:
+        action_endpoint["urls"] = webhooks  # bot.rasa_launch.action_servers.URLS_KEY
+    endpoints: dict[str, object] = {"action_endpoint": action_endpoint}
     if settings.production:
         endpoints["tracker_store"] = _tracker_store_endpoint(settings.tracker_store_url)
         endpoints["lock_store"] = _lock_store_endpoint(settings.lock_store_url)
@@ -239,11 +245,13 @@ def _store_passwords(settings: Settings) -> dict[str, str]:
 def rasa_server_env(settings: Settings) -> dict[str, str]:
     """What a Rasa server of the bot runs with, besides :func:`rasa_env` (issue #8).
 
-    - The conversation lock lifetime, a little longer than the app waits for an answer. A
-      replica that dies while answering leaves its conversation's lock in Redis; the next
-      message of that conversation waits until the lock expires. Rasa's default, 60 s, kept
-      the resident waiting (and getting the apology) for a minute; a lock that outlives the
-      app's own timeout by a few seconds never frees a conversation that is still answered.
+    - The conversation lock lifetime (:func:`~bot.server.rasa_client.lock_lifetime`), a
+      little longer than the app waits for an answer. A replica that dies while answering
+      leaves its conversation's lock in Redis; the next message of that conversation waits
+      until the lock expires. Rasa's default, 60 s, kept the resident waiting (and getting
+      the apology) for a minute; a lock that outlives the app's own timeout by a few
+      seconds never frees a conversation that is still answered, and the app's balancer
+      gives the next message of a conversation it saw lost the time to outlast it.
     - How many texts' NLU readings Rasa keeps (``rasa_parse_cache``).
 
     TensorFlow keeps its own thread pools: one thread per pool was tried (issue #8) and,
@@ -251,7 +259,7 @@ def rasa_server_env(settings: Settings) -> dict[str, str]:
     new texts, since the pools use the core the app and the action server leave idle.
     """
     return {
-        "TICKET_LOCK_LIFETIME": str(math.ceil(settings.rasa_timeout_seconds) + 5),
+        "TICKET_LOCK_LIFETIME": str(lock_lifetime(settings.rasa_timeout_seconds)),
         "NAKANO_BOT_RASA_PARSE_CACHE": str(settings.rasa_parse_cache),
     }
 
@@ -344,14 +352,19 @@ class Service:
 
 
 def backend_services(settings: Settings, model: Path, run_dir: Path) -> list[Service]:
-    """The action server and the Rasa server(s) for ``settings``, not yet started: one
-    Rasa server in the embedded profile, ``rasa_replicas`` in production (same model,
-    same endpoints, ports ``rasa_port``, ``rasa_port + 1``, …)."""
-    if settings.rasa_replica_urls:
-        raise ServiceError(
-            "NAKANO_BOT_RASA_REPLICA_URLS names Rasa servers run elsewhere; "
-            "nakano-bot run starts its own: unset it, or start the app alone"
-        )
+    """The action server(s) and the Rasa server(s) for ``settings``, not yet started: one
+    of each in the embedded profile; in production ``action_replicas`` action servers
+    (ports ``action_port``, ``action_port + 1``, …) and ``rasa_replicas`` Rasa servers
+    (same model, same endpoints, ports ``rasa_port``, ``rasa_port + 1``, …)."""
+    for variable, urls in (
+        ("NAKANO_BOT_RASA_REPLICA_URLS", settings.rasa_replica_urls),
+        ("NAKANO_BOT_ACTION_REPLICA_URLS", settings.action_replica_urls),
+    ):
+        if urls:
+            raise ServiceError(
+                f"{variable} names servers run elsewhere; "
+                "nakano-bot run starts its own: unset it, or start the app alone"
+            )
     actions_env = settings_env(settings)
     actions_env["SANIC_HOST"] = settings.action_host  # rasa-sdk binds 0.0.0.0 unless told
     actions_env["ACTION_SERVER_SANIC_WORKERS"] = "1"
@@ -386,22 +399,27 @@ def backend_services(settings: Settings, model: Path, run_dir: Path) -> list[Ser
         )
         for number, url in enumerate(urls, start=1)
     ]
-    actions = Service(
-        name="action server",
-        command=[
-            sys.executable,
-            "-m",
-            "rasa_sdk",
-            "--actions",
-            "actions",
-            "--port",
-            str(settings.action_port),
-        ],
-        env=actions_env,
-        health_url=f"{settings.action_server_url}/health",
-        log_path=run_dir / "actions.log",
-    )
-    return [actions, *replicas]
+    action_urls = settings.action_urls
+    actions = [
+        Service(
+            name="action server" if len(action_urls) == 1 else f"action server {number}",
+            command=[
+                sys.executable,
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(settings.action_port + number - 1),
+            ],
+            env=actions_env,
+            health_url=f"{url}/health",
+            log_path=run_dir
+            / ("actions.log" if len(action_urls) == 1 else f"actions-{number}.log"),
+        )
+        for number, url in enumerate(action_urls, start=1)
+    ]
+    return [*actions, *replicas]
 
 
 def app_service(settings: Settings, run_dir: Path) -> Service:

@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     #: replica, e.g. ``["http://rasa-1:5005", "http://rasa-2:5005"]``); the app balances
     #: across these instead of rasa_host/rasa_port. ``nakano-bot run`` starts its own.
     rasa_replica_urls: list[str] = []
+    #: Production: how many action servers run, on ports action_port, action_port+1, ….
+    #: Every Rasa server spreads its action calls over them and skips one that refuses
+    #: the connection (``bot.rasa_launch.action_servers``), so one can die unnoticed.
+    action_replicas: int = Field(default=2, ge=1)
+    #: Where the action servers are when something else runs them (containers: one URL
+    #: per server, e.g. ``["http://actions-1:5055", "http://actions-2:5055"]``).
+    action_replica_urls: list[str] = []
     #: Production: the catalog when ``database_url`` is not set.
     production_database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/nakano"
     #: Production: the rate-limit counts when ``rate_limit_storage`` is not set (shared by
@@ -167,6 +174,16 @@ class Settings(BaseSettings):
     @property
     def action_server_url(self) -> str:
         return f"http://{self.action_host}:{self.action_port}"
+
+    @property
+    def action_urls(self) -> list[str]:
+        """Every action server: one in the embedded profile, ``action_replicas`` in
+        production, or the ``action_replica_urls`` given; the first is ``action_server_url``
+        unless the URLs are given."""
+        if self.action_replica_urls:
+            return [url.rstrip("/") for url in self.action_replica_urls]
+        count = self.action_replicas if self.production else 1
+        return [f"http://{self.action_host}:{self.action_port + i}" for i in range(count)]
 
 
 @lru_cache

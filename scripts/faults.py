@@ -4,14 +4,16 @@
         [--postgres] [--residents 10] [--duration 40] [--json FILE]
 
 Starts the production profile on scratch PostgreSQL databases (``nakano_faults_*``,
-dropped at the end) and Redis database 3: two Rasa replicas, the action server and the app
-under uvicorn with two workers (``NAKANO_BOT_SESSION_SECRET`` set), on ports from
-``--port-base`` (27000, below Linux's ephemeral ports: Rasa +5/+6, actions +55, app +80).
+dropped at the end) and Redis database 3: two Rasa replicas, two action servers and the
+app under uvicorn with two workers (``NAKANO_BOT_SESSION_SECRET`` set), on ports from
+``--port-base`` (27000, below Linux's ephemeral ports: Rasa +5/+6, actions +55/+56, app
++80).
 Then, for each fault, runs the closed-loop load of ``scripts/load.py`` (``--residents``
 residents for ``--duration`` seconds) and in the middle of it injects the fault:
 
 - ``rasa``: SIGKILL one Rasa replica, start it again ``--restart-after`` seconds later;
-- ``actions``: SIGKILL the action server, start it again ``--restart-after`` seconds later;
+- ``actions``: SIGKILL one of the two action servers, start it again ``--restart-after``
+  seconds later;
 - ``postgres``: restart the machine's PostgreSQL (``pg_ctlcluster VERSION main restart``).
   It is shared with everything else on the machine: only with ``--postgres``.
 
@@ -237,6 +239,7 @@ def production_stack(port_base: int, run_dir: Path, replicas: int = 2) -> Iterat
             rate_limit_storage=REDIS,
             rasa_replicas=replicas,
             rasa_port=port_base + 5,
+            action_replicas=2,
             action_port=port_base + 55,
             port=port_base + 80,
             workers=2,
@@ -423,7 +426,7 @@ async def run_fault(stack: Stack, fault: str, args: argparse.Namespace) -> Fault
     recorder = Recorder()
     target = load.Target.make("chat", stack.app_url)
     questions = load.load_questions()
-    victim = {"rasa": stack.services.get("rasa 1"), "actions": stack.services["action server"]}
+    victim = {"rasa": stack.services.get("rasa 1"), "actions": stack.services["action server 1"]}
     service = victim.get(fault)
 
     with recorder.attached():
@@ -511,13 +514,18 @@ def _s(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
+def apology_share(r: FaultResult) -> float:
+    """The apologies, in per cent of the messages sent during the fault run."""
+    return 100.0 * r.apology / r.sent if r.sent else 0.0
+
+
 def describe(r: FaultResult) -> str:
     before, after = r.data_before, r.data_after
     lines = [
         f"fault {r.fault}: {r.residents} residents, {r.duration_s:g} s, fault at "
         f"{r.fault_at_s:.1f} s",
         f"  messages sent {r.sent}, answered {r.answered}, friendly apology (503) {r.apology}"
-        f" ({r.apology_without_phone} without the phone number)",
+        f" = {apology_share(r):.1f} % ({r.apology_without_phone} without the phone number)",
         f"  other 5xx {r.bad_5xx}, Traceback/Error in text {r.leaks}, no answer {r.no_answer}"
         + (f", other {r.other}" if r.other else ""),
         f"  latency of answered messages p50 {_s(r.p50_ms)} ms, p95 {_s(r.p95_ms)} ms",
@@ -543,7 +551,7 @@ def describe(r: FaultResult) -> str:
 
 def summary_table(results: list[FaultResult]) -> str:
     head = (
-        f"{'fault':<9}{'sent':>6}{'ok':>6}{'503':>6}{'5xx':>5}{'trace':>6}{'lost':>5}"
+        f"{'fault':<9}{'sent':>6}{'ok':>6}{'503':>6}{'503 %':>7}{'5xx':>5}{'trace':>6}{'lost':>5}"
         f"{'back s':>8}{'conv before>after':>19}{'items':>7}{'aliases':>8}  verdict"
     )
     rows = [head, "-" * len(head)]
@@ -553,7 +561,8 @@ def summary_table(results: list[FaultResult]) -> str:
         items = "same" if b.get("items") == a.get("items") else "CHANGED"
         aliases = "same" if b.get("aliases") == a.get("aliases") else "CHANGED"
         rows.append(
-            f"{r.fault:<9}{r.sent:>6}{r.answered:>6}{r.apology:>6}{r.bad_5xx:>5}{r.leaks:>6}"
+            f"{r.fault:<9}{r.sent:>6}{r.answered:>6}{r.apology:>6}{apology_share(r):>7.1f}"
+            f"{r.bad_5xx:>5}{r.leaks:>6}"
             f"{r.no_answer:>5}{_s(r.back_s):>8}{conv:>19}{items:>7}{aliases:>8}  "
             + ("ok" if not r.broken else "BROKEN")
         )
@@ -583,7 +592,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, help="seconds of load (40; --quick 25)")
     parser.add_argument("--fault-at", type=float, help="seconds into the load (10; --quick 6)")
     parser.add_argument("--restart-after", type=float, default=10.0, help="seconds down")
-    parser.add_argument("--port-base", type=int, default=27000, help="ports base+5/6, +55, +80")
+    parser.add_argument("--port-base", type=int, default=27000, help="ports base+5/6, +55/56, +80")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     args = parser.parse_args(argv)
     args.duration = args.duration or (25.0 if args.quick else 40.0)

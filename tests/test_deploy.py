@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.services import write_endpoints
 from bot.settings import ROOT, Settings
 
 DEPLOY = ROOT / "deploy"
@@ -23,7 +24,9 @@ def compose() -> dict:
 
 
 def test_the_services_of_the_production_profile(compose: dict) -> None:
-    assert set(compose["services"]) == {"postgres", "redis", "rasa-1", "rasa-2", "actions", "app"}
+    assert set(compose["services"]) == {
+        "postgres", "redis", "rasa-1", "rasa-2", "actions-1", "actions-2", "app",
+    }  # fmt: skip
     for name, service in compose["services"].items():
         assert service.get("networks") == ["private"], name
         assert service.get("restart") == "unless-stopped", name
@@ -39,7 +42,7 @@ def _substituted(value: str) -> str:
     return re.sub(r"\$\{(\w+)(?::-([^}]*))?\}", lambda m: m.group(2) or "x-" + m.group(1), value)
 
 
-@pytest.mark.parametrize("service", ["app", "actions"])
+@pytest.mark.parametrize("service", ["app", "actions-1", "actions-2"])
 def test_every_setting_passed_exists_and_parses(
     compose: dict, service: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -52,6 +55,8 @@ def test_every_setting_passed_exists_and_parses(
     settings = Settings(_env_file=None)
     assert settings.production
     assert settings.rasa_urls == ["http://rasa-1:5005", "http://rasa-2:5005"]
+    assert settings.action_urls == ["http://actions-1:5055", "http://actions-2:5055"]
+    assert settings.action_server_url == settings.action_urls[0]
     assert settings.database_url.startswith("postgresql+psycopg://nakano:")
     assert settings.rate_limit_storage == "redis://redis:6379/0"
 
@@ -61,7 +66,33 @@ def test_rasa_keeps_conversations_in_postgres_and_locks_in_redis() -> None:
     assert endpoints["tracker_store"]["dialect"] == "postgresql"
     assert endpoints["tracker_store"]["password"] == "${POSTGRES_PASSWORD}"
     assert endpoints["lock_store"]["type"] == "redis"
-    assert endpoints["action_endpoint"]["url"] == "http://actions:5055/webhook"
+
+
+def test_rasa_calls_both_action_servers(compose: dict, tmp_path: Path) -> None:
+    """Each Rasa replica lists both action servers, as ``nakano-bot run`` writes it for the
+    production profile, and the compose file runs both, each an action server on 5055."""
+    endpoints = yaml.safe_load((DEPLOY / "endpoints.yml").read_text(encoding="utf-8"))
+    servers = [name for name in compose["services"] if name.startswith("actions")]
+    assert servers == ["actions-1", "actions-2"]
+    settings = Settings(
+        _env_file=None,
+        profile="production",
+        action_replica_urls=[f"http://{name}:5055" for name in servers],
+    )
+    written = yaml.safe_load(write_endpoints(settings, tmp_path / "endpoints.yml").read_text())
+    assert (
+        endpoints["action_endpoint"]
+        == written["action_endpoint"]
+        == {
+            "url": "http://actions-1:5055/webhook",
+            "urls": ["http://actions-1:5055/webhook", "http://actions-2:5055/webhook"],
+        }
+    )
+    for name in servers:
+        service = compose["services"][name]
+        assert service["command"][-2:] == ["--port", "5055"]
+        assert service["environment"]["SANIC_HOST"] == "0.0.0.0"
+        assert compose["services"]["app"]["depends_on"][name] == {"condition": "service_started"}
 
 
 def test_rasa_http_api_stays_off() -> None:

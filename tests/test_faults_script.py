@@ -86,3 +86,15 @@ def test_recorder_sees_what_load_sends(monkeypatch: pytest.MonkeyPatch) -> None:
     assert run.sent == 4
     assert sorted(s.kind for s in recorder.samples) == ["apology"] * 2 + ["ok"] * 2
     assert all(s.phone for s in recorder.samples if s.kind == "apology")
+
+
+def test_the_summary_gives_the_apologies_share() -> None:
+    """The action-server fault is judged by its share of apologies (issue #17: under 1 %)."""
+    result = faults.FaultResult(fault="actions", residents=10, duration_s=25, sent=2400)
+    result.answered, result.apology = 2388, 12
+    assert faults.apology_share(result) == 0.5
+    assert "= 0.5 %" in faults.describe(result)
+    header, _, row = faults.summary_table([result]).splitlines()[:3]
+    assert header.split()[:5] == ["fault", "sent", "ok", "503", "503"]
+    assert row.split()[:5] == ["actions", "2400", "2388", "12", "0.5"]
+    assert faults.apology_share(faults.FaultResult(fault="rasa", residents=1, duration_s=1)) == 0

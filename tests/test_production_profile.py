@@ -28,7 +28,7 @@ from psycopg import sql
 
 from bot.catalog.importer import CatalogFiles, import_into
 from bot.server.app import create_app
-from bot.server.rasa_client import RasaClient, RasaUnavailableError
+from bot.server.rasa_client import RasaClient, RasaUnavailableError, lock_lifetime
 from bot.services import (
     LOCK_KEY_PREFIX,
     LOCK_PASSWORD_VAR,
@@ -61,10 +61,12 @@ def test_one_setting_switches_to_production() -> None:
     assert embedded.profile == "embedded"
     assert embedded.database_url.startswith("sqlite:///")
     assert embedded.rasa_urls == [embedded.rasa_url]
-    production = Settings(profile="production", rasa_port=31000)
+    assert embedded.action_urls == [embedded.action_server_url]
+    production = Settings(profile="production", rasa_port=31000, action_port=31050)
     assert production.database_url.startswith("postgresql+psycopg://")
     assert production.rate_limit_storage.startswith("redis://")
     assert production.rasa_urls == ["http://127.0.0.1:31000", "http://127.0.0.1:31001"]
+    assert production.action_urls == ["http://127.0.0.1:31050", "http://127.0.0.1:31051"]
     # What the operator sets explicitly wins over the profile's defaults.
     assert Settings(profile="production", database_url="sqlite:///x").database_url == (
         "sqlite:///x"
@@ -91,6 +93,11 @@ def test_production_endpoints_keep_passwords_off_disk(tmp_path: Path) -> None:
         "type": "redis", "url": "cache.internal", "port": 6380, "db": 3,
         "key_prefix": LOCK_KEY_PREFIX, "password": f"${{{LOCK_PASSWORD_VAR}}}",
     }  # fmt: skip
+    # Every action server; ``url`` (the first) is what a plain ``rasa run`` would call.
+    assert endpoints["action_endpoint"] == {
+        "url": "http://127.0.0.1:5055/webhook",
+        "urls": ["http://127.0.0.1:5055/webhook", "http://127.0.0.1:5056/webhook"],
+    }
 
 
 def test_store_passwords_go_to_rasas_environment(tmp_path: Path) -> None:
@@ -113,8 +120,13 @@ def test_store_passwords_go_to_rasas_environment(tmp_path: Path) -> None:
     for replica in replicas:
         assert replica.env[TRACKER_PASSWORD_VAR] == "tr@cker"
         assert replica.env[LOCK_PASSWORD_VAR] == "l0ck"
-    [actions] = [s for s in services if s.name == "action server"]
-    assert TRACKER_PASSWORD_VAR not in actions.env
+    actions = [s for s in services if s.name.startswith("action server")]
+    assert [s.health_url for s in actions] == [
+        f"http://127.0.0.1:{port}/health" for port in (5055, 5056)
+    ]
+    assert [s.command[-1] for s in actions] == ["5055", "5056"]
+    for server in actions:
+        assert TRACKER_PASSWORD_VAR not in server.env
 
 
 def test_a_dead_replicas_locks_expire_soon_after_the_app_gave_up(tmp_path: Path) -> None:
@@ -137,6 +149,9 @@ def test_embedded_endpoints_are_unchanged(tmp_path: Path) -> None:
         "type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "tracker.sqlite3"),
     }  # fmt: skip
     assert endpoints["lock_store"] == {"type": "in_memory"}
+    assert endpoints["action_endpoint"] == {"url": f"{settings.action_server_url}/webhook"}
+    names = [s.name for s in backend_services(settings, tmp_path / "m.tar.gz", tmp_path)]
+    assert names == ["action server", "rasa"]
 
 
 def test_all_replicas_down_is_the_friendly_503() -> None:
@@ -257,6 +272,34 @@ def test_a_failure_after_sending_is_not_retried(
     assert calls == ["one", "two"]
 
 
+def test_a_conversation_lost_mid_answer_waits_out_the_dead_replicas_lock() -> None:
+    """A replica that drops the connection mid-answer holds the conversation's lock in
+    Redis for ``lock_lifetime``: that conversation's next message (only it) is given the
+    time left on that lock on top of the usual timeout, to be answered, not apologised."""
+    timeouts: dict[str, float] = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sender = json.loads(request.content)["sender"]
+        if request.url.host == "one":
+            raise httpx.RemoteProtocolError("disconnected", request=request)
+        timeouts[sender] = request.extensions["timeout"]["read"]
+        return _answer()
+
+    async def scenario() -> None:
+        rasa = _balancer(handler)  # waits 5 s for an answer
+        try:
+            with pytest.raises(RasaUnavailableError):
+                await rasa.send("web:lost", "こんにちは")
+            await rasa.send("web:lost", "こんにちは")
+            await rasa.send("web:other", "こんにちは")
+        finally:
+            await rasa.aclose()
+
+    asyncio.run(scenario())
+    assert timeouts["web:other"] == 5.0
+    assert 5.0 + lock_lifetime(5.0) - 1 < timeouts["web:lost"] <= 5.0 + lock_lifetime(5.0)
+
+
 def test_the_probe_puts_a_replica_back() -> None:
     up = {"one": False, "two": True}
 
@@ -294,6 +337,9 @@ class Stack:
 
     def replica(self, number: int) -> Service:
         return self.services[f"rasa {number}"]
+
+    def action_server(self, number: int) -> Service:
+        return self.services[f"action server {number}"]
 
 
 def _scratch_name(what: str) -> str:
@@ -334,7 +380,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         model = ensure_model(settings)
         run_dir = tmp_path_factory.mktemp("production")
         services = backend_services(settings, model, run_dir)
-        assert [s.name for s in services] == ["action server", "rasa 1", "rasa 2"]
+        assert [s.name for s in services] == [
+            "action server 1", "action server 2", "rasa 1", "rasa 2",
+        ]  # fmt: skip
         with running([*services, app_service(settings, run_dir)], timeout=300):
             yield Stack(
                 settings=settings,
@@ -487,3 +535,100 @@ def test_the_redis_lock_is_shared_by_the_replicas(client: TestClient, stack: Sta
     assert "「スプレー缶」は" in ask(client, sender, "スプレー缶は何ごみ？")
     assert time.monotonic() - started >= 2.0
     assert locks.get(key) is None  # released and removed when done
+
+
+def _kill(service: Service) -> None:
+    """A crash: SIGKILL, nothing cleaned up."""
+    import signal
+
+    assert service.process is not None
+    os.killpg(service.process.pid, signal.SIGKILL)
+    service.process.wait()
+
+
+def _user_and_bot_texts(tracker_url: str, sender: str) -> list[tuple[str, str]]:
+    with psycopg.connect(tracker_url) as connection:
+        return [
+            (type_name, json.loads(data).get("text"))
+            for type_name, data in connection.execute(
+                "SELECT type_name, data FROM events WHERE sender_id = %s "
+                "AND type_name IN ('user', 'bot') ORDER BY id",
+                (f"web:{sender}",),
+            )
+        ]
+
+
+def test_answers_go_on_when_an_action_server_is_killed(client: TestClient, stack: Stack) -> None:
+    """Two action servers behind each Rasa replica: one crashes, and residents keep getting
+    real answers from the other, with no apology; the killed one, restarted, is used again."""
+    sender = _sender()
+    assert "野方3丁目" in ask(client, sender, "野方3丁目に住んでいます")
+    first, second = stack.action_server(1), stack.action_server(2)
+    _kill(first)
+    try:
+        with httpx.Client(base_url=stack.app_url, timeout=30) as app:
+            for i in range(8):  # both replicas, several action calls each: both tried 1
+                via = client if i % 2 else app
+                assert "「スプレー缶」は" in ask(via, _sender(), "スプレー缶は何ごみ？")
+        answer = ask(client, sender, "燃やすごみは何曜日？")
+        assert "野方3丁目" in answer
+        assert "・燃やすごみ：火曜日・金曜日" in answer
+        dead = f"action server {stack.settings.action_urls[0]}/webhook refused the connection"
+        for number in (1, 2):  # each replica found it dead and went to the other
+            assert dead in stack.replica(number).log_path.read_text(errors="replace")
+    finally:
+        _restart(first)
+    # Each question answered once, in order: nothing was asked or answered twice.
+    turns = _user_and_bot_texts(stack.tracker_url, sender)
+    assert [kind for kind, _ in turns] == ["user", "bot", "user", "bot"]
+    # Back in use once its skip time is over: now the other one may crash.
+    time.sleep(6)
+    _kill(second)
+    try:
+        for _ in range(4):
+            assert "「スプレー缶」は" in ask(client, _sender(), "スプレー缶は何ごみ？")
+    finally:
+        _restart(second)
+    assert client.get("/healthz").json()["components"]["action_server"] == "ok"
+
+
+def test_a_message_lost_with_its_replica_is_followed_by_an_answer(
+    client: TestClient, stack: Stack
+) -> None:
+    """A replica crashes while a conversation's message waits in it (here on a lock held
+    in Redis): that message gets the apology, and the dead replica's lock holds the
+    conversation in Redis for the lock's lifetime, longer than the app's usual wait. The
+    balancer saw the message lost, so the conversation's next message is given the time
+    to outlast that lock: the resident gets an answer, not a second apology."""
+    import threading
+
+    rasa: RasaClient = client.app.state.rasa
+    _wait_until(lambda: all(r.healthy for r in rasa.replicas), timeout=15)
+    sender = _sender()
+    locks = redis.Redis.from_url(REDIS_LOCKS)
+    key = f"{LOCK_KEY_PREFIX}:lock:web:{sender}"
+    held = json.dumps({"number": 0, "expires": time.time() + 5.0})
+    locks.set(key, json.dumps({"conversation_id": f"web:{sender}", "tickets": [held]}))
+    rasa._next = 0  # this message goes to replica 1
+    lost: list[httpx.Response] = []
+    waiting = threading.Thread(
+        target=lambda: lost.append(
+            client.post("/api/chat", json={"sender_id": sender, "text": "スプレー缶は何ごみ？"})
+        )
+    )
+    waiting.start()
+    time.sleep(2.0)  # in replica 1, waiting for the lock; replica 1 has issued its ticket
+    first = stack.replica(1)
+    _kill(first)
+    try:
+        waiting.join(30)
+        assert lost[0].status_code == 503  # lost with the replica: the apology
+        started = time.monotonic()
+        assert "「スプレー缶」は" in ask(client, sender, "スプレー缶は何ごみ？")  # sent again
+        waited = time.monotonic() - started
+        # It waited for the dead replica's ticket to expire (issued 2 s before the kill,
+        # it lives rasa_timeout + 5 s) — longer than the app's usual wait.
+        assert stack.settings.rasa_timeout_seconds - 3 < waited
+    finally:
+        _restart(first)
+    _wait_until(lambda: rasa.replicas[0].healthy, timeout=15)

@@ -317,3 +317,161 @@ def test_a_text_read_before_is_not_parsed_again() -> None:
     assert out["again_intent"] not in (None, "changed by the caller")
     assert out["again_text"] == "スプレー缶は何ごみですか"
     assert out["other_intent"] != "changed by the caller"
+
+
+ACTION_SERVERS_SCRIPT = r"""
+import asyncio, json, socket, sys, tempfile, time
+from pathlib import Path
+from bot import rasa_launch
+rasa_launch.apply()
+from bot.rasa_launch.action_servers import ActionServers
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.core.utils import AvailableEndpoints
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+
+ANSWER = {"events": [{"event": "slot", "name": "area_id", "value": "3"}],
+          "responses": [{"text": "はい"}]}
+domain = Domain.from_dict({"slots": {"area_id": {"type": "any", "mappings": []}},
+                           "actions": ["action_answer_item"]})
+folder = Path(tempfile.mkdtemp())
+
+
+class Server:
+    # An action server on loopback that records every call it reads, then answers (200),
+    # fails (500, after running the action) or crashes (closes the connection after
+    # reading the call, as a server that dies in the middle of an action).
+    def __init__(self, behaviour):
+        self.behaviour, self.calls = behaviour, []
+
+    async def start(self, port=0):
+        self.server = await asyncio.start_server(self.handle, "127.0.0.1", port)
+        self.port = self.server.sockets[0].getsockname()[1]
+        return self
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/webhook"
+
+    async def handle(self, reader, writer):
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length"))
+        self.calls.append(json.loads(await reader.readexactly(length))["sender_id"])
+        if self.behaviour == "crash":
+            writer.transport.abort()
+            return
+        status, body = (200, ANSWER) if self.behaviour == "answer" else (500, {"e": 1})
+        data = json.dumps(body).encode()
+        writer.write(b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\nContent-Length: "
+                     b"%d\r\nConnection: close\r\n\r\n%s" % (status, len(data), data))
+        await writer.drain()
+        writer.close()
+
+
+def nobody():
+    # A loopback URL where nothing listens: the connection is refused.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}/webhook"
+
+
+def endpoint(*urls):
+    # As Rasa reads it from the endpoints file bot.services writes.
+    lines = [f"action_endpoint:", f"  url: {urls[0]}"]
+    if len(urls) > 1:
+        lines += ["  urls:"] + [f"    - {u}" for u in urls]
+    path = folder / f"endpoints-{len(list(folder.iterdir()))}.yml"
+    path.write_text("\n".join(lines) + "\n")
+    return AvailableEndpoints.read_endpoints(str(path)).action
+
+
+async def run(action_endpoint, sender):
+    tracker = DialogueStateTracker(sender, domain.slots)
+    try:
+        events = await RemoteAction("action_answer_item", action_endpoint).run(
+            CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker, domain)
+    except RasaException as e:
+        return "failed: " + type(e).__name__
+    return [e.as_dict().get("text") or e.as_dict().get("value") for e in events]
+
+
+async def main():
+    out = {}
+    one = await Server("answer").start()
+    out["one_type"] = type(endpoint(one.url)).__name__
+
+    a, b = await Server("answer").start(), await Server("answer").start()
+    both = endpoint(a.url, b.url)
+    out["two_type"] = type(both).__name__
+    out["spread"] = [await run(both, f"s{n}") for n in range(4)]
+    out["spread_calls"] = [a.calls, b.calls]
+
+    down, up = nobody(), await Server("answer").start()
+    refused = endpoint(down, up.url)
+    out["refused"] = [await run(refused, f"r{n}") for n in range(3)]
+    out["refused_calls"] = up.calls
+    out["refused_skipped"] = refused.down_until[0] > time.monotonic() and not refused.down_until[1]
+
+    for behaviour in ("fail", "crash"):
+        first, second = await Server(behaviour).start(), await Server("answer").start()
+        pair = endpoint(first.url, second.url)
+        pair._turn = iter([0])  # this call goes to the first server
+        out[behaviour] = [await run(pair, "x"), first.calls, second.calls]
+
+    out["all_down"] = await run(endpoint(nobody(), nobody()), "d")
+
+    # A server that was down is used again once its skip time is over.
+    gone = nobody()
+    other = await Server("answer").start()
+    back = ActionServers(endpoint(gone, other.url), [gone, other.url], down_seconds=0.3)
+    await run(back, "b0")
+    returned = await Server("answer").start(int(gone.rsplit(":", 1)[1].split("/")[0]))
+    await asyncio.gather(*(run(back, f"b{n}") for n in range(1, 3)))
+    skipped_while_down = list(returned.calls)
+    await asyncio.sleep(0.35)
+    await asyncio.gather(*(run(back, f"c{n}") for n in range(4)))
+    out["back"] = [skipped_while_down, len(returned.calls), back.down_until[0]]
+    return out
+
+print(json.dumps(asyncio.run(main()), ensure_ascii=False))
+"""
+
+
+def test_action_calls_fail_over_only_when_the_server_never_got_them() -> None:
+    """Rasa's real action call (``RemoteAction.run``) over several real HTTP servers: the
+    calls are spread, a refused connection goes to the next server, and a call a server
+    received is never sent to another one, whatever happened to it after."""
+    python = get_settings().rasa_venv / "bin" / "python"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    result = subprocess.run(
+        [str(python), "-c", ACTION_SERVERS_SCRIPT],
+        capture_output=True, text=True, env=env, cwd=ROOT, check=True, timeout=120,
+    )  # fmt: skip
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    answered = ["はい", "3"]  # the bot's text and the slot the action set
+    # One server (the embedded profile): Rasa's own endpoint, untouched.
+    assert out["one_type"] == "EndpointConfig"
+    assert out["two_type"] == "ActionServers"
+    # Both in service: the calls alternate.
+    assert out["spread"] == [answered] * 4
+    assert out["spread_calls"] == [["s0", "s2"], ["s1", "s3"]]
+    # The first refuses: every call is answered by the other, and the first is skipped.
+    assert out["refused"] == [answered] * 3
+    assert out["refused_calls"] == ["r0", "r1", "r2"]
+    assert out["refused_skipped"]
+    # The first server got the call: it ran the action once, and it is not sent again,
+    # whether the server answered with an error or died before answering.
+    assert out["fail"] == ["failed: RasaException", ["x"], []]
+    assert out["crash"] == ["failed: RasaException", ["x"], []]
+    # None accepts the connection: the action fails as Rasa's own call does.
+    assert out["all_down"] == "failed: RasaException"
+    # A restarted server is skipped for its short skip time, then used again.
+    skipped_while_down, used_after, down_until = out["back"]
+    assert skipped_while_down == []
+    assert used_after == 2
+    assert down_until == 0.0

@@ -12,6 +12,8 @@ patching there would be a hidden side effect of a tokenizer):
 
 - :mod:`.actions`: the action server's answer validated by a validator made once
   (``jsonschema.validate`` re-checked the constant schema on every call: 35 % of Rasa's time).
+- :mod:`.action_servers`: with several action servers (production), the action calls spread
+  over them, and a call that one refuses goes to the next (issue #17).
 - :mod:`.tracker_store`: the SQL tracker store with a connection pool, SQLite in WAL mode,
   no ``COUNT`` query per save, conversations read from memory in the embedded profile, and
   errors that fail the message instead of answering from an empty conversation.
@@ -21,7 +23,8 @@ patching there would be a hidden side effect of a tokenizer):
   instead of every second, and the REST channel answers nothing for a turn it could not save.
 
 Each keeps what Rasa does (same events stored, same validation errors, same lock order); what
-changes is only how long it takes, or that a failure is shown as one.
+changes is only how long it takes, that a failure is shown as one, or which action server
+runs an action.
 """
 
 from __future__ import annotations
@@ -31,9 +34,10 @@ import sys
 
 def apply() -> None:
     """Patch the running Rasa; call before Rasa builds its agent and tracker store."""
-    from bot.rasa_launch import actions, conversations, parse_cache, tracker_store
+    from bot.rasa_launch import action_servers, actions, conversations, parse_cache, tracker_store
 
     actions.apply()
+    action_servers.apply()
     tracker_store.apply()
     conversations.apply()
     parse_cache.apply()

@@ -13,7 +13,13 @@ conversation locks in Redis), and the client balances across them:
   and run the actions, and a second attempt could answer the resident twice and record
   the message twice; the resident gets the friendly apology instead and can send again;
 - a background probe asks every replica ``/webhooks/rest/`` every few seconds and puts a
-  replica back in service when it answers again (and takes out one that stopped).
+  replica back in service when it answers again (and takes out one that stopped);
+- a replica that dropped the connection in the middle of a message (it crashed while
+  answering) leaves that conversation locked in Redis until its lock expires
+  (:func:`lock_lifetime`, longer than the app's timeout). The conversation's next messages,
+  until then, are given the time to outlast that lock instead of the usual timeout: they
+  wait for the lock to expire on another replica and are answered, where the usual timeout
+  would have given the resident a second apology for nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,8 +40,20 @@ logger = logging.getLogger(__name__)
 
 #: Seconds between two health probes of each replica (production only).
 PROBE_INTERVAL_SECONDS = 3.0
+#: Rasa is on loopback or a private network: a connection takes milliseconds.
+CONNECT_TIMEOUT_SECONDS = 2.0
 #: Errors raised before the request reached a replica: safe to send to another one.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
+#: How much longer than the app waits for an answer Rasa's conversation locks live.
+LOCK_MARGIN_SECONDS = 5
+
+
+def lock_lifetime(timeout: float) -> int:
+    """Seconds a Rasa conversation lock lives (Rasa's ``TICKET_LOCK_LIFETIME``) when the app
+    waits ``timeout`` seconds for an answer: a little longer, so that a lock never frees a
+    conversation whose message is still being answered, and short enough that a replica
+    that died while answering holds the conversation only briefly (Rasa's default: 60 s)."""
+    return math.ceil(timeout) + LOCK_MARGIN_SECONDS
 
 
 class RasaUnavailableError(Exception):
@@ -63,13 +83,14 @@ class RasaClient:
     """One pooled HTTP client for the life of the app; Rasa is on loopback.
 
     ``rasa_url`` is one Rasa server or a list of replicas. With one, a message costs
-    exactly one request and nothing runs in the background.
+    exactly one request and nothing runs in the background. ``action_server_url`` is one
+    action server or a list of them (only their health is asked here; Rasa calls them).
     """
 
     def __init__(
         self,
         rasa_url: str | Sequence[str],
-        action_server_url: str,
+        action_server_url: str | Sequence[str],
         timeout: float,
         *,
         probe_interval: float = PROBE_INTERVAL_SECONDS,
@@ -79,12 +100,18 @@ class RasaClient:
             raise ValueError("at least one Rasa server is needed")
         self._rasa_url = urls[0]
         self._replicas = [Replica(url) for url in urls]
+        self._timeout = timeout
+        #: Conversations whose message a replica dropped mid-answer, and until when
+        #: (``time.monotonic``) that replica's lock may still hold them.
+        self._locked_by_lost: dict[str, float] = {}
         self._next = 0
         self._probe_interval = probe_interval
         self._probe_task: asyncio.Task[None] | None = None
-        self._action_server_url = action_server_url
+        self._action_server_urls = (
+            [action_server_url] if isinstance(action_server_url, str) else list(action_server_url)
+        )
         self._http = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, connect=2.0),
+            timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT_SECONDS),
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
         )
         if self.balanced:
@@ -149,10 +176,11 @@ class RasaClient:
     async def _send_balanced(self, sender: str, text: str) -> list[dict]:
         self._ensure_probe()
         tried: list[Replica] = []
+        timeout = self._timeout_for(sender)
         for replica in self._candidates()[:2]:  # the first choice and one retry
             tried.append(replica)
             try:
-                return await self._post(replica, sender, text)
+                return await self._post(replica, sender, text, timeout)
             except _ReplicaFailedError as failure:
                 if not failure.retry_safe:
                     break
@@ -169,10 +197,25 @@ class RasaClient:
         self._next += 1
         return healthy[start:] + healthy[:start] + rest
 
-    async def _post(self, replica: Replica, sender: str, text: str) -> list[dict]:
+    def _timeout_for(self, sender: str) -> httpx.Timeout | None:
+        """The usual timeout (None), or for a conversation a dead replica may still hold
+        locked, the time left on that lock plus the usual timeout."""
+        now = time.monotonic()
+        for expired in [s for s, until in self._locked_by_lost.items() if until <= now]:
+            del self._locked_by_lost[expired]
+        until = self._locked_by_lost.get(sender)
+        if until is None:
+            return None
+        return httpx.Timeout(until - now + self._timeout, connect=CONNECT_TIMEOUT_SECONDS)
+
+    async def _post(
+        self, replica: Replica, sender: str, text: str, timeout: httpx.Timeout | None = None
+    ) -> list[dict]:
         try:
             response = await self._http.post(
-                f"{replica.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+                f"{replica.url}/webhooks/rest/webhook",
+                json={"sender": sender, "message": text},
+                **({"timeout": timeout} if timeout is not None else {}),
             )
         except httpx.PoolTimeout as exc:
             # Our own connection pool is full: not the replica's fault.
@@ -187,7 +230,10 @@ class RasaClient:
             raise _ReplicaFailedError(replica, retry_safe=False) from exc
         except httpx.HTTPError as exc:
             self._take_out(replica, f"{type(exc).__name__}: {exc}")
-            raise _ReplicaFailedError(replica, retry_safe=isinstance(exc, _NOT_SENT)) from exc
+            sent = not isinstance(exc, _NOT_SENT)
+            if sent:  # it had the message and its conversation lock, and is gone
+                self._locked_by_lost[sender] = time.monotonic() + lock_lifetime(self._timeout)
+            raise _ReplicaFailedError(replica, retry_safe=not sent) from exc
         if response.status_code >= 500:
             self._take_out(replica, f"HTTP {response.status_code}")
             raise _ReplicaFailedError(replica, retry_safe=False)
@@ -241,7 +287,12 @@ class RasaClient:
         return await self._ok(f"{self._rasa_url}/webhooks/rest/")
 
     async def action_server_up(self) -> bool:
-        return await self._ok(f"{self._action_server_url}/health")
+        """Whether an action server answers: with several, whether at least one does (each
+        Rasa server skips one that is down)."""
+        answers = await asyncio.gather(
+            *(self._ok(f"{url}/health") for url in self._action_server_urls)
+        )
+        return any(answers)
 
     async def _ok(self, url: str) -> bool:
         try:
