@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 from sqladmin import BaseView, expose
+from sqladmin.flash import Flash
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import UploadFile
@@ -36,6 +37,7 @@ from bot.staff.operations import (
     OperationError,
     alias_from_unanswered,
     dismiss_unanswered,
+    get_question,
     item_from_unanswered,
 )
 from bot.staff.web_auth import require
@@ -93,9 +95,9 @@ class ResolvePage(StaffPages):
             form = await request.form()
             try:
                 done = await run_in_threadpool(self._apply, question_id, dict(form))
+                Flash.success(request, done)
                 return RedirectResponse(
-                    str(request.url_for("admin:list", identity="unanswered-question"))
-                    + f"?done={done}",
+                    str(request.url_for("admin:list", identity="unanswered-question")),
                     status_code=303,
                 )
             except OperationError as exc:
@@ -128,12 +130,16 @@ class ResolvePage(StaffPages):
     def _apply(self, question_id: int, form: dict[str, Any]) -> str:
         with self.sessions() as session:
             action = form.get("action")
+            question = get_question(session, question_id).text
             if action == "alias":
                 item_id = _chosen_item(session, form)
-                alias_from_unanswered(session, question_id, item_id, form.get("alias_name") or None)
+                alias = alias_from_unanswered(
+                    session, question_id, item_id, form.get("alias_name") or None
+                )
+                done = f"「{alias.name}」を品目「{alias.item.name}」の別名として登録しました。"
             elif action == "item":
                 category_id = _int(form.get("category_id"), "種別を選んでください。")
-                item_from_unanswered(
+                item = item_from_unanswered(
                     session,
                     question_id,
                     str(form.get("name", "")).strip(),
@@ -141,12 +147,14 @@ class ResolvePage(StaffPages):
                     notes=str(form.get("notes", "")),
                     reading=str(form.get("reading", "")),
                 )
+                done = f"品目「{item.name}」（{item.category.name}）を登録しました。"
             elif action == "dismiss":
                 dismiss_unanswered(session, question_id)
+                done = f"質問「{question}」を一覧から消しました。"
             else:
                 raise OperationError("操作を選んでください。")
             session.commit()
-            return str(action)
+            return done
 
 
 def _chosen_item(session: Session, form: dict[str, Any]) -> int:
@@ -183,10 +191,13 @@ class ImportExportPage(StaffPages):
 
     @expose("/import-export/export", methods=["GET"], identity="import-export-export")
     async def export(self, request: Request) -> Response:
-        fmt = ItemFormat(request.query_params.get("format", ItemFormat.NAKANO.value))
+        try:
+            fmt = ItemFormat(request.query_params.get("format", ItemFormat.NAKANO.value))
+        except ValueError:
+            return await self._refused(request, "形式を一覧から選んでください。")
         encoding = request.query_params.get("encoding", "utf-8")
         if encoding not in ENCODINGS:
-            return Response("文字コードが正しくありません。", status_code=422)
+            return await self._refused(request, "文字コードを一覧から選んでください。")
         try:
             data = await run_in_threadpool(self._export, fmt, encoding)
         except ExportEncodingError as exc:

@@ -6,16 +6,28 @@ bot's reload happen there, not here, so a view cannot forget them.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any, ClassVar
 
 from markupsafe import Markup
 from sqladmin import ModelView
-from sqladmin.filters import AllUniqueStringValuesFilter, ForeignKeyFilter
-from sqlalchemy import Select, String, cast, false, or_
+from sqladmin.ajax import QueryAjaxModelLoader
+from sqladmin.filters import AllUniqueStringValuesFilter, ForeignKeyFilter, StaticValuesFilter
+from sqladmin.flash import Flash
+from sqladmin.formatters import BASE_FORMATTERS
+from sqladmin.helpers import get_object_identifier, object_identifier_values
+from sqlalchemy import Select, String, cast, false, or_, select
+from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from wtforms import PasswordField
-from wtforms.validators import Optional
+from starlette.responses import StreamingResponse
+from wtforms import Form, PasswordField, SelectField
+from wtforms.validators import Optional, ValidationError
 
+from bot.catalog.calendar import TOKYO
 from bot.catalog.models import (
     Alias,
     Area,
@@ -30,11 +42,169 @@ from bot.catalog.models import (
 )
 from bot.japanese import fold_kana, normalize
 from bot.staff.accounts import MIN_PASSWORD_LENGTH, AccountError, Role, hash_password
+from bot.staff.audit import label
+from bot.staff.operations import OperationError, check_url
 
 CATALOG = "品目と分別"
 AREAS = "収集日"
 RESIDENTS = "住民の質問"
 ADMINISTRATION = "管理"
+
+ROLE_CHOICES = [
+    (Role.VIEWER.value, "閲覧のみ（viewer）"),
+    (Role.EDITOR.value, "品目などの編集（editor）"),
+    (Role.ADMIN.value, "編集とアカウント管理（admin）"),
+]
+
+
+def tokyo_time(moment: datetime | None) -> str:
+    """「2026-12-06 12:11 JST」: Tokyo time to the minute, as a clerk reads a clock. The
+    database keeps UTC (SQLite hands it back without a zone)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M JST")
+
+
+def _yes_no(value: bool) -> str:
+    return "はい" if value else "いいえ"
+
+
+#: How a value of each type is shown in lists, details and exports: rows by what staff
+#: call them (:func:`bot.staff.audit.label`), times in Tokyo.
+TYPE_FORMATTERS: dict[type, Any] = {
+    **BASE_FORMATTERS,
+    datetime: tokyo_time,
+    **dict.fromkeys((Item, Category, Alias, Area, Schedule, WardText, StaffUser), label),
+}
+
+
+class LabelledAjaxLoader(QueryAjaxModelLoader):
+    """sqladmin's picker (選んでください with search), naming each row by :func:`label`
+    instead of its Python repr."""
+
+    def format(self, model: Any) -> dict[str, Any]:
+        if not model:
+            return {}
+        return {"id": str(get_object_identifier(model)), "text": label(model)}
+
+    async def format_by_pk(self, pk: Any) -> dict[str, Any]:
+        if not await super().format_by_pk(pk):
+            return {}
+        with self.model_admin.session_maker() as session:
+            row = session.get(self.model, object_identifier_values(str(pk), self.model))
+            return self.format(row)
+
+
+#: sqladmin's own validation words, which it does not translate.
+_FORM_MESSAGES = {"Not a valid choice": "一覧にない値です。候補から選んでください。"}
+
+
+class JapaneseForm(Form):
+    """Forms whose validation messages are Japanese: wtforms' own catalogue, and ours for
+    the few sqladmin writes in English."""
+
+    class Meta:
+        locales = ["ja_JP", "ja"]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.errors, list):
+                field.errors = [_FORM_MESSAGES.get(e, e) for e in field.errors]
+        return valid
+
+
+@contextmanager
+def _refusals_in_words(what: str) -> Iterator[None]:
+    """A save or deletion the database refuses, said to the clerk (sqladmin would show the
+    driver's English message)."""
+    try:
+        yield
+    except IntegrityError as exc:
+        reason = str(exc.orig).lower()
+        if "unique" in reason or "duplicate" in reason:
+            raise OperationError(f"同じ{what}がすでにあります。名前を確かめてください。") from None
+        if "foreign key" in reason:
+            raise OperationError(
+                f"この{what}は、ほかの行（品目や収集日など）から使われているか、"
+                "選んだ行がもうないため、保存・削除できませんでした。"
+            ) from None
+        raise OperationError(f"{what}を保存できませんでした。入力を確かめてください。") from None
+
+
+class StaffView(ModelView):
+    """What every admin table shares: rows named in words, Tokyo times, Japanese forms, a
+    notice after each save and deletion, and a CSV export Excel opens (Japanese column
+    names, UTF-8 with a BOM)."""
+
+    column_type_formatters: ClassVar[dict[type, Any]] = TYPE_FORMATTERS
+    form_base_class = JapaneseForm
+    use_pretty_export = True
+    export_types: ClassVar[list[str]] = ["csv"]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._column_labels.setdefault("id", "番号")
+        self._form_ajax_refs = {
+            name: LabelledAjaxLoader(name, loader.model, self, **self.form_ajax_refs[name])
+            for name, loader in self._form_ajax_refs.items()
+        }
+
+    async def insert_model(self, request: Request, data: dict) -> Any:
+        with _refusals_in_words(self.name):
+            return await super().insert_model(request, data)
+
+    async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+        with _refusals_in_words(self.name):
+            return await super().update_model(request, pk, data)
+
+    async def delete_model(self, request: Request, pk: Any) -> None:
+        with _refusals_in_words(self.name):
+            await super().delete_model(request, pk)
+
+    async def after_model_change(
+        self, data: dict, model: Any, is_created: bool, request: Request
+    ) -> None:
+        done = "追加しました" if is_created else "保存しました"
+        Flash.success(request, f"{self.name}「{label(model)}」を{done}。")
+
+    async def after_model_delete(self, model: Any, request: Request) -> None:
+        Flash.success(request, f"{self.name}「{label(model)}」を削除しました。")
+
+    async def custom_export_cell(self, row: Any, name: str, value: Any) -> Any:
+        """The whole value, in words: a list's cells shorten long texts, a file must not."""
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return _yes_no(value)
+        if isinstance(value, list):
+            return "、".join(str(self._default_formatter(v)) for v in value)
+        formatted = self._default_formatter(value)
+        return formatted if isinstance(formatted, str) else str(value)
+
+    def get_export_name(self, export_type: str) -> str:
+        return f"{self.identity}-{datetime.now(TOKYO):%Y%m%d-%H%M}.{export_type}"
+
+    async def export_data(
+        self, data: list[Any], export_type: str = "csv", request: Request | None = None
+    ) -> StreamingResponse:
+        response = await super().export_data(data, export_type, request)
+        if export_type != "csv":
+            return response
+        return StreamingResponse(
+            _with_bom(response.body_iterator),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": response.headers["content-disposition"]},
+        )
+
+
+async def _with_bom(rows: AsyncIterator[Any]) -> AsyncIterator[str]:
+    """Excel reads a CSV as Shift_JIS unless it starts with a BOM."""
+    yield "\ufeff"
+    async for row in rows:
+        yield row if isinstance(row, str) else row.decode("utf-8")
 
 
 class NormalizedSearch:
@@ -64,16 +234,32 @@ def _short(limit: int):
 
 
 def _link(model: Any, attribute: Any) -> Markup | str:
+    """The link, clickable only when it is one a resident may be sent to (a stored value
+    from before the check is shown as text)."""
     url = getattr(model, "url", None)
-    return Markup('<a href="{0}" rel="noopener" target="_blank">{0}</a>').format(url) if url else ""
+    if not url:
+        return ""
+    try:
+        check_url(url)
+    except OperationError:
+        return url
+    return Markup('<a href="{0}" rel="noopener" target="_blank">{0}</a>').format(url)
 
 
-class CategoryAdmin(ModelView, model=Category):
+def _url_validator(form: Form, field: Any) -> None:
+    """The staff API's rule for links (:func:`bot.staff.operations.check_url`)."""
+    try:
+        field.data = check_url(field.data)
+    except OperationError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+class CategoryAdmin(StaffView, model=Category):
     name, name_plural, icon, category = "種別", "種別", "fa-solid fa-layer-group", CATALOG
     column_list = [Category.id, Category.name, Category.guidance_key]
     column_labels = {
         Category.name: "種別名（回答にそのまま使われます）",
-        Category.guidance_key: "回答のあとに添える案内文のキー",
+        Category.guidance_key: "回答のあとに添える案内文",
         Category.items: "品目",
     }
     form_columns = [Category.name, Category.guidance_key]
@@ -81,8 +267,36 @@ class CategoryAdmin(ModelView, model=Category):
     column_sortable_list = [Category.id, Category.name]
     page_size = 25
 
+    def _text_titles(self) -> dict[str, str]:
+        with self.session_maker() as session:
+            rows = session.execute(select(WardText.key, WardText.title)).tuples()
+            return dict(rows.all())
 
-class ItemAdmin(NormalizedSearch, ModelView, model=Item):
+    async def get_prop_value(self, obj: Any, prop: str) -> Any:
+        """The guidance text by its title (its key is the program's name for it)."""
+        value = await super().get_prop_value(obj, prop)
+        if prop == "guidance_key" and value:
+            return (await run_in_threadpool(self._text_titles)).get(value, value)
+        return value
+
+    async def scaffold_form(self, rules: list[str] | None = None) -> Any:
+        form = await super().scaffold_form(rules)
+        titles = await run_in_threadpool(self._text_titles)
+        form.guidance_key = SelectField(
+            "回答のあとに添える案内文",
+            choices=[("", "（なし）"), *titles.items()],
+            description="この種別の品目を答えたあとに、続けて伝える案内文。",
+            render_kw={"class": "form-select"},
+        )
+        return form
+
+    async def on_model_change(
+        self, data: dict, model: Any, is_created: bool, request: Request
+    ) -> None:
+        data["guidance_key"] = data.get("guidance_key") or None
+
+
+class ItemAdmin(NormalizedSearch, StaffView, model=Item):
     name, name_plural, icon, category = "品目", "品目", "fa-solid fa-trash-can", CATALOG
     column_list = [Item.id, Item.name, Item.reading, Item.category, Item.notes, Item.updated_at]
     column_details_list = [
@@ -113,6 +327,10 @@ class ItemAdmin(NormalizedSearch, ModelView, model=Item):
         "name": {"description": "住民への回答にそのまま表示されます。例：スプレー缶"},
         "reading": {"description": "ひらがなで。例：すぷれーかん（空でも検索はできます）"},
         "notes": {"description": "出し方の注意。URLを書くとリンクになります。"},
+        "url": {
+            "description": "http:// か https:// で始まるURL。空ならリンクなし。",
+            "validators": [Optional(), _url_validator],
+        },
     }
     form_ajax_refs = {"category": {"fields": ("name",), "order_by": "name"}}
     column_searchable_list = [Item.name, Item.reading]
@@ -124,7 +342,7 @@ class ItemAdmin(NormalizedSearch, ModelView, model=Item):
     page_size = 25
 
 
-class AliasAdmin(NormalizedSearch, ModelView, model=Alias):
+class AliasAdmin(NormalizedSearch, StaffView, model=Alias):
     name, name_plural, icon, category = "別名", "別名", "fa-solid fa-tags", CATALOG
     column_list = [Alias.id, Alias.name, Alias.item]
     column_labels = {Alias.name: "別名（住民の言い方）", Alias.item: "品目"}
@@ -136,18 +354,28 @@ class AliasAdmin(NormalizedSearch, ModelView, model=Alias):
     page_size = 25
 
 
-class WardTextAdmin(ModelView, model=WardText):
+class WardTextAdmin(StaffView, model=WardText):
+    """Texts by their titles; the key is how the program finds a text, so it is set once,
+    when a text is made, and shown only on its details page."""
+
     name, name_plural, icon, category = "案内文", "案内文", "fa-solid fa-comment", CATALOG
-    column_list = [WardText.key, WardText.title, WardText.body]
-    column_labels = {WardText.key: "キー", WardText.title: "内容", WardText.body: "本文"}
+    column_list = [WardText.title, WardText.body]
+    column_details_list = [WardText.title, WardText.body, WardText.key]
+    column_labels = {
+        WardText.key: "識別名（プログラム用。変えられません）",
+        WardText.title: "内容",
+        WardText.body: "本文",
+    }
     column_formatters = {WardText.body: _short(60)}
-    form_columns = [WardText.key, WardText.title, WardText.body]
+    form_create_rules = ["key", "title", "body"]
+    form_edit_rules = ["title", "body"]
+    form_args = {"key": {"description": "半角英字と _ で。例：spray_can_notice"}}
     form_widget_args = {"body": {"rows": 8}}
-    column_searchable_list = [WardText.key, WardText.title, WardText.body]
+    column_searchable_list = [WardText.title, WardText.body]
     page_size = 25
 
 
-class AreaAdmin(NormalizedSearch, ModelView, model=Area):
+class AreaAdmin(NormalizedSearch, StaffView, model=Area):
     name, name_plural, icon, category = "地域", "地域", "fa-solid fa-map", AREAS
     column_list = [Area.id, Area.town, Area.chome, Area.remark, Area.schedules]
     column_labels = {
@@ -163,13 +391,14 @@ class AreaAdmin(NormalizedSearch, ModelView, model=Area):
     page_size = 25
 
 
-class ScheduleAdmin(ModelView, model=Schedule):
+class ScheduleAdmin(StaffView, model=Schedule):
     name, name_plural, icon, category = "収集日", "収集日", "fa-solid fa-calendar", AREAS
     column_labels = {
         Schedule.area: "地域",
         Schedule.category: "種別",
         Schedule.weekdays: "曜日（0=月曜日…6=日曜日）",
         Schedule.nth_weeks: "第何週（空は毎週）",
+        Schedule.source_text: "元の表記",
     }
     column_list = [
         Schedule.id,
@@ -185,7 +414,7 @@ class ScheduleAdmin(ModelView, model=Schedule):
     page_size = 25
 
 
-class UnansweredAdmin(NormalizedSearch, ModelView, model=UnansweredQuestion):
+class UnansweredAdmin(NormalizedSearch, StaffView, model=UnansweredQuestion):
     name, name_plural, icon, category = (
         "答えられなかった質問",
         "答えられなかった質問",
@@ -218,7 +447,102 @@ class UnansweredAdmin(NormalizedSearch, ModelView, model=UnansweredQuestion):
     page_size = 25
 
 
-class AuditLogAdmin(NormalizedSearch, ModelView, model=AuditLog):
+#: The audit log's words for its actions, tables and fields.
+AUDIT_ACTIONS = {"create": "追加", "update": "変更", "delete": "削除"}
+AUDIT_TABLES = {
+    "items": "品目",
+    "aliases": "別名",
+    "categories": "種別",
+    "ward_texts": "案内文",
+    "areas": "地域",
+    "schedules": "収集日",
+    "unanswered_questions": "答えられなかった質問",
+    "staff_users": "職員アカウント",
+    "staff_tokens": "APIトークン",
+}
+AUDIT_FIELDS = {
+    "id": "番号",
+    "name": "名前",
+    "reading": "よみ",
+    "category": "種別",
+    "category_id": "種別の番号",
+    "notes": "説明",
+    "url": "参考URL",
+    "source_row": "ファイルの行",
+    "item": "品目",
+    "item_id": "品目の番号",
+    "guidance_key": "案内文",
+    "sort_order": "並び順",
+    "description": "説明",
+    "key": "識別名",
+    "title": "内容",
+    "body": "本文",
+    "examples": "質問の例",
+    "town": "町名",
+    "town_reading": "町名のよみ",
+    "chome_text": "丁目（元の表記）",
+    "chome": "丁目",
+    "remark": "備考",
+    "area": "地域",
+    "area_id": "地域の番号",
+    "weekdays": "曜日",
+    "nth_weeks": "第何週",
+    "source_text": "元の表記",
+    "text": "質問",
+    "normalized": "正規化した質問",
+    "count": "回数",
+    "first_seen": "最初",
+    "last_seen": "最後",
+    "username": "ユーザー名",
+    "password_hash": "パスワード",
+    "role": "役割",
+    "active": "有効",
+    "created_at": "作成日時",
+    "created_by": "作成者",
+    "token_hash": "トークン",
+    "revoked_at": "無効にした日時",
+}
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def _audit_value(value: Any) -> str:
+    """One old or new value of the audit log, as a clerk reads it."""
+    if value is None or value == "":
+        return "（なし）"
+    if isinstance(value, bool):
+        return _yes_no(value)
+    if value == "***":
+        return "（変更あり・内容は記録しません）"
+    if isinstance(value, str) and _ISO_TIME.match(value):
+        try:
+            return tokyo_time(datetime.fromisoformat(value))
+        except ValueError:
+            pass
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "（なし）"
+    return f"「{value}」" if isinstance(value, str) else str(value)
+
+
+#: Who acted, by where: the admin, an API token, the command line, the app itself.
+AUDIT_ACTORS = {"staff": "{}（管理画面）", "token": "{}（APIトークン）", "system": "システム（{}）"}
+AUDIT_SOLE_ACTORS = {"cli": "コマンドライン", "system": "システム"}
+
+
+def _actor(actor: str) -> str:
+    kind, _, name = actor.partition(":")
+    if name and kind in AUDIT_ACTORS:
+        return AUDIT_ACTORS[kind].format(name)
+    return AUDIT_SOLE_ACTORS.get(actor, actor)
+
+
+def _changes(changes: dict[str, list[Any]] | None) -> str:
+    return "、".join(
+        f"{AUDIT_FIELDS.get(field, field)}：{_audit_value(old)} → {_audit_value(new)}"
+        for field, (old, new) in (changes or {}).items()
+    )
+
+
+class AuditLogAdmin(NormalizedSearch, StaffView, model=AuditLog):
     name, name_plural, icon, category = (
         "変更履歴",
         "変更履歴",
@@ -243,24 +567,25 @@ class AuditLogAdmin(NormalizedSearch, ModelView, model=AuditLog):
         AuditLog.summary: "対象",
         AuditLog.changes: "変更（旧 → 新）",
     }
-    column_formatters = {AuditLog.changes: lambda m, a: _changes(m.changes)}
-    column_formatters_detail = {AuditLog.changes: lambda m, a: _changes(m.changes)}
+    column_formatters = {
+        AuditLog.actor: lambda m, a: _actor(m.actor),
+        AuditLog.action: lambda m, a: AUDIT_ACTIONS.get(m.action, m.action),
+        AuditLog.table: lambda m, a: AUDIT_TABLES.get(m.table, m.table),
+        AuditLog.changes: lambda m, a: _changes(m.changes),
+    }
+    column_formatters_detail = column_formatters
     column_searchable_list = [AuditLog.summary, AuditLog.actor]
     column_filters = [
-        AllUniqueStringValuesFilter(AuditLog.table, title="表"),
+        StaticValuesFilter(AuditLog.table, list(AUDIT_TABLES.items()), title="表"),
         AllUniqueStringValuesFilter(AuditLog.actor, title="変更した人"),
-        AllUniqueStringValuesFilter(AuditLog.action, title="操作"),
+        StaticValuesFilter(AuditLog.action, list(AUDIT_ACTIONS.items()), title="操作"),
     ]
     column_sortable_list = [AuditLog.at, AuditLog.actor, AuditLog.table]
     column_default_sort = [(AuditLog.at, True)]
     page_size = 50
 
 
-def _changes(changes: dict[str, list[Any]] | None) -> str:
-    return "、".join(f"{field}: {old!r} → {new!r}" for field, (old, new) in (changes or {}).items())
-
-
-class StaffUserAdmin(ModelView, model=StaffUser):
+class StaffUserAdmin(StaffView, model=StaffUser):
     name, name_plural, icon, category = (
         "職員アカウント",
         "職員アカウント",
@@ -280,15 +605,21 @@ class StaffUserAdmin(ModelView, model=StaffUser):
         StaffUser.active: "有効",
         StaffUser.last_login: "最終ログイン",
         StaffUser.locked_until: "ロック解除予定",
+        StaffUser.failed_logins: "続けて間違えた回数",
+        StaffUser.created_at: "作成日時",
         "new_password": "新しいパスワード",
     }
+    column_formatters = {StaffUser.role: lambda m, a: dict(ROLE_CHOICES).get(m.role, m.role)}
+    column_formatters_detail = column_formatters
+    column_details_exclude_list = [StaffUser.password_hash]
     form_columns = [StaffUser.username, StaffUser.role, StaffUser.active]
+    form_overrides = {"role": SelectField}
     form_args = {
         "role": {
-            "description": "viewer＝閲覧のみ、editor＝品目などの編集、admin＝アカウント管理も",
+            "choices": ROLE_CHOICES,
+            "description": "アカウント管理（職員とAPIトークン）は admin だけができます。",
         }
     }
-    form_overrides = {}
     can_export = False
 
     async def scaffold_form(self, rules: list[str] | None = None) -> Any:
@@ -305,14 +636,14 @@ class StaffUserAdmin(ModelView, model=StaffUser):
     ) -> None:
         password = data.pop("new_password", None)
         if data.get("role") not in {role.value for role in Role}:
-            raise AccountError("役割は viewer・editor・admin のどれかです。")
+            raise AccountError("役割は閲覧のみ・編集・管理のどれかを選んでください。")
         if password:
             model.password_hash = hash_password(password)
         elif is_created:
             raise AccountError("新しいアカウントにはパスワードが必要です。")
 
 
-class StaffTokenAdmin(ModelView, model=StaffToken):
+class StaffTokenAdmin(StaffView, model=StaffToken):
     name, name_plural, icon, category = (
         "APIトークン",
         "APIトークン",
@@ -338,6 +669,8 @@ class StaffTokenAdmin(ModelView, model=StaffToken):
         StaffToken.last_used: "最終使用",
         StaffToken.revoked_at: "無効にした日時",
     }
+    column_formatters = {StaffToken.role: lambda m, a: dict(ROLE_CHOICES).get(m.role, m.role)}
+    column_formatters_detail = column_formatters
     column_details_exclude_list = [StaffToken.token_hash]
 
 

@@ -34,6 +34,7 @@ from bot.catalog.models import (
     UnansweredQuestion,
     WardText,
 )
+from bot.catalog.schedule import area_label, weekday_rule
 
 #: Tables whose rows the bot answers from: a change to one of them reloads the bot.
 CATALOG = (Category, Item, Alias, Area, Schedule, WardText)
@@ -129,7 +130,7 @@ def _entry(action: str, obj: Any) -> AuditLog | None:
         if history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
-            changes[rel.key] = [_label(old), _label(new)]
+            changes[rel.key] = [label(old), label(new)]
     if action == "update" and not changes:
         return None
     return AuditLog(
@@ -137,15 +138,24 @@ def _entry(action: str, obj: Any) -> AuditLog | None:
         action=action,
         table=obj.__tablename__,
         row_id=",".join(str(v) for v in state.mapper.primary_key_from_instance(obj)),
-        summary=_label(obj)[:300],
+        summary=(label(obj) or "")[:300],
         changes=changes,
     )
 
 
-def _label(obj: Any) -> str | None:
+def label(obj: Any) -> str | None:
+    """What staff call a row: an item's or category's name, an area as 「野方3丁目」, a
+    collection day as its area and category, a text by its title. The audit summary and
+    every place the admin shows a row (lists, pickers, exports) use it."""
     if obj is None:
         return None
-    for name in ("name", "username", "key", "text", "town"):
+    if isinstance(obj, Area):
+        return area_label(obj)
+    if isinstance(obj, Schedule):
+        rule = f"{label(obj.category)}：{weekday_rule(obj.weekdays, obj.nth_weeks)}"
+        area = inspect(obj).dict.get("area")  # not loaded in a list of one area's days
+        return f"{area_label(area)}の{rule}" if area is not None else rule
+    for name in ("name", "username", "title", "text", "key"):
         value = getattr(obj, name, None)
         if isinstance(value, str):
             return value

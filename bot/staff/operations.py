@@ -130,7 +130,11 @@ def _url_of(notes: str) -> str | None:
     return ItemRow(0, "", "", "", notes).url
 
 
-def _check_url(url: str | None) -> str | None:
+def check_url(url: str | None) -> str | None:
+    """The link as stored (``None`` for none), or :class:`OperationError`: only http(s)
+    links, since the bot sends them to residents and the admin shows them as links (a
+    ``javascript:`` one would run in a clerk's browser). The staff API and the admin's
+    form both check with this."""
     url = (url or "").strip() or None
     if url is not None:
         if not re.match(r"^https?://\S+$", url):
@@ -167,7 +171,7 @@ def create_item(
         reading=_clean_reading(reading, name),
         category=category,
         notes=notes,
-        url=_check_url(url) if url else _url_of(notes),
+        url=check_url(url) if url else _url_of(notes),
     )
     session.add(item)
     session.flush()
@@ -203,7 +207,7 @@ def update_item(session: Session, item_id: int, **changes: Any) -> Item:
         if "url" not in changes:
             item.url = _url_of(item.notes)
     if "url" in changes:
-        item.url = _check_url(changes["url"])
+        item.url = check_url(changes["url"])
     session.flush()
     return item
 
