@@ -12,91 +12,44 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from bot.catalog.words import matching_words, one_of
 from bot.japanese import match_key
+
+_WORDS = matching_words()
 
 # The closing bracket is optional: one catalog name lacks it (「びん（医薬品・化粧品等、…」).
 _QUALIFIER = re.compile(r"[（(]([^）)]*)(?:[）)]|$)")
 _CROSS_REFERENCE = re.compile(r"[／/]※.*$")
 _PARTS = re.compile(r"[・、,，]")
 _KANJI = re.compile(r"[一-龥々]")
-_VEHICLE_PREFIX = re.compile(r"^(自動車|車)(用|の)")
+_VEHICLE_PREFIX = re.compile(rf"^({one_of(_WORDS.vehicle_prefixes)})(用|の)")
 #: A state written before the name instead of in brackets: 「汚れたビン」 is the soiled
 #: variant of a びん, as 「衣類（汚れたもの）」 is of 衣類.
-_STATE_PREFIX = re.compile(r"^(汚れた|よごれた|割れた|われた)(?=.)")
-_STATES = {"汚れた": "汚れ", "よごれた": "汚れ", "割れた": "割れ", "われた": "割れ"}
+_STATES = {word: state for state, words in _WORDS.states.items() for word in words}
+_STATE_PREFIX = re.compile(rf"^({one_of(_STATES)})(?=.)")
 
 _PREFIXED = re.compile(r"^(?P<prefix>.{2,}?)(?:の|用)(?P<rest>.{2,})$")
 
 #: Bracket contents with these describe a variant rather than name the same thing again.
-_QUALIFIER_HINTS = (
-    "製", "用", "もの", "以外", "など", "等", "式", "類", "含む", "除く", "付き", "：", ":",
-    "以下", "以上", "超",
-)  # fmt: skip
+_QUALIFIER_HINTS = (*_WORDS.qualifier_hints, "：", ":")
 #: Bracket contents that qualify although they carry no hint (read from the whole catalog).
-_QUALIFYING_WORDS = {
-    "使い捨て", "ポータブル", "本体", "衣類", "楽器", "健康器具", "スプレー缶", "パラボラ",
-    "果実酒", "簡易便座", "液晶", "ブラウン管", "プラズマ", "石油", "ガス", "電気", "素焼き",
-}  # fmt: skip
+_QUALIFYING_WORDS = frozenset(_WORDS.qualifying_words)
 
-#: Materials residents name, and the words of the catalog's qualifiers they select.
-MATERIALS: dict[str, tuple[str, ...]] = {
-    "金属": ("金属", "鉄", "アルミ", "ステンレス", "スチール", "ブリキ", "銅", "メタル", "針金"),
-    "プラスチック": ("プラスチック", "プラ", "ビニール", "樹脂", "ポリ", "発泡スチロール"),
-    "木": ("木", "木製", "竹", "ウッド", "木材"),
-    "陶器": ("陶器", "瀬戸物", "せともの", "セラミック", "磁器", "素焼き"),
-    "ガラス": ("ガラス", "硝子"),
-    "紙": ("紙",),
-    "布": ("布", "綿", "ウール"),
-    "革": ("革", "皮", "レザー"),
-    "牙": ("牙", "象牙"),  # 印鑑（角・牙・木製）: ivory seals are common
-    "電動": ("電動", "電気", "充電"),
-}
-#: Uses that choose a variant: 「ビールの空き缶」 is a 「空き缶（飲食用）」.
-USES: dict[str, tuple[str, ...]] = {
-    "飲食用": (
-        "ビール", "ジュース", "飲料", "飲み物", "ドリンク", "缶詰", "コーヒー", "お茶", "酒",
-        "ワイン", "ジャム", "食品", "調味料", "ツナ", "サバ", "果物", "牛乳", "炭酸",
-        "食べ物", "お菓子", "ミルク", "ソース", "醤油", "しょうゆ", "ドレッシング",
-        "ネコ缶", "猫缶", "ペットフード", "ドッグフード", "キャットフード",
-        "クッキー", "せんべい", "煎餅", "ビスケット", "チョコ", "飴", "キャンディ", "海苔",
-        "紅茶", "スープ", "フルーツ", "みかん", "パイナップル", "トマト", "コーン",
-        "はちみつ", "蜂蜜", "メープル", "ケチャップ",
-        # Drinks sold by brand, asked about as 「ユンケルの瓶」: bottles of a drink.
-        "栄養ドリンク", "ユンケル", "リポビタン", "オロナミン", "チオビタ",
-    ),
-    "割れ": ("割れ", "割っ", "欠け", "破損", "ひび"),
-    "写真": ("写真",),
-    "ポータブル": ("ポータブル", "携帯用", "持ち運び"),
-    "自動車": ("自動車", "車", "マイカー", "カー用品"),
-    "衣類": ("首に巻", "手編み", "毛糸", "防寒", "着る", "着て", "ファッション"),
-    "汚れ": ("汚れ", "汚い", "よごれ"),
-    "食用": ("天ぷら", "てんぷら", "揚げ物", "サラダ油", "料理", "食用", "サラダ"),
-    "化粧品": ("化粧", "乳液", "香水", "マニキュア", "医薬品", "薬", "美容液"),
-}  # fmt: skip
+#: Materials residents name: the catalog's qualifier word each selects, and its words as
+#: match keys.
+MATERIALS: dict[str, tuple[str, ...]] = _WORDS.materials
+#: Uses that choose a variant (「ビールの空き缶」 is a 「空き缶（飲食用）」), likewise.
+USES: dict[str, tuple[str, ...]] = _WORDS.uses
 #: What follows a word to deny it: 「缶じゃない」「割れていない」「飲食用以外」.
-_NEGATION = re.compile(
-    r"^.{0,3}?(じゃない|じゃなく|ではない|ではなく|でない|でなく|ていない|てない|以外"
-    r"|てはいない|てはない|ていません|てません|てはいません|てはおりません|ていなくて)"
-)
-MATERIAL_KEYS = {match_key(word) for words in MATERIALS.values() for word in words}
+_NEGATION = re.compile(rf"^.{{0,3}}?({one_of(_WORDS.negations)})")
+MATERIAL_KEYS = frozenset(word for words in MATERIALS.values() for word in words)
 
 #: Containers, by kind: a resident's word for one meets the catalog's word for the same kind
 #: (「ハイターのボトル」 is a 「漂白剤の容器」, 「線香の空き箱」 a 「線香の箱」).
-CONTAINERS: dict[str, tuple[str, ...]] = {
-    "容器": ("容器", "ボトル", "入れ物", "いれもの"),
-    "箱": ("箱", "空き箱", "空箱", "紙箱", "ボックス", "はこ"),
-    "袋": ("袋", "空き袋", "ふくろ"),
-    "缶": ("缶", "空き缶", "空缶", "カン"),
-    "びん": ("びん", "瓶", "ビン", "空きびん", "空き瓶", "空瓶"),
-    "パック": ("パック",),
-    "カップ": ("カップ",),
-    "ネット": ("ネット",),
-    "チューブ": ("チューブ",),
-    "ふた": ("ふた", "フタ", "蓋", "キャップ"),
-}
+CONTAINERS: dict[str, tuple[str, ...]] = _WORDS.containers
 #: Container words, longest first, and the kind each belongs to.
 CONTAINER_WORDS: dict[str, str] = {
-    match_key(word): kind
+    word: kind
     for kind, words in CONTAINERS.items()
     for word in sorted(words, key=len, reverse=True)
 }
@@ -110,7 +63,7 @@ _KANJI_BEFORE = re.compile(r"[一-龥々][ァ-ヺー]+$")
 #: What joins contents and container in a catalog name: 「線香の箱」, 「梅酒を漬けるびん」.
 _CONTENTS_LINK = re.compile(r"(?:の|を[^を]*る)$")
 #: Words before a container that say its state, not what it held.
-_NOT_CONTENTS = {match_key(w) for w in ("空き", "空", "から", "ごみ", "ゴミ")}
+_NOT_CONTENTS = frozenset((*_WORDS.empty_words, *_WORDS.not_contents))
 
 
 def base_name(name: str) -> str:
@@ -272,8 +225,7 @@ def _said_qualifiers(variants: list[tuple[str, str]], said: str) -> set[str]:
 
 #: For each material and use, the keys that name it: its own name first, then its words.
 _CHOOSING_KEYS = [
-    [match_key(wanted), *(match_key(word) for word in words)]
-    for wanted, words in (*MATERIALS.items(), *USES.items())
+    [match_key(wanted), *words] for wanted, words in (*MATERIALS.items(), *USES.items())
 ]
 
 

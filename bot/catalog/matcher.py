@@ -62,7 +62,10 @@ from bot.catalog.item_names import (
     without_cross_reference,
     words_for,
 )
+from bot.catalog.words import matching_words, one_of
 from bot.japanese import Morpheme, fold_kana, get_analyzer, match_key, sound_key
+
+_WORDS = matching_words()
 
 _MAX_KEY_LENGTH = 40
 #: A question of at most this many letters may be a bare, misspelt item name.
@@ -84,14 +87,7 @@ _NOUN_POS = {"名詞", "接頭辞", "接尾辞", "形状詞"}
 #: What a short name must begin with: a noun or a prefix (「お盆」), not a counter (「4本」).
 _SHORT_NAME_POS = {"名詞", "接頭辞"}
 #: Words of the question itself, never part of an item's name.
-_QUESTION_WORDS = {
-    match_key(w)
-    for w in (
-        "ごみ", "ゴミ", "何", "なに", "なん", "捨て方", "出し方", "方", "分別", "処分", "種類",
-        "日", "曜日", "いつ", "どこ", "どう", "どうやって", "これ", "それ", "の", "こと", "もの",
-        "教えて", "区分", "収集", "回収",
-    )
-}  # fmt: skip
+_QUESTION_WORDS = frozenset(_WORDS.question_words)
 
 
 @dataclass(frozen=True)
@@ -802,17 +798,14 @@ def _by_id(item: CatalogItem) -> int:
 #: What may stand between two items a resident asks about together (「AとB」「A、B」).
 _COORDINATION = re.compile(
     r"^\s+$"  # nothing at all between them is one name (「灯油ポリタンク」), not two
-    r"|^\s*(?:[、,，・/／]|及び|および|and|それと|それから|あと)"
-    r"|^\s*(?:とか|と|や|も|か)(?![ぁ-ゖ])"  # 「と古い」 joins, 「から」 does not
+    rf"|^\s*(?:[、,，・/／]|{one_of(_WORDS.coordination['words'])})"
+    rf"|^\s*(?:{one_of(_WORDS.coordination['particles'])})(?![ぁ-ゖ])"  # 「と古い」, not 「から」
 )
 #: The end of a sentence; items in different sentences are asked about apart.
 _SENTENCE_END = re.compile(r"[。．！？!?\n]")
 _SENTENCE = re.compile(r"[^。．！？!?\n]+[。．！？!?\n]*")
 #: Words of a sentence that asks something, as opposed to one that adds a detail.
-_ASKS = re.compile(
-    r"[？?]|何|なに|なん|どう|どこ|いつ|捨て|すて|処分|出し|出せ|だせ|教え|おしえ|でしょう|ですか"
-    r"|ますか|いい|可能|でき|ごみ|ゴミ|いらない|要らない|不要"
-)
+_ASKS = re.compile(rf"[？?]|{one_of(_WORDS.asking_words)}")
 _BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 #: A sentence end or a comma: contents and container are not looked for across them.
 _SENTENCE_BREAK = re.compile(r"[。．！？!?\n、，,]")
@@ -820,9 +813,12 @@ _SENTENCE_BREAK = re.compile(r"[。．！？!?\n、，,]")
 _CONTENTS_WINDOW = 10
 _CONTENTS_SEPARATOR = "\x1f"
 #: What may stand before a container word inside one morpheme: a material (「紙箱」).
-_CONTAINER_PREFIXES = MATERIAL_KEYS | {match_key(w) for w in ("空き", "空", "から")}
+_CONTAINER_PREFIXES = MATERIAL_KEYS | frozenset(_WORDS.empty_words)
 #: Words that stand inside a name without changing it: 「目薬のからの容器」, 「空ボトル」.
-_FILLERS = re.compile(r"の(?:から|カラ|空)(?:っぽ)?の|の空(?=[ァ-ヴ])|(?:付き|つき|入り)の")
+_FILLERS = re.compile(
+    rf"の(?:{one_of(_WORDS.fillers['empty'])})(?:っぽ)?の|の空(?=[ァ-ヴ])"
+    rf"|(?:{one_of(_WORDS.fillers['with'])})の"
+)
 #: 「の」 between two nouns, which residents add to names: 「麻雀のパイ」 for 「麻雀パイ」.
 _LINKING_NO = re.compile(r"(?<=[ぁ-んァ-ンー一-龥A-Za-zＡ-Ｚａ-ｚ])の(?=[ァ-ヴー一-龥]|くず|かす)")
 #: 「AとそのB」: A, and the B of A (「ペットボトルとそのキャップ」).
@@ -830,9 +826,7 @@ _THAT_ONE = re.compile(r"([ァ-ヴー一-龥A-Za-z]{2,})(と|や|、)その(?=[�
 
 
 #: A container named straight after its contents: 「マーガリン容器」 for 「マーガリンの容器」.
-_BARE_CONTAINER = re.compile(
-    r"(?<=[ァ-ヴー一-龥])(?=(?:容器|ボトル|袋|箱|缶|びん|瓶|パック|ケース|カップ|ふた|キャップ))"
-)
+_BARE_CONTAINER = re.compile(rf"(?<=[ァ-ヴー一-龥])(?=(?:{one_of(_WORDS.bare_containers)}))")
 
 
 def _rewrites(text: str, morphemes: list[Morpheme]) -> list[str]:
@@ -882,7 +876,7 @@ def _focused(text: str, mentions: list[Mention]) -> list[Mention]:
 #: follows it decides whether the next item is named alongside.
 _COMPOUND_TAIL = re.compile(r"^[ァ-ヴー一-龥A-Za-z0-9]+")
 #: What joins two things named side by side (a morpheme's text).
-_AND_WORDS = frozenset({"と", "や", "、", ",", "，", "・", "とか", "及び", "および"})
+_AND_WORDS = frozenset({*_WORDS.and_words, "、", ",", "，", "・"})
 #: Nothing but "and" between two names: both are asked about.
 _JUST_AND = re.compile(r"^\s*(?:" + "|".join(map(re.escape, [*_AND_WORDS, "and"])) + r")\s*$")
 
@@ -958,7 +952,10 @@ def _asides_dropped(text: str, mentions: list[Mention]) -> list[Mention]:
 #: A part or the leftovers of a thing, which are not the thing: 「シュレッダーのくず」,
 #: 「鉛筆の芯」, 「カイロの中身」.
 #: (A broken piece is still the thing: 「ガラスの破片」 is glass.)
-_PART = re.compile(r"の(?:くず|クズ|屑|かす|カス|中身|なかみ|芯)|(?:くず|屑|中身|芯)")
+_PART = re.compile(
+    rf"の(?:{one_of((*_WORDS.leftovers, *_WORDS.leftovers_after_no))})"
+    rf"|(?:{one_of(_WORDS.leftovers)})"
+)
 
 
 def _is_part_of(text: str, end: int, starts: set[int]) -> bool:
@@ -969,7 +966,7 @@ def _is_part_of(text: str, end: int, starts: set[int]) -> bool:
 
 
 #: Words of a qualifier that say a state of the thing, not a kind.
-_STATE_WORDS = ("汚れ", "割れ")
+_STATE_WORDS = tuple(_WORDS.states)
 
 #: The shortest word (in :func:`match_key` letters) a spelling by sound may be.
 _SOUND_MIN_LENGTH = 3
@@ -1005,27 +1002,19 @@ def spelling_variant(said: str, known: str, *, same_start: bool = False) -> bool
 #: A place and a word of finding or keeping after it: 「物置から出てきた」「押し入れの奥に
 #: ずっとあった」「倉庫で見つけた」. The item named there is where the thing was.
 _PLACE = re.compile(
-    r"(?:の(?:中|なか|奥|おく|隅|すみ|上|下|裏)(?:の方)?)?(?:から|で|に)(?:は|も)?"
+    rf"(?:の(?:{one_of((*_WORDS.place_insides, *_WORDS.place_sides))})(?:の方)?)?"
+    r"(?:から|で|に)(?:は|も)?"
     r"[^。．！？!?\n、，,]{0,8}?"
-    r"(?:出てき|出て来|でてき|出た|出てる|でた|あった|有った|見つけ|みつけ|見つか|みつか"
-    r"|発見|眠って|ねむって|残って|のこって|しまって|しまい込|仕舞|置いて|おいて|放置)"
+    rf"(?:{one_of(_WORDS.found_words)})"
 )
 #: Nouns that say whose or when, not what: never the thing found in a place.
-_NOT_THINGS = frozenset(
-    match_key(w)
-    for w in (
-        "父", "母", "祖父", "祖母", "親", "両親", "家族", "夫", "妻", "主人", "子", "子ども",
-        "子供", "息子", "娘", "兄", "姉", "弟", "妹", "友人", "友達", "私", "自分", "家", "実家",
-        "部屋", "昔", "前", "中", "奥", "たくさん", "大量", "全部", "おじいちゃん", "おばあちゃん",
-        "祖父母", "義母", "義父", "親戚", "大掃除", "掃除", "片付け", "片づけ", "遺品",
-        "遺品整理", "整理", "引っ越し", "引越し",
-    )
-)  # fmt: skip
+_NOT_THINGS = frozenset(_WORDS.not_things)
 
 
 #: 「物置にある」「押し入れの中にずっとあります」: where a thing is kept.
 _PLACE_KEPT = re.compile(
-    r"(?:の(?:中|なか|奥|おく|隅|すみ))?に(?:は|も)?(?:ずっと|まだ|長年|長い間)?(?:ある|あります|あって)"
+    rf"(?:の(?:{one_of(_WORDS.place_insides)}))?に(?:は|も)?(?:{one_of(_WORDS.kept_for_long)})?"
+    r"(?:ある|あります|あって)"
 )
 
 
@@ -1060,15 +1049,7 @@ def _places_dropped(
 
 #: Nouns that may follow an item's name without making it part of another thing:
 #: 「冷蔵庫買い替え」 is still a 冷蔵庫.
-_AFTER_NAME = frozenset(
-    match_key(w)
-    for w in (
-        "買い替え", "買い換え", "買替え", "買い替", "本体", "部分", "全部", "全体", "一式",
-        "片付け", "片づけ", "処理", "関係", "類", "系", "たち", "達", "など", "等", "以外",
-        "ごと", "自体", "単体", "のみ", "だけ", "不要", "不用", "中古", "新品", "故障", "破損",
-        "全巻", "片方", "両方", "部品", "パーツ", "付属品", "大量", "複数", "数個",
-    )
-)  # fmt: skip
+_AFTER_NAME = frozenset(_WORDS.after_name)
 
 
 #: What a message that only names things may hold besides nouns: 「の」, marks, a prefix.
@@ -1193,35 +1174,7 @@ def _spans_in(
 
 
 #: Hiragana nouns that carry grammar, not things: never an item however they sound.
-_FUNCTION_NOUNS = frozenset(
-    [
-        "こと",
-        "もの",
-        "ところ",
-        "とき",
-        "ため",
-        "よう",
-        "ほう",
-        "わけ",
-        "はず",
-        "つもり",
-        "うち",
-        "まま",
-        "ほか",
-        "なか",
-        "あと",
-        "まえ",
-        "うえ",
-        "した",
-        "いま",
-        "どこ",
-        "なに",
-        "これ",
-        "それ",
-        "あれ",
-        "どれ",
-    ]
-)
+_FUNCTION_NOUNS = frozenset(_WORDS.function_nouns)
 
 
 def _kana_word_spans(text: str, morphemes: list[Morpheme], table: _KeyTable) -> list[_Span]:
@@ -1255,7 +1208,7 @@ def _kana_word_spans(text: str, morphemes: list[Morpheme], table: _KeyTable) -> 
 
 _HIRAGANA_RUN = re.compile(r"[ぁ-ゖー]+")
 #: What may follow a name typed in hiragana: 「いるいは」「まほうびんって」「たたみの捨て方」.
-_PARTICLE = re.compile(r"は|が|を|も|の|って|とか|と|や|なに|なん|どう|すて|だせ")
+_PARTICLE = re.compile(one_of(_WORDS.after_kana_name))
 
 
 def _unmatched_nouns(morphemes: list[Morpheme], spans: list[_Span]) -> list[int]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalog.models import Area
+from bot.catalog.words import matching_words
 from bot.japanese import fold_kana, match_key, normalize
 
 WEEKDAY_NAMES = ("月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日")
@@ -22,65 +23,29 @@ COLLECTED_CATEGORIES = (
 )
 RESOURCE_CATEGORIES = ("資源プラスチック", "びん・缶・ペットボトル")
 
-#: The words residents use for each category (compared through ``match_key``).
-CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
-    "燃やすごみ": (
-        "燃やすごみ",
-        "燃えるごみ",
-        "可燃ごみ",
-        "可燃",
-        "もやすごみ",
-        "もえるごみ",
-        "生ごみ",
-    ),
-    "陶器・ガラス・金属ごみ": (
-        "陶器・ガラス・金属ごみ",
-        "陶器ガラス金属",
-        "燃えないごみ",
-        "燃やさないごみ",
-        "不燃ごみ",
-        "不燃",
-        "もえないごみ",
-        "金属ごみ",
-        "陶器",
-        "ガラス",
-        "せともの",
-    ),
-    "資源プラスチック": ("資源プラスチック", "プラスチック", "プラごみ", "プラ", "容器包装"),
-    "びん・缶・ペットボトル": (
-        "びん・缶・ペットボトル",
-        "ペットボトル",
-        "びん",
-        "瓶",
-        "ビン",
-        "缶",
-        "カン",
-    ),
-}
+_WORDS = matching_words()
+#: The words residents use for each category, as match keys (``data/matching_words.yml``).
+CATEGORY_WORDS: dict[str, tuple[str, ...]] = _WORDS.categories
 _CATEGORY_KEYS = sorted(
-    ((match_key(word), category) for category, words in CATEGORY_WORDS.items() for word in words),
+    ((word, category) for category, words in CATEGORY_WORDS.items() for word in words),
     key=lambda pair: -len(pair[0]),
 )
-_RESOURCE_WORD = match_key("資源")
-#: Words that ask for a date rather than the weekdays, and the day offset they mean
-#: (``None``: the next collection day of each category).
+_RESOURCE_WORDS = _WORDS.resources
+#: The day offset each group of ``asked_date`` words means (``None``: the next collection
+#: day of each category).
+_DAY_OFFSETS: dict[str, int | None] = {
+    "day_after_tomorrow": 2,
+    "tomorrow": 1,
+    "today": 0,
+    "next_collection": None,
+}
+#: Words that ask for a date rather than the weekdays, longest first, and their offset.
 _WHEN_WORDS: list[tuple[str, int | None]] = sorted(
-    [
-        (match_key(word), offset)
-        for words, offset in (
-            (("明後日", "あさって"), 2),
-            (("明日", "あした", "あす"), 1),
-            (("今日", "きょう", "本日", "今朝", "けさ"), 0),
-            (("次", "つぎ", "今度", "こんど", "次回", "直近"), None),
-        )
-        for word in words
-    ],
+    [(word, offset) for group, offset in _DAY_OFFSETS.items() for word in _WORDS.asked_date[group]],
     key=lambda pair: -len(pair[0]),
 )
 #: Categories collected by neighbourhood groups, not on ward collection days.
-GROUP_COLLECTION_WORDS = tuple(
-    match_key(w) for w in ("古紙", "古着", "古布", "新聞", "雑誌", "段ボール", "ダンボール")
-)
+GROUP_COLLECTION_WORDS = _WORDS.group_collection
 
 _KANJI_DIGITS = {
     "〇": 0,
@@ -139,7 +104,7 @@ def categories_in(text: str) -> list[str]:
         if word in key:
             found.add(category)
             key = key.replace(word, " ")
-    if not found and _RESOURCE_WORD in key:
+    if not found and any(word in key for word in _RESOURCE_WORDS):
         found.update(RESOURCE_CATEGORIES)
     return [c for c in COLLECTED_CATEGORIES if c in found]
 
