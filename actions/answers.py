@@ -1,14 +1,16 @@
-"""The actions Rasa calls. Each reads the resident's message and answers from the catalog.
+"""The action Rasa calls for every message, and the answer of each route.
 
-Which action runs is decided by the dialogue rules in ``data/rasa/rules.yml``. The actions
-are forgiving of the classifier: an item named in a message the model took for something
-else is still answered, because the catalog knows the item and the model may not.
+Every intent leads to :class:`ActionRespond` (``data/rasa/rules.yml``). It reads the
+message once (:mod:`actions.reading`), lets :func:`actions.routing.route` decide what kind
+of answer it gets, and gives that answer here, from the catalog and the ward texts staff
+keep. What the conversation should remember is returned as slot events.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -20,45 +22,50 @@ from sqlalchemy.orm import Session
 
 from actions import replies
 from actions.context import live_catalog, sessions
+from actions.reading import (
+    AREA_SLOT,
+    LAST_ITEMS_SLOT,
+    LAST_QUESTION_SLOT,
+    LAST_SAID_SLOT,
+    LAST_TOPIC_SLOT,
+    PENDING_SLOT,
+    Context,
+    Reading,
+    quotable,
+    read,
+    words,
+)
 from actions.replies import Reply
+from actions.routing import Route, names_a_thing, route
 from bot.catalog import chat_events
 from bot.catalog.calendar import today_in_tokyo
 from bot.catalog.chat_events import record_chat_event
-from bot.catalog.matcher import (
-    CatalogIndex,
-    CatalogItem,
-    MatchResult,
-    Mention,
-    only_names_things,
-)
+from bot.catalog.knowledge import ANSWER_COVERAGE, CLOSE_COVERAGE, KnowledgeHit
+from bot.catalog.matcher import MatchResult, Mention
 from bot.catalog.models import Area, WardText
-from bot.catalog.schedule import (
-    COLLECTED_CATEGORIES,
-    asked_when,
-    asks_group_collection,
-    categories_in,
-)
+from bot.catalog.schedule import asked_when, asks_group_collection, categories_in
 from bot.catalog.unanswered import record_unanswered
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-AREA_SLOT = "area_id"
-PENDING_SLOT = "pending_question"
-#: Below this intent confidence, small talk that names a thing is taken for an item question.
-SMALL_TALK_CONFIDENCE = 0.8
-SCHEDULE_WORDS = ("曜日", "いつ", "何日", "収集日", "回収日", "の日")
-#: Words of a question about the bulky-waste procedure itself, not about one thing.
-BULKY_WORDS = (
-    "粗大", "そだい", "大型", "大きい", "大きな", "家具", "申し込", "申込", "受付", "処理券",
-    "券", "シール", "料金", "手数料", "予約", "センター", "電話", "cm", "センチ", "メートル",
-    "以上", "時間", "方法", "出し方", "捨て方", "ごみ", "ゴミ",
-)  # fmt: skip
-#: Words of a question about the bot itself (help), not about a thing.
-HELP_WORDS = (
-    "使い方", "ヘルプ", "help", "メニュー", "機能", "質問", "できる", "でき", "教え", "わから",
-    "分から", "聞け", "聞き", "説明", "チャット", "ボット", "案内", "方法",
-)  # fmt: skip
+Answer = Callable[[CollectingDispatcher, Reading, Context], list[EventType]]
+
+
+class ActionRespond(Action):
+    """Every message: read once, routed once, answered."""
+
+    def name(self) -> str:
+        return "action_respond"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        context = Context.from_tracker(tracker)
+        reading = read(tracker, live_catalog(), context)
+        chosen = route(reading, context)
+        logger.debug("route %s for intent %s", chosen.value, reading.intent)
+        return ANSWERS[chosen](dispatcher, reading, context)
 
 
 def _texts(session: Session) -> dict[str, str]:
@@ -68,6 +75,57 @@ def _texts(session: Session) -> dict[str, str]:
 def _send(dispatcher: CollectingDispatcher, replies_: list[Reply]) -> None:
     for reply in replies_:
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+
+
+# --- items -----------------------------------------------------------------------------
+
+
+def answer_item(
+    dispatcher: CollectingDispatcher, reading: Reading, context: Context
+) -> list[EventType]:
+    """「スプレー缶は何ごみ？」: the items' categories and notes, or a question back; a
+    tapped item button; an honest not-found with close items as buttons."""
+    if reading.chosen is not None:
+        result = MatchResult(mentions=[Mention(reading.chosen.name, [reading.chosen], exact=True)])
+    elif reading.intent == "ask_item":
+        result = reading.found
+    else:
+        result = reading.outright
+    return _answer_items(dispatcher, reading, context, result)
+
+
+def _answer_items(
+    dispatcher: CollectingDispatcher,
+    reading: Reading,
+    context: Context,
+    result: MatchResult,
+    *,
+    follow_up: bool = False,
+) -> list[EventType]:
+    with sessions()() as session:
+        texts = _texts(session)
+        if result.mentions:
+            outcome, item_name = _item_outcome(result.mentions)
+            record_chat_event(session, chat_events.FOLLOW_UP if follow_up else outcome, item_name)
+            _send(dispatcher, _item_replies(result, texts))
+            events = _remember_items(result.mentions)
+            if reading.says_day_words:
+                events += _collection_day_of(dispatcher, session, reading, context, result)
+            return events
+        query = result.query or reading.entities.get("item") or ""
+        suggestions = result.suggestions or live_catalog().index().similar(query)
+        record_unanswered(session, reading.text)
+        if result.likely is not None:
+            # A misspelt name answered as 「…のことでしょうか」: an answer, with its item.
+            record_chat_event(session, chat_events.ANSWERED, result.likely.name)
+        else:
+            record_chat_event(session, chat_events.NOT_FOUND)
+    if result.likely is not None:
+        _send(dispatcher, [replies.likely_item(result.likely, texts)])
+        return _remember_items([Mention(result.likely.name, [result.likely])])
+    quoted = query if quotable(query, reading.text) else ""
+    _send(dispatcher, [replies.not_found(quoted, suggestions, texts.get("contact", ""))])
+    return _forget_items()
 
 
 def _item_replies(result: MatchResult, texts: dict[str, str]) -> list[Reply]:
@@ -98,243 +156,154 @@ def _item_outcome(mentions: list[Mention]) -> tuple[str, str | None]:
     return chat_events.ASKED_BACK, first and (first.base_name or first.name)
 
 
-def _named_outright(result: MatchResult) -> tuple[MatchResult, bool]:
-    """For a message the model did not take for an item question: the items it names
-    outright (a catalog name or alias), and whether it named others only loosely.
-
-    A spelling that only sounds like a name (「ベット」) or an unknown compound with a
-    known head (「トートバッグ」) is not enough to overrule the model: those items are
-    offered as suggestions, with the honest not-found answer.
-    """
-    outright = [m for m in result.mentions if not m.loose]
-    if outright or not result.mentions:
-        if len(outright) == len(result.mentions):
-            return result, False
-        return MatchResult(mentions=outright), False
-    loose = result.mentions
-    suggestions = list(dict.fromkeys(c for m in loose for c in m.candidates))
-    return MatchResult(suggestions=suggestions[: replies.MAX_BUTTONS], query=loose[0].text), True
+def _remember_items(mentions: list[Mention]) -> list[EventType]:
+    """The first item talked about, for 「それ」 and refinements; its category's guidance
+    text becomes the topic (「スマホから申し込める？」 after a bulky item)."""
+    mention = mentions[0]
+    guidance = {c.guidance_key for c in mention.candidates} - {None}
+    return [
+        SlotSet(LAST_ITEMS_SLOT, json.dumps([c.id for c in mention.candidates])),
+        SlotSet(LAST_SAID_SLOT, mention.text),
+        SlotSet(LAST_TOPIC_SLOT, guidance.pop() if len(guidance) == 1 else None),
+    ]
 
 
-def _names_a_thing(query: str, ignored: tuple[str, ...]) -> bool:
-    """Whether the noun phrase ``query`` may be a thing to throw away: two letters or more
-    and none of the ``ignored`` words (those of the question the model recognised)."""
-    return len(query) >= 2 and not any(word in query for word in ignored)
+def _forget_items() -> list[EventType]:
+    return [SlotSet(LAST_ITEMS_SLOT, None), SlotSet(LAST_SAID_SLOT, None)]
 
 
-def _asks_a_category_day(text: str) -> bool:
-    """「燃えるごみは何曜日？」: strict enough to divert a message that names no item, from
-    the item or fallback action to the schedule answer."""
-    return bool(categories_in(text)) and any(word in text for word in SCHEDULE_WORDS)
-
-
-class ActionAnswerItem(Action):
-    """「スプレー缶は何ごみ？」: the item's category and notes, or a question back.
-
-    Also answers a tapped item button, whose payload names the item by id.
-    """
-
-    def name(self) -> str:
-        return "action_answer_item"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        index = live_catalog().index()
-        chosen = _chosen_item(tracker, index)
-        if chosen is not None:
-            result = MatchResult(mentions=[Mention(chosen.name, [chosen], exact=True)])
-        else:
-            result = index.find(text)
-        if not result.mentions and _asks_a_category_day(text):
-            return _answer_schedule(dispatcher, tracker, text)
-        return _answer_items(dispatcher, tracker, text, result)
-
-
-def _answer_items(
-    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, result: MatchResult
-) -> list[EventType]:
-    """The items ``result`` found, or an honest not-found with close items as buttons."""
-    with sessions()() as session:
-        texts = _texts(session)
-        if result.mentions:
-            record_chat_event(session, *_item_outcome(result.mentions))
-            _send(dispatcher, _item_replies(result, texts))
-            return _collection_day_of_items(dispatcher, tracker, session, result, text)
-        query = result.query or _entity(tracker, "item") or ""
-        suggestions = result.suggestions or live_catalog().index().similar(query)
-        record_unanswered(session, text)
-        if result.likely is not None:
-            # A misspelt name answered as 「…のことでしょうか」: an answer, with its item.
-            record_chat_event(session, chat_events.ANSWERED, result.likely.name)
-        else:
-            record_chat_event(session, chat_events.NOT_FOUND)
-    if result.likely is not None:
-        _send(dispatcher, [replies.likely_item(result.likely, texts)])
-    else:
-        _send(dispatcher, [replies.not_found(query, suggestions, texts.get("contact", ""))])
-    return []
-
-
-def _collection_day_of_items(
+def _collection_day_of(
     dispatcher: CollectingDispatcher,
-    tracker: Tracker,
     session: Session,
+    reading: Reading,
+    context: Context,
     result: MatchResult,
-    text: str,
 ) -> list[EventType]:
     """「スプレー缶は何曜日に出せる？」: after the item's category, that category's day.
 
     With the area known it is answered at once; otherwise the resident is asked for it and
     the category's question is kept until they say.
     """
-    if not any(word in text for word in SCHEDULE_WORDS):
-        return []
+    scheduled = _scheduled_categories()
     categories = [
-        c
-        for m in result.mentions
-        if not m.is_ambiguous
-        for c in m.categories
-        if c in COLLECTED_CATEGORIES
+        c for m in result.mentions if not m.is_ambiguous for c in m.categories if c in scheduled
     ]
     if not categories:
         return []
     question = "・".join(dict.fromkeys(categories)) + "は何曜日？"
-    area_id = tracker.get_slot(AREA_SLOT)
-    area = live_catalog().areas().get(int(area_id)) if area_id else None
+    area = _remembered_area(context)
     if area is None:
         _send(dispatcher, [replies.ask_area_for(categories)])
         return [SlotSet(PENDING_SLOT, question)]
     _send(dispatcher, [_schedule_reply(area, question, _texts(session))])
-    return []
+    return [SlotSet(LAST_QUESTION_SLOT, question)]
 
 
-def _chosen_item(tracker: Tracker, index: CatalogIndex) -> CatalogItem | None:
-    """The item of a tapped button (payload ``/ask_item{"item_id": 12}``), if any."""
-    raw = _entity(tracker, "item_id")
-    try:
-        return index.items.get(int(raw)) if raw is not None else None
-    except (TypeError, ValueError):
-        return None
+def answer_item_day(
+    dispatcher: CollectingDispatcher, reading: Reading, context: Context
+) -> list[EventType]:
+    """「それっていつ出せる？」 after an item: that item's category's days."""
+    index = live_catalog().index()
+    items = [index.items[i] for i in context.last_items if i in index.items]
+    mention = Mention(context.last_said, items)
+    if mention.is_ambiguous or not any(c in _scheduled_categories() for c in mention.categories):
+        # Asked back, or a category without collection days (粗大ごみ: the day is given
+        # at application): the item's own answer says what to do.
+        return _answer_items(dispatcher, reading, context, MatchResult(mentions=[mention]))
+    with sessions()() as session:
+        record_chat_event(session, chat_events.FOLLOW_UP, items[0].name if items else None)
+        return _collection_day_of(
+            dispatcher, session, reading, context, MatchResult(mentions=[mention])
+        )
 
 
-def _intent_name(tracker: Tracker) -> str | None:
-    return (tracker.latest_message.get("intent") or {}).get("name")
+def answer_refinement(
+    dispatcher: CollectingDispatcher, reading: Reading, context: Context
+) -> list[EventType]:
+    """「割れてるんです」「金属製です」 after an item: the variant that fits; 「大きいです」
+    after an item whose notes set a size for 粗大ごみ: 粗大ごみ, with the procedure."""
+    if reading.refined is not None:
+        return _answer_items(dispatcher, reading, context, reading.refined, follow_up=True)
+    index = live_catalog().index()
+    items = [index.items[i] for i in context.last_items if i in index.items]
+    limit = reading.last_size_limit or 0
+    if reading.size_cm is not None and reading.size_cm <= limit:
+        said = MatchResult([Mention(context.last_said, items)])
+        return _answer_items(dispatcher, reading, context, said, follow_up=True)
+    with sessions()() as session:
+        texts = _texts(session)
+        record_chat_event(session, chat_events.FOLLOW_UP, items[0].name)
+    _send(dispatcher, [replies.oversized(items[0], limit, texts.get("bulky_waste", ""))])
+    return [SlotSet(LAST_TOPIC_SLOT, "bulky_waste")]
 
 
-def _entity(tracker: Tracker, name: str) -> Any:
-    return next(tracker.get_latest_entity_values(name), None)
+# --- collection days -------------------------------------------------------------------
 
 
-class ActionAnswerSchedule(Action):
+def answer_schedule(
+    dispatcher: CollectingDispatcher, reading: Reading, context: Context
+) -> list[EventType]:
     """「野方3丁目の燃やすごみは何曜日？」「次の不燃ごみの日は？」「明日は何ごみ？」.
 
     The area is remembered for the conversation; a question asked before the area is
-    known is kept and answered once the resident says where they live.
+    known is kept and answered once the resident says where they live. A place said
+    alone after an answer (「2丁目だと？」) repeats the last question for that place.
     """
-
-    def name(self) -> str:
-        return "action_answer_schedule"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        if not _asks_about_days(text) or _asks_about_an_item_on_a_day(text):
-            # 「ペットボトルのふた」 has a category word but asks about an item; so does
-            # 「クッキーの缶って缶の日に出していいの？」.
-            result, loose = _named_outright(live_catalog().index().find(text))
-            if result.mentions or loose:
-                return _answer_items(dispatcher, tracker, text, result)
-            if (
-                not _is_schedule_question(text)
-                and not _names_a_town(text)
-                and only_names_things(text)
-            ):
-                # 「鹿の剥製が実家にある」: a thing (the list does not have), not an area.
-                return _answer_items(dispatcher, tracker, text, result)
-        return _answer_schedule(dispatcher, tracker, text)
-
-
-#: 「缶の日に出していい？」: whether a thing may go out on a category's day.
-_ON_A_DAY = re.compile(r"の日に(?:出|だ|捨て|すて)")
-#: Words that ask which day, not whether a thing may go out on one.
-_WHICH_DAY = ("曜日", "いつ", "何日", "次の")
-
-
-def _asks_about_an_item_on_a_day(text: str) -> bool:
-    """「クッキーの缶って缶の日に出していいの？」: about the item, whose own category answers
-    it; not 「缶の日はいつ？」."""
-    return (
-        bool(_ON_A_DAY.search(text))
-        and not asked_when(text)[0]
-        and not any(word in text for word in _WHICH_DAY)
-        and not _names_a_town(text)
-    )
-
-
-def _mentions_days(text: str) -> bool:
-    """「いつ」「何曜日」「明日」…: words that ask for a day or a date."""
-    return asked_when(text)[0] or any(word in text for word in SCHEDULE_WORDS)
-
-
-def _asks_about_days(text: str) -> bool:
-    """Words of a question about days or an area, as opposed to about an item."""
-    return _mentions_days(text) or _names_a_town(text)
-
-
-def _names_a_town(text: str) -> bool:
-    return live_catalog().areas().lookup(text).town is not None
-
-
-def _is_schedule_question(text: str) -> bool:
-    """Whether ``text`` asks anything about collection days (as opposed to only saying
-    where the resident lives, which answers a question asked before)."""
-    return bool(categories_in(text)) or _mentions_days(text)
-
-
-def _answer_schedule(
-    dispatcher: CollectingDispatcher, tracker: Tracker, text: str
-) -> list[EventType]:
-    pending = tracker.get_slot(PENDING_SLOT)
-    question = text if _is_schedule_question(text) or not pending else pending
+    text = reading.text
+    asks = bool(reading.categories) or reading.asks_days or asks_group_collection(text)
+    earlier = context.pending_question or context.last_question
+    question = text if asks or not earlier else earlier
     with sessions()() as session:
         # Every path here answers about days or asks for the area: a schedule question.
         record_chat_event(session, chat_events.SCHEDULE)
         texts = _texts(session)
-        directory = live_catalog().areas()
-        lookup = directory.lookup(text)
+        lookup = reading.place
         area = lookup.area
         if area is None and lookup.town is not None:
             _send(dispatcher, [replies.ask_chome(lookup.town, lookup.options)])
             return [SlotSet(PENDING_SLOT, question)]
-        if area is None and tracker.get_slot(AREA_SLOT):
-            area = directory.get(int(tracker.get_slot(AREA_SLOT)))
+        area = area or _remembered_area(context)
         if area is None:
-            if _intent_name(tracker) == replies.INFORM_AREA_INTENT or _entity(tracker, "area"):
+            if reading.intent == replies.INFORM_AREA_INTENT or reading.entities.get("area"):
                 # A place was named, but it is not a town of Nakano (「高円寺」).
-                reply = replies.unknown_area(directory.towns(), texts.get("contact", ""))
+                towns = live_catalog().areas().towns()
+                reply = replies.unknown_area(towns, texts.get("contact", ""))
             else:
                 reply = replies.ask_area()
             _send(dispatcher, [reply])
             return [SlotSet(PENDING_SLOT, question)]
         _send(dispatcher, [_schedule_reply(area, question, texts)])
-    return [SlotSet(AREA_SLOT, str(area.id)), SlotSet(PENDING_SLOT, None)]
+    return [
+        SlotSet(AREA_SLOT, str(area.id)),
+        SlotSet(PENDING_SLOT, None),
+        SlotSet(LAST_QUESTION_SLOT, question),
+    ]
+
+
+def _remembered_area(context: Context) -> Area | None:
+    return live_catalog().areas().get(context.area_id) if context.area_id else None
+
+
+def _scheduled_categories() -> set[str]:
+    """The categories some area has collection days for."""
+    return {s.category.name for a in live_catalog().areas().areas for s in a.schedules}
 
 
 def _schedule_reply(area: Area, question: str, texts: dict[str, str]) -> Reply:
     asked = categories_in(question)
     if not asked and asks_group_collection(question):
         return Reply(texts.get("group_collection", ""))
-    categories = asked or list(COLLECTED_CATEGORIES)
+    guide = live_catalog().categories()
+    categories = guide.ordered(asked or [s.category.name for s in area.schedules])
     rules = texts.get("collection_rules", "")
     dated, offset = asked_when(question)
     today = today_in_tokyo(get_settings().fixed_today)
     if dated and offset is None:
         return replies.next_dates(area, categories, today, rules)
     if dated:
-        return replies.day_answer(area, today + timedelta(days=offset), offset, categories)
+        return replies.day_answer(
+            area, today + timedelta(days=offset), offset, categories, bool(asked)
+        )
     notes = [texts.get("daily_collection", "")] if area.remark else []
     if not asked:
         # The whole week's table: say where the rest (古紙・古着) goes, too.
@@ -342,100 +311,127 @@ def _schedule_reply(area: Area, question: str, texts: dict[str, str]) -> Reply:
     return replies.schedule_answer(area, categories, rules, "\n".join(filter(None, notes)))
 
 
-class ActionBulkyWaste(Action):
-    """How to put out 粗大ごみ, from the ward text staff keep."""
-
-    def name(self) -> str:
-        return "action_bulky_waste"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        result, loose = _named_outright(live_catalog().index().find(text))
-        named = [m for m in result.mentions if "粗大" not in m.text]
-        if not named and (loose or _names_a_thing(result.query, BULKY_WORDS)):
-            # 「甲冑、大きいのを手放したい」: a thing the list does not have. Say so, with
-            # close items and the contact, then how bulky waste goes out.
-            _answer_items(dispatcher, tracker, text, result)
-            with sessions()() as session:
-                _send(dispatcher, [Reply(_texts(session).get("bulky_waste", ""))])
-            return []
-        with sessions()() as session:
-            texts = _texts(session)
-            if named:
-                record_chat_event(session, *_item_outcome(named))
-            else:
-                record_chat_event(session, chat_events.SCHEDULE)
-        if named:
-            # 「ソファは粗大ごみ？」: the item's own answer carries the procedure if it is one.
-            _send(dispatcher, _item_replies(MatchResult(mentions=named), texts))
-        else:
-            _send(dispatcher, [Reply(texts.get("bulky_waste", ""))])
-        return []
+# --- categories and general questions --------------------------------------------------
 
 
-class ActionSmallTalk(Action):
-    """Greetings, thanks, help, "are you a bot": the ward text of the same name (staff can
-    edit it), unless the message names an item.
+def answer_category(
+    dispatcher: CollectingDispatcher, reading: Reading, context: Context
+) -> list[EventType]:
+    """「資源プラスチックとは？」「燃やすごみには何が入る？」: what the category is, a few of
+    its items from the catalog, and its days when the area is known."""
+    guide = live_catalog().categories()
+    area = reading.place.area or _remembered_area(context)
+    out = []
+    for name in guide.ordered(reading.categories):
+        info = guide.get(name)
+        description = info.description if info else ""
+        out.append(replies.category_answer(name, description, guide.typical_items(name), area))
+    with sessions()() as session:
+        record_chat_event(session, chat_events.GENERAL)
+    _send(dispatcher, out)
+    question = "・".join(reading.categories) + "は何曜日？"
+    return [SlotSet(LAST_QUESTION_SLOT, question), SlotSet(LAST_TOPIC_SLOT, None)]
 
-    A bare 「ざる」 or 「いす」 can look like a greeting to the model; the catalog knows
-    better, so an item it finds is answered instead.
+
+def answer_general(
+    dispatcher: CollectingDispatcher, reading: Reading, context: Context
+) -> list[EventType]:
+    """A knowledge entry (よくある質問); a question back with buttons when two are close.
+
+    After a knowledge answer, a message that names nothing is read together with the last
+    topic (「電話番号は？」 after bulky waste is about the bulky-waste centre's number).
     """
-
-    def name(self) -> str:
-        return "action_small_talk"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        result, loose = _named_outright(live_catalog().index().find(text))
-        intent = tracker.latest_message.get("intent") or {}
-        unsure = (intent.get("confidence") or 0.0) < SMALL_TALK_CONFIDENCE
-        # 「華道で使う剣山」 taken for a request for help names a thing, not the bot.
-        thing = intent.get("name") == "help" and _names_a_thing(result.query, HELP_WORDS)
-        if result.mentions or loose or (result.query and (unsure or thing)):
-            # An item, or a thing the model only half took for small talk.
-            return _answer_items(dispatcher, tracker, text, result)
-        with sessions()() as session:
-            texts = _texts(session)
-            record_chat_event(session, chat_events.OTHER)
-        name = intent.get("name") or "help"
-        _send(dispatcher, [Reply(texts.get(name) or texts.get("help", ""))])
+    hits = reading.knowledge
+    topical = follows_topic(reading, context.last_topic) if context.last_topic else []
+    follow_up = bool(topical) and not reading.names_items and _better(topical, hits)
+    if follow_up:
+        hits = topical
+    if not hits or hits[0].coverage < ANSWER_COVERAGE:
+        return answer_fallback(dispatcher, reading, context)
+    best = hits[0]
+    close = [h for h in hits[1:] if best.coverage - h.coverage <= CLOSE_COVERAGE]
+    with sessions()() as session:
+        record_chat_event(session, chat_events.FOLLOW_UP if follow_up else chat_events.GENERAL)
+    if close and best.coverage < 1.0:
+        _send(dispatcher, [replies.which_topic([best, *close])])
         return []
+    _send(dispatcher, [replies.knowledge_answer(best.entry)])
+    return [SlotSet(LAST_TOPIC_SLOT, best.entry.key)]
 
 
-class ActionFallback(Action):
-    """Anything the model could not place, or placed out of scope.
+def _better(topical: list[KnowledgeHit], alone: list[KnowledgeHit]) -> bool:
+    """Whether reading the message with the last topic matches better than alone."""
+    return not alone or topical[0].coverage >= alone[0].coverage
 
-    The catalog and the area table get their say first: a message naming an area or a
-    category day is answered as a schedule question, one naming an item as an item
-    question. When the model was merely unsure (not "out of scope"), a noun phrase that
-    looks like an item name gets the honest not-in-the-list answer with close items.
-    Otherwise the resident is told plainly what the bot can answer.
-    """
 
-    def name(self) -> str:
-        return "action_fallback"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        result, loose = _named_outright(live_catalog().index().find(text))
-        if _asks_a_category_day(text) or (not result.mentions and _names_a_town(text)):
-            return _answer_schedule(dispatcher, tracker, text)
-        if (
-            result.mentions
-            or loose
-            or (_intent_name(tracker) != "out_of_scope" and result.suggestions)
-            or only_names_things(text)
-        ):
-            return _answer_items(dispatcher, tracker, text, result)
-        with sessions()() as session:
-            texts = _texts(session)
-            record_unanswered(session, text)
-            record_chat_event(session, chat_events.OTHER)
-        _send(dispatcher, [replies.fallback(texts.get("contact", ""))])
+def follows_topic(reading: Reading, topic: str) -> list[KnowledgeHit]:
+    """The knowledge matches of the message read with the last topic's title."""
+    knowledge = live_catalog().knowledge()
+    entry = knowledge.entries.get(topic)
+    if entry is None:
         return []
+    return knowledge.search(f"{entry.title} {reading.text}")
+
+
+def answer_bulky(
+    dispatcher: CollectingDispatcher, reading: Reading, context: Context
+) -> list[EventType]:
+    """How to put out 粗大ごみ, from the ward text staff keep; 「ソファは粗大ごみ？」 names
+    an item, whose own answer carries the procedure."""
+    named = [m for m in reading.mentions if "粗大" not in m.text]
+    query = reading.outright.query
+    if not named and (reading.loose or names_a_thing(query, words().bulky_question)):
+        # 「甲冑、大きいのを手放したい」: a thing the list does not have. Say so, with
+        # close items and the contact, then how bulky waste goes out.
+        events = _answer_items(dispatcher, reading, context, reading.outright)
+        with sessions()() as session:
+            _send(dispatcher, [Reply(_texts(session).get("bulky_waste", ""))])
+        return events
+    if named:
+        return _answer_items(dispatcher, reading, context, MatchResult(mentions=named))
+    with sessions()() as session:
+        texts = _texts(session)
+        record_chat_event(session, chat_events.SCHEDULE)
+    _send(dispatcher, [Reply(texts.get("bulky_waste", ""))])
+    return [SlotSet(LAST_TOPIC_SLOT, "bulky_waste")]
+
+
+# --- small talk and the rest -----------------------------------------------------------
+
+
+def answer_small_talk(
+    dispatcher: CollectingDispatcher, reading: Reading, context: Context
+) -> list[EventType]:
+    """Greetings, thanks, help, "are you a bot": the ward text of the same name."""
+    with sessions()() as session:
+        texts = _texts(session)
+        record_chat_event(session, chat_events.OTHER)
+    _send(dispatcher, [Reply(texts.get(reading.intent) or texts.get("help", ""))])
+    return []
+
+
+def answer_fallback(
+    dispatcher: CollectingDispatcher, reading: Reading, context: Context
+) -> list[EventType]:
+    """What the bot can answer, with examples to tap, and where to ask instead. The
+    question is kept for staff."""
+    with sessions()() as session:
+        texts = _texts(session)
+        record_unanswered(session, reading.text)
+        record_chat_event(session, chat_events.OTHER)
+    examples = texts.get("examples", "").splitlines()
+    _send(dispatcher, [replies.fallback(texts.get("contact", ""), examples)])
+    return []
+
+
+ANSWERS: dict[Route, Answer] = {
+    Route.ITEM: answer_item,
+    Route.ITEM_DAY: answer_item_day,
+    Route.REFINE: answer_refinement,
+    Route.SCHEDULE: answer_schedule,
+    Route.CATEGORY: answer_category,
+    Route.GENERAL: answer_general,
+    Route.BULKY: answer_bulky,
+    Route.SMALL_TALK: answer_small_talk,
+    Route.FALLBACK: answer_fallback,
+}

@@ -17,9 +17,10 @@ from bot.catalog.calendar import (
     next_collection,
 )
 from bot.catalog.item_names import base_name, without_cross_reference
+from bot.catalog.knowledge import KnowledgeEntry, KnowledgeHit
 from bot.catalog.matcher import CatalogItem, Mention
 from bot.catalog.models import Area
-from bot.catalog.schedule import COLLECTED_CATEGORIES, area_label, weekday_rule
+from bot.catalog.schedule import area_label, weekday_rule
 
 #: Button titles longer than this are cut (a phone shows about this much on a chip).
 BUTTON_TITLE_LIMIT = 24
@@ -148,26 +149,70 @@ def next_dates(area: Area, categories: list[str], today: date, rules: str) -> Re
     return Reply("\n".join(lines))
 
 
-def day_answer(area: Area, day: date, offset: int, categories: list[str]) -> Reply:
-    """What can go out on one day (今日・明日・明後日) in one area."""
+def day_answer(
+    area: Area, day: date, offset: int, categories: list[str], named: bool = False
+) -> Reply:
+    """What can go out on one day (今日・明日・明後日) in one area; ``categories`` in the
+    order to list them, ``named`` when the resident named them."""
     label = f"{DAY_WORDS.get(offset, '')}（{japanese_date(day)}）"
     if is_year_end_break(day):
         return Reply(f"{label}は年末年始（12月31日から1月3日）のため、収集はありません。")
+    by_category = {s.category.name: s for s in area.schedules}
     collected = [
-        s.category.name
-        for s in sorted(area.schedules, key=lambda s: COLLECTED_CATEGORIES.index(s.category.name))
-        if s.category.name in categories and is_collection_day(day, s.weekdays, s.nth_weeks)
+        c
+        for c in categories
+        if c in by_category
+        and is_collection_day(day, by_category[c].weekdays, by_category[c].nth_weeks)
     ]
     if not collected:
-        asked = "" if len(categories) == len(COLLECTED_CATEGORIES) else "・".join(categories) + "の"
+        asked = "・".join(categories) + "の" if named else ""
         return Reply(f"{label}は、{area_label(area)}では{asked}収集日ではありません。")
     names = "・".join(f"「{c}」" for c in collected)
     return Reply(f"{label}、{area_label(area)}で出せるのは{names}です。朝8時までにお出しください。")
 
 
-def fallback(contact: str) -> Reply:
+def fallback(contact: str, examples: list[str]) -> Reply:
+    """Say plainly what the bot can answer, with example questions to tap."""
     return Reply(
         "申し訳ありません。うまくお答えできませんでした。"
-        "ごみの品目名（例：スプレー缶）や、お住まいの地域の収集日（例：野方3丁目の燃やすごみ）をお尋ねください。\n"
-        + contact
+        "ごみの品目名（例：スプレー缶）、お住まいの地域の収集日（例：野方3丁目の燃やすごみ）、"
+        "ごみ出しのきまり（例：ごみは何時までに出す？）をお尋ねください。\n" + contact,
+        [_button(example, example) for example in examples[:MAX_BUTTONS] if example.strip()],
     )
+
+
+def category_answer(name: str, description: str, examples: list[str], area: Area | None) -> Reply:
+    """What a category is, a few of its items from the catalog, and its days in ``area``."""
+    lines = [f"「{name}」について"]
+    if description:
+        lines.append(description)
+    if examples:
+        lines.append("たとえば、" + "、".join(display_name(e) for e in examples) + "などです。")
+    schedule = area and next((s for s in area.schedules if s.category.name == name), None)
+    if area is not None and schedule is not None:
+        days = weekday_rule(schedule.weekdays, schedule.nth_weeks)
+        lines.append(f"{area_label(area)}の収集日は、{days}です。")
+    elif area is None:
+        lines.append("お住まいの町名と丁目を教えていただければ、収集日をお答えします。")
+    return Reply("\n".join(lines))
+
+
+def knowledge_answer(entry: KnowledgeEntry) -> Reply:
+    """A knowledge entry's answer, with its link."""
+    text = entry.body if not entry.url or entry.url in entry.body else f"{entry.body}\n{entry.url}"
+    return Reply(text)
+
+
+#: Knowledge-entry buttons send the entry's title, which matches the entry itself.
+def which_topic(hits: list[KnowledgeHit]) -> Reply:
+    """Two entries match about as well: ask which, with their titles as buttons."""
+    buttons = [_button(hit.entry.title, hit.entry.title) for hit in hits[:3]]
+    return Reply("どちらについてのご質問ですか？", buttons)
+
+
+def oversized(item: CatalogItem, limit: int, bulky_procedure: str) -> Reply:
+    """An item said to be over the size its notes set: 粗大ごみ, and how to put it out."""
+    lines = [f"「{display_name(item.name)}（一辺が{limit}cmを超えるもの）」は「粗大ごみ」です。"]
+    if bulky_procedure:
+        lines.append(bulky_procedure)
+    return Reply("\n".join(lines))

@@ -54,6 +54,7 @@ from bot.catalog.models import (
     StaffToken,
     StaffUser,
     UnansweredQuestion,
+    WardText,
     utcnow,
 )
 from bot.logs import configure_logging
@@ -67,6 +68,7 @@ from bot.services import (
     settings_env,
 )
 from bot.settings import ROOT, Settings, get_settings
+from bot.staff import operations as ops
 from bot.staff.accounts import AccountError, Role, hash_password, revoke_token
 from bot.staff.accounts import create_user as create_staff_user
 from bot.staff.audit import acting_as, staff_sessionmaker
@@ -90,6 +92,11 @@ tokens_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(tokens_app, name="tokens")
+texts_app = typer.Typer(
+    help="The texts the bot says; with example questions, knowledge entries (よくある質問)",
+    no_args_is_help=True,
+)
+app.add_typer(texts_app, name="texts")
 db_app = typer.Typer(
     help="The catalog database's schema (Alembic migrations in bot/catalog/migrations)",
     no_args_is_help=True,
@@ -494,6 +501,77 @@ def tokens_revoke(token_id: int) -> None:
             raise _fail(str(exc)) from exc
         session.commit()
         typer.echo(f"Revoked token {token.id} ({token.name}).")
+
+
+@texts_app.command("list")
+def texts_list() -> None:
+    """Every text: key, title and how many example questions it has."""
+    with _catalog_sessions()() as session:
+        for text in session.scalars(select(WardText).order_by(WardText.key)):
+            examples = len([line for line in text.examples.splitlines() if line.strip()])
+            typer.echo(f"{text.key}\t{text.title}\t{examples}")
+
+
+@texts_app.command("show")
+def texts_show(key: Annotated[str, typer.Argument(help="The text's key")]) -> None:
+    """A text in full: title, body, link and example questions."""
+    with _catalog_sessions()() as session:
+        try:
+            text = ops.get_text(session, key)
+        except OperationError as exc:
+            raise _fail(str(exc)) from exc
+        typer.echo(f"{text.title}\n\n{text.body}\n")
+        if text.url:
+            typer.echo(f"link: {text.url}")
+        for example in text.examples.splitlines():
+            typer.echo(f"- {example}")
+
+
+@texts_app.command("set")
+def texts_set(
+    key: Annotated[str, typer.Argument(help="The text's key; a new key adds a text")],
+    title: Annotated[str | None, typer.Option(help="The title staff see")] = None,
+    body: Annotated[str | None, typer.Option(help="What the bot says")] = None,
+    url: Annotated[str | None, typer.Option(help="A page with more ('' for none)")] = None,
+    examples: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="File of example questions, one a line"),
+    ] = None,
+) -> None:
+    """Change a text, or add one; the running bot uses it from the next message on."""
+    changes = {
+        name: value
+        for name, value in (("title", title), ("body", body), ("url", url))
+        if value is not None
+    }
+    if examples is not None:
+        changes["examples"] = examples.read_text(encoding="utf-8-sig")
+    with _staff_sessions()() as session, acting_as(CLI_ACTOR):
+        try:
+            if session.get(WardText, key) is None:
+                ops.create_text(session, key, **{"title": "", "body": "", **changes})
+            else:
+                ops.update_text(session, key, **changes)
+            session.commit()
+        except OperationError as exc:
+            raise _fail(str(exc)) from exc
+    typer.echo(f"Saved text {key}.")
+
+
+@texts_app.command("add-example")
+def texts_add_example(
+    key: Annotated[str, typer.Argument(help="The text's key")],
+    question: Annotated[str, typer.Argument(help="A question residents ask that it answers")],
+) -> None:
+    """Add an example question to a text (making it a knowledge entry)."""
+    with _staff_sessions()() as session, acting_as(CLI_ACTOR):
+        try:
+            text = ops.get_text(session, key)
+            ops.update_text(session, key, examples=f"{text.examples}\n{question}")
+            session.commit()
+        except OperationError as exc:
+            raise _fail(str(exc)) from exc
+    typer.echo(f"Added to {key}: {question}")
 
 
 @app.command()

@@ -1,24 +1,31 @@
-"""``make eval``: ask the running bot the held-out development set; print accuracy.
+"""``make eval``: ask the running bot the evaluation sets; print accuracy per group.
 
-    .venv/app/bin/python scripts/evaluate.py [--devset tests/eval/devset.yml] [--misses 40]
+    .venv/app/bin/python scripts/evaluate.py [SET.yml ...] [--misses 40] [--outputs out.json]
 
-The set (``tests/eval/devset.yml``) was written from the catalog with a resident's eyes
-and is never used for training. Each question goes through ``POST /api/chat`` of a fresh
-stack (real model, action server, SQLite catalog), in a conversation of its own, and is
-judged on what a resident would see:
+With no set named, every set under ``tests/eval/`` is asked. The sets were written from the
+ward's data with a resident's eyes and are never used for training. Each case goes through
+``POST /api/chat`` of a fresh stack (real model, action server, SQLite catalog), in a
+conversation of its own, and the reply to its last message is judged on what a resident
+would see (the format is described in ``tests/eval/README.md``):
 
-- ``category``: the first answer says 「…」は「<category>」です。
+- ``category``: the first category the answer states is this one;
 - ``categories``: one answer per item, in order, each with its category;
 - ``ask``: a question back with buttons, and no category stated;
 - ``unknown``: an honest "not in the list", no category stated;
-- ``weekdays``: the collection rule, e.g. 「第2・第4土曜日」, in the answer.
+- ``weekdays``: the collection rule, e.g. 「第2・第4土曜日」, in the answer;
+- ``says`` / ``not_says``: words (or sets of alternatives) that must / must not appear.
+
+``--outputs`` writes every reply in full, so two runs (before and after a change that
+should not change behaviour) can be compared with ``scripts/compare_outputs.py``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import tempfile
+import unicodedata
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -31,75 +38,123 @@ from bot.services import app_service, backend_services, ensure_model, running, s
 from bot.settings import ROOT
 
 STATED_CATEGORY = re.compile(r"」は「([^」]+)」です")
+EVAL_DIR = ROOT / "tests" / "eval"
 
 
 @dataclass
 class Case:
+    set_name: str
     group: str
-    question: str
+    turns: list[str | dict[str, str]]
     expect: dict
+
+    @property
+    def label(self) -> str:
+        return " → ".join(t if isinstance(t, str) else f"[{t['tap']}]" for t in self.turns)
 
 
 def load_cases(path: Path) -> list[Case]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
-        Case(group["name"], case["q"], case["expect"])
+        Case(path.stem, group["name"], list(case.get("turns") or [case["q"]]), case["expect"])
         for group in raw["groups"]
         for case in group["cases"]
     ]
 
 
+def _plain(text: str) -> str:
+    """NFKC without white space: how ``says`` words are compared."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _holds(word: str | list[str], reply: str) -> bool:
+    alternatives = word if isinstance(word, list) else [word]
+    return any(_plain(alternative) in reply for alternative in alternatives)
+
+
 def judge(expect: dict, messages: list[dict]) -> bool:
+    """Whether every expectation of ``expect`` holds for the reply ``messages``."""
     texts = [m["text"] for m in messages]
+    reply = _plain("\n".join(texts))
     stated = [match.group(1) for text in texts for match in STATED_CATEGORY.finditer(text)]
-    if "category" in expect:
-        return bool(stated) and stated[0] == expect["category"]
-    if "categories" in expect:
-        return stated == list(expect["categories"])
-    if expect.get("ask"):
-        return not stated and any(len(m.get("buttons") or []) >= 2 for m in messages)
-    if expect.get("unknown"):
-        return not stated and any("見つかりませんでした" in text for text in texts)
-    if "weekdays" in expect:
-        return any(f"：{expect['weekdays']}" in text for text in texts)
-    raise ValueError(f"unknown expectation: {expect}")
+    checks = {
+        "category": lambda v: bool(stated) and stated[0] == v,
+        "categories": lambda v: stated == list(v),
+        "ask": lambda v: not stated and any(len(m.get("buttons") or []) >= 2 for m in messages),
+        "unknown": lambda v: not stated and any("見つかりませんでした" in t for t in texts),
+        "weekdays": lambda v: any(f"：{v}" in text for text in texts),
+        "says": lambda v: all(_holds(word, reply) for word in v),
+        "not_says": lambda v: not any(_holds(word, reply) for word in v),
+    }
+    unknown = set(expect) - set(checks)
+    if unknown:
+        raise ValueError(f"unknown expectation: {sorted(unknown)}")
+    return all(checks[key](value) for key, value in expect.items())
+
+
+def _tapped(turn: dict[str, str], previous: list[dict]) -> str:
+    """The payload of the button of the previous reply whose title contains ``tap``."""
+    for message in previous:
+        for button in message.get("buttons") or []:
+            if turn["tap"] in button["title"]:
+                return button["payload"]
+    return turn["tap"]  # no such button: typed instead, which the judge will show
+
+
+def converse(client: httpx.Client, url: str, case: Case) -> list[dict]:
+    """Send the case's turns in one new conversation; the reply to the last one."""
+    sender = f"eval-{uuid.uuid4().hex[:12]}"
+    messages: list[dict] = []
+    for turn in case.turns:
+        text = turn if isinstance(turn, str) else _tapped(turn, messages)
+        response = client.post(url, json={"sender_id": sender, "text": text})
+        messages = response.json().get("messages", []) if response.status_code == 200 else []
+    return messages
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--devset", type=Path, default=ROOT / "tests" / "eval" / "devset.yml")
+    parser.add_argument("sets", nargs="*", type=Path, help="evaluation sets (default: all)")
     parser.add_argument("--misses", type=int, default=60, help="how many misses to list")
+    parser.add_argument("--outputs", type=Path, help="write every reply in full to this file")
     args = parser.parse_args()
 
-    cases = load_cases(args.devset)
+    paths = args.sets or sorted(EVAL_DIR.glob("*.yml"))
+    cases = [case for path in paths for case in load_cases(path)]
     work = Path(tempfile.mkdtemp(prefix="nakano-eval-"))
     settings = scratch_settings(work, rasa_port=26005, action_port=26055, port=29000)
     services = [
         *backend_services(settings, ensure_model(settings), work),
         app_service(settings, work),
     ]
-    results: dict[str, list[bool]] = defaultdict(list)
+    results: dict[tuple[str, str], list[bool]] = defaultdict(list)
     misses: list[tuple[Case, list[str]]] = []
+    outputs: list[dict] = []
     with running(services), httpx.Client(timeout=30) as client:
         url = f"http://{settings.host}:{settings.port}/api/chat"
         for case in cases:
-            sender = f"eval-{uuid.uuid4().hex[:12]}"
-            response = client.post(url, json={"sender_id": sender, "text": case.question})
-            messages = response.json().get("messages", []) if response.status_code == 200 else []
+            messages = converse(client, url, case)
             ok = judge(case.expect, messages)
-            results[case.group].append(ok)
+            results[(case.set_name, case.group)].append(ok)
+            outputs.append({"set": case.set_name, "case": case.label, "messages": messages})
             if not ok:
                 misses.append((case, [m["text"].split("\n")[0] for m in messages]))
 
-    total = sum(len(r) for r in results.values())
-    right = sum(sum(r) for r in results.values())
-    print(f"\n{'group':<20} {'right':>6} {'of':>5} {'accuracy':>9}")
-    for group, outcomes in results.items():
+    if args.outputs:
+        args.outputs.write_text(json.dumps(outputs, ensure_ascii=False, indent=1), "utf-8")
+    print(f"\n{'set':<16} {'group':<20} {'right':>6} {'of':>5} {'accuracy':>9}")
+    for (set_name, group), outcomes in results.items():
         share = sum(outcomes) / len(outcomes)
-        print(f"{group:<20} {sum(outcomes):>6} {len(outcomes):>5} {share:>9.1%}")
-    print(f"{'all':<20} {right:>6} {total:>5} {right / total:>9.1%}\n")
+        print(f"{set_name:<16} {group:<20} {sum(outcomes):>6} {len(outcomes):>5} {share:>9.1%}")
+    for set_name in dict.fromkeys(s for s, _ in results):
+        outcomes = [o for (s, _), r in results.items() if s == set_name for o in r]
+        print(f"{set_name:<16} {'(all)':<20} {sum(outcomes):>6} {len(outcomes):>5} "
+              f"{sum(outcomes) / len(outcomes):>9.1%}")  # fmt: skip
+    print()
     for case, said in misses[: args.misses]:
-        print(f"MISS [{case.group}] {case.question!r} expected {case.expect} got {said}")
+        print(
+            f"MISS [{case.set_name}/{case.group}] {case.label!r} expected {case.expect} got {said}"
+        )
 
 
 if __name__ == "__main__":

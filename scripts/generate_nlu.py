@@ -1,4 +1,5 @@
-"""Write data/rasa/nlu_generated.yml: item, schedule and area examples from the catalog.
+"""Write data/rasa/nlu_generated.yml: item, schedule and area examples from the catalog,
+and general-question examples from the knowledge entries of data/catalog_seed.yml.
 
 The model learns the *shape* of each kind of question from these; it does not need to know
 every item, because the actions find items in the live catalog. Run it again (and commit
@@ -12,8 +13,15 @@ from __future__ import annotations
 import csv
 import random
 import re
+import tempfile
 from pathlib import Path
 
+import yaml
+
+from bot.catalog.db import get_sessionmaker
+from bot.catalog.importer import CatalogFiles, import_into
+from bot.catalog.loader import load_index
+from bot.catalog.matcher import CatalogIndex
 from bot.japanese import get_analyzer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,6 +187,35 @@ CATEGORY_WORDS = [
     "資源",
     "缶",
 ]
+#: A category asked about as a topic (what it is, what goes in it, how often).
+#: (Not 「{cat}って何？」: 「ざるって何ごみ？」 is an item question of the same shape.)
+CATEGORY_TOPIC_TEMPLATES = [
+    "{cat}とは？",
+    "{cat}とは何ですか",
+    "{cat}には何が入る？",
+    "{cat}に出せるものは？",
+    "{cat}は週に何回？",
+    "{cat}の収集は月に何回ですか",
+    "{cat}ってどんなものが対象？",
+    "{cat}について教えて",
+    "{cat}にはどんなものを出すの？",
+]
+#: Category words that are not also an item's name (「ペットボトル」「缶」 are items).
+TOPIC_CATEGORY_WORDS = [
+    "燃やすごみ",
+    "燃えるごみ",
+    "可燃ごみ",
+    "陶器・ガラス・金属ごみ",
+    "燃えないごみ",
+    "不燃ごみ",
+    "資源プラスチック",
+    "プラごみ",
+    "びん・缶・ペットボトル",
+    "資源ごみ",
+]
+#: Ways residents wrap a general question; each knowledge example is said in a few.
+GENERAL_WRAPPERS = ["{q}", "すみません、{q}", "{q}教えてください", "あの、{q}"]
+
 CHOME_FORMS = ["{n}丁目", "{k}丁目", "{n}", "{n}ちょうめ", ""]
 KANJI = "〇一二三四五六七八九"
 
@@ -238,6 +275,38 @@ def _areas(rng: random.Random) -> list[str]:
     return out
 
 
+def _general_examples(rng: random.Random, index: CatalogIndex) -> list[str]:
+    """The knowledge entries' example questions, each in a couple of wrappings, and
+    categories asked about as topics. Staff add examples later without retraining: the
+    model only needs the shape of a general question, the entries are matched live.
+
+    An example that names a catalog item (「スプレー缶に穴は開けるの？」) is left out: to
+    the router a message naming an item is about the item, and to the model it would
+    blur the line between the two kinds of question.
+    """
+    seed = yaml.safe_load((ROOT / "data" / "catalog_seed.yml").read_text(encoding="utf-8"))
+    examples = []
+    for text in seed["texts"].values():
+        for question in text.get("examples", []):
+            if any(not m.loose for m in index.find(question).mentions):
+                continue
+            examples.append(question)
+            examples.append(rng.choice(GENERAL_WRAPPERS[1:]).format(q=question.rstrip("？?")))
+    for template in CATEGORY_TOPIC_TEMPLATES:
+        for word in rng.sample(TOPIC_CATEGORY_WORDS, 3):
+            examples.append(template.format(cat=word))
+    return examples
+
+
+def _shipped_index() -> CatalogIndex:
+    """The item index of the shipped catalog, in a throw-away SQLite file."""
+    with tempfile.TemporaryDirectory() as work:
+        url = f"sqlite:///{work}/catalog.sqlite3"
+        import_into(url, CatalogFiles.shipped(ROOT / "data"))
+        with get_sessionmaker(url)() as session:
+            return load_index(session)
+
+
 def main() -> None:
     rng = random.Random(20261126)
     with (ROOT / "data" / "nakano" / "items.csv").open(encoding="utf-8-sig") as f:
@@ -270,6 +339,7 @@ def main() -> None:
         ("ask_schedule", schedule_examples),
         ("inform_area", area_examples),
         ("ask_bulky", BULKY),
+        ("ask_general", _general_examples(rng, _shipped_index())),
     ]
     lines = [
         'version: "3.1"',

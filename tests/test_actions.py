@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions import answers
+from actions import answers, reading
 from bot import settings as settings_module
 from bot.catalog.db import bump_revision, get_sessionmaker
 from bot.catalog.models import Alias, Item, UnansweredQuestion
@@ -50,33 +50,33 @@ def run(
 
 
 def test_item_answer_names_the_category_and_notes(catalog: str) -> None:
-    [message], _ = run(answers.ActionAnswerItem(), "スプレー缶は何ごみ？")
+    [message], _ = run(answers.ActionRespond(), "スプレー缶は何ごみ？")
     assert message["text"].startswith("「スプレー缶」は「陶器・ガラス・金属ごみ」です。")
     assert "中身を使い切り" in message["text"]
 
 
 def test_bulky_item_carries_the_procedure(catalog: str) -> None:
-    [message], _ = run(answers.ActionAnswerItem(), "マットレスを捨てたい")
+    [message], _ = run(answers.ActionRespond(), "マットレスを捨てたい")
     assert "「粗大ごみ」です" in message["text"]
     assert "03-5715-2255" in message["text"]
 
 
 def test_ambiguous_item_asks_with_buttons(catalog: str) -> None:
-    [message], _ = run(answers.ActionAnswerItem(), "ざるは何ごみ？")
+    [message], _ = run(answers.ActionRespond(), "ざるは何ごみ？")
     titles = [b["title"] for b in message["buttons"]]
     assert titles == ["ざる（金属製）", "ざる（プラスチック製）", "ざる（木製）"]
     # The button's payload answers that variant.
     payload = message["buttons"][1]["payload"]
     item_id = int(payload.split(":")[1].strip(" }"))
     [answer], _ = run(
-        answers.ActionAnswerItem(), payload, entities=[{"entity": "item_id", "value": item_id}]
+        answers.ActionRespond(), payload, entities=[{"entity": "item_id", "value": item_id}]
     )
     assert answer["text"].startswith("「ざる（プラスチック製）」は「資源プラスチック」です。")
 
 
 def test_unknown_item_is_recorded_and_gets_suggestions(catalog: str) -> None:
     for _ in range(2):
-        [message], _ = run(answers.ActionAnswerItem(), "ヨガマットはどうやって捨てるの")
+        [message], _ = run(answers.ActionRespond(), "ヨガマットはどうやって捨てるの")
     assert "見つかりませんでした" in message["text"]
     assert "03-3387-5353" in message["text"]
     assert "玄関マット" in [b["title"] for b in message["buttons"]]
@@ -87,61 +87,59 @@ def test_unknown_item_is_recorded_and_gets_suggestions(catalog: str) -> None:
 
 
 def test_staff_edit_is_answered_on_the_next_message(catalog: str) -> None:
-    [before], _ = run(answers.ActionAnswerItem(), "ラップトップは何ごみ")
+    [before], _ = run(answers.ActionRespond(), "ラップトップは何ごみ")
     assert "見つかりませんでした" in before["text"]
     with get_sessionmaker(catalog)() as session, session.begin():
         pc = session.scalar(select(Item).where(Item.name == "パソコン"))
         session.add(Alias(name="ラップトップ", item_id=pc.id))
         bump_revision(session)
-    [after], _ = run(answers.ActionAnswerItem(), "ラップトップは何ごみ")
+    [after], _ = run(answers.ActionRespond(), "ラップトップは何ごみ")
     assert after["text"].startswith("「パソコン」は「パソコン」です。")
 
 
 def test_schedule_for_an_area_remembers_it(catalog: str) -> None:
     [message], events = run(
-        answers.ActionAnswerSchedule(), "野方3丁目の燃やすごみは何曜日？", intent="ask_schedule"
+        answers.ActionRespond(), "野方3丁目の燃やすごみは何曜日？", intent="ask_schedule"
     )
     assert message["text"].splitlines()[:2] == [
         "野方3丁目の収集日です。",
         "・燃やすごみ：火曜日・金曜日",
     ]
-    area_slot = next(e for e in events if e["name"] == answers.AREA_SLOT)
+    area_slot = next(e for e in events if e["name"] == reading.AREA_SLOT)
     [again], _ = run(
-        answers.ActionAnswerSchedule(),
+        answers.ActionRespond(),
         "不燃ごみは？",
         intent="ask_schedule",
-        slots={answers.AREA_SLOT: area_slot["value"]},
+        slots={reading.AREA_SLOT: area_slot["value"]},
     )
     assert "・陶器・ガラス・金属ごみ：第1・第3土曜日" in again["text"]
 
 
 def test_schedule_without_area_asks_then_answers(catalog: str) -> None:
-    [question], events = run(
-        answers.ActionAnswerSchedule(), "燃えるごみの日は？", intent="ask_schedule"
-    )
+    [question], events = run(answers.ActionRespond(), "燃えるごみの日は？", intent="ask_schedule")
     assert "町名と丁目" in question["text"]
-    assert SlotSet(answers.PENDING_SLOT, "燃えるごみの日は？") in events
+    assert SlotSet(reading.PENDING_SLOT, "燃えるごみの日は？") in events
     [message], _ = run(
-        answers.ActionAnswerSchedule(),
+        answers.ActionRespond(),
         "野方3丁目です",
         intent="inform_area",
-        slots={answers.PENDING_SLOT: "燃えるごみの日は？"},
+        slots={reading.PENDING_SLOT: "燃えるごみの日は？"},
     )
     assert "・燃やすごみ：火曜日・金曜日" in message["text"]
     assert "陶器" not in message["text"]
 
 
 def test_small_talk_answers_an_item_the_model_took_for_a_greeting(catalog: str) -> None:
-    [message], _ = run(answers.ActionSmallTalk(), "ざる", intent="greet")
+    [message], _ = run(answers.ActionRespond(), "ざる", intent="greet")
     assert message["buttons"]
-    [hello], _ = run(answers.ActionSmallTalk(), "こんにちは", intent="greet")
+    [hello], _ = run(answers.ActionRespond(), "こんにちは", intent="greet")
     assert hello["text"].startswith("こんにちは。中野区のごみ分別案内です。")
-    [unsure], _ = run(answers.ActionSmallTalk(), "華道で使う剣山", intent="help", confidence=0.5)
+    [unsure], _ = run(answers.ActionRespond(), "華道で使う剣山", intent="help", confidence=0.5)
     assert "見つかりませんでした" in unsure["text"]
 
 
 def test_fallback_is_honest(catalog: str) -> None:
-    [message], _ = run(answers.ActionFallback(), "今日の天気は？", intent="nlu_fallback")
+    [message], _ = run(answers.ActionRespond(), "今日の天気は？", intent="nlu_fallback")
     assert message["text"].startswith("申し訳ありません。")
     assert "03-3387-5353" in message["text"]
 
@@ -155,7 +153,7 @@ def frozen_today(catalog: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_next_dates(frozen_today: None) -> None:
     [message], _ = run(
-        answers.ActionAnswerSchedule(), "野方3丁目の次の燃えないごみはいつ？", intent="ask_schedule"
+        answers.ActionRespond(), "野方3丁目の次の燃えないごみはいつ？", intent="ask_schedule"
     )
     # 野方3: 陶器・ガラス・金属ごみ on the 1st and 3rd Saturday. 12/26 is the 4th; 1/2 is
     # the 1st but falls in the year-end break; so the 3rd Saturday, 1/16.
@@ -164,14 +162,12 @@ def test_next_dates(frozen_today: None) -> None:
 
 def test_tomorrow_and_today(frozen_today: None) -> None:
     [tomorrow], _ = run(
-        answers.ActionAnswerSchedule(), "野方3丁目、明日は何ごみの日？", intent="ask_schedule"
+        answers.ActionRespond(), "野方3丁目、明日は何ごみの日？", intent="ask_schedule"
     )
     assert tomorrow["text"].startswith(
         "明日（12月25日（金））、野方3丁目で出せるのは「燃やすごみ」"
     )
-    [today], _ = run(
-        answers.ActionAnswerSchedule(), "野方3丁目 今日出せるごみは？", intent="ask_schedule"
-    )
+    [today], _ = run(answers.ActionRespond(), "野方3丁目 今日出せるごみは？", intent="ask_schedule")
     assert today["text"].startswith(
         "今日（12月24日（木））、野方3丁目で出せるのは「資源プラスチック」"
     )
@@ -179,7 +175,7 @@ def test_tomorrow_and_today(frozen_today: None) -> None:
 
 def test_a_place_outside_nakano_is_said_so(catalog: str) -> None:
     [message], events = run(
-        answers.ActionAnswerSchedule(),
+        answers.ActionRespond(),
         "高円寺の燃えるごみは何曜日？",
         intent="ask_schedule",
         entities=[{"entity": "area", "value": "高円寺"}],
@@ -187,18 +183,19 @@ def test_a_place_outside_nakano_is_said_so(catalog: str) -> None:
     assert message["text"].startswith("申し訳ありません。中野区内の町名が見つかりませんでした。")
     assert "曜日" not in message["text"].split("\n")[0]
     assert "鷺宮" in message["text"]
-    assert SlotSet(answers.PENDING_SLOT, "高円寺の燃えるごみは何曜日？") in events
+    assert SlotSet(reading.PENDING_SLOT, "高円寺の燃えるごみは何曜日？") in events
 
 
 def test_an_items_collection_day(catalog: str) -> None:
-    messages, events = run(answers.ActionAnswerItem(), "スプレー缶は何曜日に出せばいい？")
+    messages, events = run(answers.ActionRespond(), "スプレー缶は何曜日に出せばいい？")
     assert messages[0]["text"].startswith("「スプレー缶」は「陶器・ガラス・金属ごみ」です。")
     assert "町名と丁目" in messages[1]["text"]
+    pending = next(e["value"] for e in events if e["name"] == reading.PENDING_SLOT)
     [answer], _ = run(
-        answers.ActionAnswerSchedule(),
+        answers.ActionRespond(),
         "野方3丁目です",
         intent="inform_area",
-        slots={answers.PENDING_SLOT: events[0]["value"]},
+        slots={reading.PENDING_SLOT: pending},
     )
     assert "・陶器・ガラス・金属ごみ：第1・第3土曜日" in answer["text"]
     assert "燃やすごみ" not in answer["text"]
@@ -216,12 +213,12 @@ def _add_alias(catalog: str, alias: str, item_name: str) -> None:
 @pytest.mark.parametrize(
     ("action", "intent"),
     [
-        (answers.ActionSmallTalk(), "help"),
-        (answers.ActionSmallTalk(), "greet"),
-        (answers.ActionFallback(), "nlu_fallback"),
-        (answers.ActionFallback(), "out_of_scope"),
-        (answers.ActionBulkyWaste(), "ask_bulky"),
-        (answers.ActionAnswerSchedule(), "ask_schedule"),
+        (answers.ActionRespond(), "help"),
+        (answers.ActionRespond(), "greet"),
+        (answers.ActionRespond(), "nlu_fallback"),
+        (answers.ActionRespond(), "out_of_scope"),
+        (answers.ActionRespond(), "ask_bulky"),
+        (answers.ActionRespond(), "ask_schedule"),
     ],
 )
 def test_an_item_named_outright_wins_over_another_intent(
@@ -236,63 +233,63 @@ def test_an_item_named_outright_wins_over_another_intent(
 
 
 def test_a_sound_alike_is_only_suggested_under_another_intent(catalog: str) -> None:
-    [message], _ = run(answers.ActionSmallTalk(), "ベット", intent="greet")
+    [message], _ = run(answers.ActionRespond(), "ベット", intent="greet")
     assert "見つかりませんでした" in message["text"]
     assert "」です。" not in message["text"]
     assert [b["title"] for b in message["buttons"]] == ["ベッド"]
-    [answer], _ = run(answers.ActionAnswerItem(), "ベット")
+    [answer], _ = run(answers.ActionRespond(), "ベット")
     assert answer["text"].startswith("「ベッド」は「粗大ごみ」です。")
 
 
 def test_another_word_that_sounds_alike_is_not_the_answer(catalog: str) -> None:
     for text in ("ボート", "FRPのボートを処分したい", "除雪機を捨てたい"):
-        [message], _ = run(answers.ActionAnswerItem(), text)
+        [message], _ = run(answers.ActionRespond(), text)
         assert "見つかりませんでした" in message["text"]
         assert "」です。" not in message["text"]
         assert "03-3387-5353" in message["text"]
 
 
 def test_the_thing_found_in_a_place_is_answered(catalog: str) -> None:
-    [message], _ = run(answers.ActionAnswerItem(), "父が使ってた農薬が物置から出てきた")
+    [message], _ = run(answers.ActionRespond(), "父が使ってた農薬が物置から出てきた")
     assert message["text"].startswith("「農薬類」は「区では収集しないもの」です。")
-    [unknown], _ = run(answers.ActionAnswerItem(), "父が使ってた猟銃が物置から出てきた")
+    [unknown], _ = run(answers.ActionRespond(), "父が使ってた猟銃が物置から出てきた")
     assert unknown["text"].startswith("申し訳ありません。「猟銃」は")
 
 
 def test_an_unknown_thing_asked_as_bulky_waste_is_not_found(catalog: str) -> None:
     text = "五月の節句で飾ってた甲冑、大きいのを手放したい"
-    first, procedure = run(answers.ActionBulkyWaste(), text, intent="ask_bulky")[0]
+    first, procedure = run(answers.ActionRespond(), text, intent="ask_bulky")[0]
     assert first["text"].startswith("申し訳ありません。「甲冑」は")
     assert procedure["text"].startswith("粗大ごみ")
-    [general], _ = run(answers.ActionBulkyWaste(), "粗大ごみの出し方を教えて", intent="ask_bulky")
+    [general], _ = run(answers.ActionRespond(), "粗大ごみの出し方を教えて", intent="ask_bulky")
     assert general["text"].startswith("粗大ごみ")
 
 
 def test_a_thing_taken_for_a_request_for_help_is_not_found(catalog: str) -> None:
-    [thing], _ = run(answers.ActionSmallTalk(), "華道で使う剣山", intent="help")
+    [thing], _ = run(answers.ActionRespond(), "華道で使う剣山", intent="help")
     assert "見つかりませんでした" in thing["text"]
-    [help_], _ = run(answers.ActionSmallTalk(), "使い方を教えて", intent="help")
+    [help_], _ = run(answers.ActionRespond(), "使い方を教えて", intent="help")
     assert "見つかりませんでした" not in help_["text"]
 
 
 def test_an_item_asked_for_a_categorys_day_is_answered_as_the_item(catalog: str) -> None:
     messages, _ = run(
-        answers.ActionAnswerSchedule(),
+        answers.ActionRespond(),
         "クッキーの缶って缶の日に出していいの？",
         intent="ask_schedule",
     )
     assert messages[0]["text"].startswith("「お菓子の缶」は「びん・缶・ペットボトル」です。")
     # Asking which day is still a schedule question.
-    [which], _ = run(answers.ActionAnswerSchedule(), "缶の日はいつ？", intent="ask_schedule")
+    [which], _ = run(answers.ActionRespond(), "缶の日はいつ？", intent="ask_schedule")
     assert "」は「" not in which["text"]
 
 
 @pytest.mark.parametrize(
     ("action", "text", "intent"),
     [
-        (answers.ActionFallback(), "お祭りの神輿", "out_of_scope"),
-        (answers.ActionFallback(), "祖父の猟銃", "out_of_scope"),
-        (answers.ActionAnswerSchedule(), "鹿の剥製が実家にある", "inform_area"),
+        (answers.ActionRespond(), "お祭りの神輿", "out_of_scope"),
+        (answers.ActionRespond(), "祖父の猟銃", "out_of_scope"),
+        (answers.ActionRespond(), "鹿の剥製が実家にある", "inform_area"),
     ],
 )
 def test_a_thing_named_alone_is_not_found_whatever_the_intent(
@@ -304,5 +301,5 @@ def test_a_thing_named_alone_is_not_found_whatever_the_intent(
 
 
 def test_out_of_scope_chat_still_gets_the_general_answer(catalog: str) -> None:
-    [message], _ = run(answers.ActionFallback(), "今日の天気は？", intent="out_of_scope")
+    [message], _ = run(answers.ActionRespond(), "今日の天気は？", intent="out_of_scope")
     assert message["text"].startswith("申し訳ありません。うまくお答えできませんでした。")

@@ -889,3 +889,78 @@ def test_openapi_documents_the_endpoints_and_the_bearer_scheme(client: TestClien
         assert "401" in operation["responses"]
     item = spec["components"]["schemas"]["ItemOut"]["properties"]
     assert item["category"]["description"]
+
+
+# --- texts and knowledge entries -------------------------------------------------------------
+
+
+def best_entry(catalog: LiveCatalog, text: str) -> str | None:
+    hits = catalog.knowledge().search(text)
+    return hits[0].entry.key if hits and hits[0].coverage >= 0.5 else None
+
+
+def test_texts_are_listed_read_and_edited_by_role(
+    client: TestClient, tokens: dict[str, str], catalog: str, staff: sessionmaker[Session]
+) -> None:
+    listed = client.get("/api/staff/texts", headers=auth(tokens, "viewer")).json()
+    rules = next(t for t in listed if t["key"] == "collection_rules")
+    assert "8時" in rules["body"]
+    assert rules["examples"]
+    assert client.get("/api/staff/texts/nothing", headers=auth(tokens, "viewer")).status_code == 404
+    change = {"examples": [*rules["examples"], "ゴミ当番はありますか"]}
+    refused = client.patch(
+        "/api/staff/texts/collection_rules", headers=auth(tokens, "viewer"), json=change
+    )
+    assert refused.status_code == 403
+    rev = revision(staff)
+    live = LiveCatalog(get_sessionmaker(catalog))
+    assert best_entry(live, "ゴミ当番はありますか") != "collection_rules"
+    edited = client.patch(
+        "/api/staff/texts/collection_rules", headers=auth(tokens, "editor"), json=change
+    )
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["examples"][-1] == "ゴミ当番はありますか"
+    assert revision(staff) == rev + 1
+    assert best_entry(live, "ゴミ当番はありますか") == "collection_rules"
+    assert [r.table for r in audit_rows(staff)][-1] == "ward_texts"
+
+
+def test_a_new_knowledge_entry_and_its_checks(
+    client: TestClient, tokens: dict[str, str], catalog: str
+) -> None:
+    editor = auth(tokens, "editor")
+    entry = {
+        "key": "community_cleanup",
+        "title": "地域の清掃活動のごみ",
+        "body": "清掃事務所へお問い合わせください。",
+        "examples": ["町内会の清掃で出たごみ"],
+        "url": "https://www.city.tokyo-nakano.lg.jp/",
+    }
+    assert client.post("/api/staff/texts", headers=editor, json=entry).status_code == 201
+    assert client.post("/api/staff/texts", headers=editor, json=entry).status_code == 409
+    bad_link = {**entry, "key": "other", "url": "javascript:alert(1)"}
+    refused = client.post("/api/staff/texts", headers=editor, json=bad_link)
+    assert refused.status_code == 422
+    assert "http" in refused.json()["detail"]
+    bad_key = {**entry, "key": "Bad Key"}
+    assert client.post("/api/staff/texts", headers=editor, json=bad_key).status_code == 422
+    live = LiveCatalog(get_sessionmaker(catalog))
+    assert best_entry(live, "町内会の清掃で出たごみはどうする") == "community_cleanup"
+
+
+def test_an_unanswered_question_becomes_an_example_of_an_entry(
+    client: TestClient, tokens: dict[str, str], catalog: str, staff: sessionmaker[Session]
+) -> None:
+    ask(catalog, "ごみ当番の決め方")
+    live = LiveCatalog(get_sessionmaker(catalog))
+    assert best_entry(live, "ごみ当番の決め方") is None
+    response = client.post(
+        f"/api/staff/unanswered/{question_id(staff, 'ごみ当番の決め方')}/example",
+        headers=auth(tokens, "editor"),
+        json={"key": "ask_office"},
+    )
+    assert response.status_code == 201, response.text
+    assert "ごみ当番の決め方" in response.json()["examples"]
+    assert best_entry(live, "ごみ当番の決め方") == "ask_office"
+    with staff() as session:
+        assert session.scalar(select(UnansweredQuestion)) is None

@@ -25,9 +25,14 @@ ASKED_BACK = "asked_back"
 NOT_FOUND = "not_found"
 #: Collection days, areas and the bulky-waste procedure.
 SCHEDULE = "schedule"
+#: A general question answered from a knowledge entry, or a category described.
+GENERAL = "general"
+#: A follow-up answered from what was said before: 「それっていつ？」, 「割れてます」, the
+#: last topic's phone number (``item_name`` says which item, where it was one).
+FOLLOW_UP = "follow_up"
 #: Greetings, thanks, help, "are you a bot", and the fallback for anything out of scope.
 OTHER = "other"
-OUTCOMES = (ANSWERED, ASKED_BACK, NOT_FOUND, SCHEDULE, OTHER)
+OUTCOMES = (ANSWERED, ASKED_BACK, NOT_FOUND, SCHEDULE, GENERAL, FOLLOW_UP, OTHER)
 
 _NAME_LENGTH = ChatEvent.__table__.c.item_name.type.length
 

@@ -12,13 +12,22 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalog.db import bump_revision, create_schema, get_sessionmaker
-from bot.catalog.models import Alias, Area, Category, Item, Schedule, WardText
+from bot.catalog.models import (
+    DEFAULT_SORT_ORDER,
+    Alias,
+    Area,
+    Category,
+    Item,
+    Schedule,
+    WardText,
+)
 
 ITEM_COLUMNS = ("ごみの品目", "インデックス", "種別", "説明")
 ALIAS_COLUMNS = ("別名", "品目")
@@ -283,15 +292,23 @@ def read_aliases(path: Path, item_names: set[str]) -> list[AliasRow]:
 
 @dataclass(frozen=True)
 class Seed:
-    texts: dict[str, dict[str, str]]
+    #: Each text's ``title``, ``body`` and, for a knowledge entry, ``examples`` and ``url``.
+    texts: dict[str, dict[str, Any]]
     category_guidance: dict[str, str]
     town_readings: dict[str, str]
+    #: Each category's ``order`` and ``description``.
+    categories: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def read_seed(path: Path) -> Seed:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        seed = Seed(raw["texts"], raw.get("category_guidance", {}), raw.get("town_readings", {}))
+        seed = Seed(
+            raw["texts"],
+            raw.get("category_guidance", {}),
+            raw.get("town_readings", {}),
+            raw.get("categories", {}),
+        )
     except (yaml.YAMLError, KeyError, TypeError) as exc:
         raise CatalogFileError([RowError(path.name, 1, f"not a valid seed file: {exc}")]) from exc
     unknown = set(seed.category_guidance.values()) - set(seed.texts)
@@ -348,7 +365,9 @@ def _sync_categories(
     session: Session, items: list[ItemRow], seed: Seed, report: ImportReport
 ) -> dict[str, Category]:
     names = [*(i.category for i in items), *SCHEDULE_COLUMNS.values()]
-    return ensure_categories(session, names, seed.category_guidance, report)
+    categories = ensure_categories(session, names, seed.category_guidance, report)
+    _seed_categories(categories, seed)
+    return categories
 
 
 def ensure_categories(
@@ -456,13 +475,43 @@ def _sync_areas(
         report.count("areas", outcome)
 
 
+def _seed_categories(categories: Mapping[str, Category], seed: Seed) -> None:
+    """The seeded order and description of each category, where it still has none (a
+    catalog from before categories had them); never over a value staff set."""
+    for name, values in seed.categories.items():
+        category = categories.get(name)
+        if category is None:
+            continue
+        if category.sort_order in (None, DEFAULT_SORT_ORDER):
+            category.sort_order = int(values.get("order", DEFAULT_SORT_ORDER))
+        if not category.description:
+            category.description = values.get("description", "")
+
+
 def _seed_texts(session: Session, seed: Seed, report: ImportReport) -> None:
+    """Add the seeded texts that are missing. An existing text is staff's: only its
+    examples and link are filled in, and only while they are empty (a catalog from before
+    texts had them)."""
     for key, text in seed.texts.items():
-        if session.get(WardText, key) is None:
-            session.add(WardText(key=key, title=text["title"], body=text["body"]))
+        examples = "\n".join(text.get("examples", []))
+        existing = session.get(WardText, key)
+        if existing is None:
+            session.add(
+                WardText(
+                    key=key,
+                    title=text["title"],
+                    body=text["body"],
+                    examples=examples,
+                    url=text.get("url"),
+                )
+            )
             report.count("texts", "added")
-        else:
-            report.count("texts", "unchanged")
+            continue
+        if not existing.examples and examples:
+            existing.examples = examples
+        if existing.url is None and text.get("url"):
+            existing.url = text["url"]
+        report.count("texts", "unchanged")
 
 
 def import_into(database_url: str, files: CatalogFiles) -> ImportReport:

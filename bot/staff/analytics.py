@@ -32,6 +32,8 @@ OUTCOME_LABELS = {
     "asked_back": "聞き返した",
     "not_found": "一覧になかった",
     "schedule": "収集日・粗大ごみ",
+    "general": "よくある質問・種別の説明",
+    "follow_up": "前の質問の続き",
     "other": "あいさつ・その他",
 }
 

@@ -57,6 +57,7 @@ from bot.catalog.models import (
     Schedule,
     StaffToken,
     UnansweredQuestion,
+    WardText,
 )
 from bot.catalog.schedule import WEEKDAY_NAMES
 from bot.japanese import match_key
@@ -73,6 +74,7 @@ class ErrorOut(BaseModel):
 #: to compare one, so it is a 422 here rather than an error deep in the query.
 MAX_ID = 2**31 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+TextKey = Annotated[str, Path(min_length=1, max_length=ops.MAX_TEXT_KEY)]
 
 router = APIRouter(
     prefix="/api/staff",
@@ -323,6 +325,35 @@ class ItemFromQuestion(BaseModel):
     reading: str = Field("", max_length=ops.MAX_READING, description="Suggested if empty")
 
 
+class TextOut(BaseModel):
+    key: str = Field(description="Stable key the bot uses (e.g. bulky_waste)")
+    title: str
+    body: str = Field(description="What the bot says")
+    examples: list[str] = Field(
+        description="Questions this text answers; a text with examples is a knowledge entry"
+    )
+    url: str | None = Field(description="A page with more, shown under the answer")
+
+
+class TextCreate(BaseModel):
+    key: str = Field(min_length=1, max_length=ops.MAX_TEXT_KEY, pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=1, max_length=ops.MAX_TITLE)
+    body: str = Field(min_length=1)
+    examples: list[str] = Field(default_factory=list)
+    url: str | None = Field(None, max_length=ops.MAX_URL)
+
+
+class TextPatch(BaseModel):
+    title: str | None = Field(None, min_length=1, max_length=ops.MAX_TITLE)
+    body: str | None = Field(None, min_length=1)
+    examples: list[str] | None = Field(None, description="Replaces the examples")
+    url: str | None = Field(None, max_length=ops.MAX_URL, description="Empty string: no link")
+
+
+class ExampleFromQuestion(BaseModel):
+    key: str = Field(min_length=1, max_length=ops.MAX_TEXT_KEY, description="The text's key")
+
+
 class TokenOut(BaseModel):
     id: int
     name: str = Field(description="Who or what uses it; audit rows name it as token:<name>")
@@ -433,8 +464,12 @@ def _writing(request: Request, caller: Caller) -> Iterator[Session]:
 
 @contextmanager
 def _reading(request: Request) -> Iterator[Session]:
+    """A session that only reads; a row that is not there becomes a 404."""
     with _sessions(request)() as session:
-        yield session
+        try:
+            yield session
+        except ops.NotFoundError as exc:
+            raise _http_error(exc) from exc
 
 
 def _item_out(item: Item) -> ItemOut:
@@ -643,6 +678,66 @@ def delete_alias(request: Request, caller: Editor, alias_id: RowId) -> None:
         ops.delete_alias(session, alias_id)
 
 
+# --- texts and knowledge entries -----------------------------------------------------------
+
+
+def _text_out(text: WardText) -> TextOut:
+    return TextOut(
+        key=text.key,
+        title=text.title,
+        body=text.body,
+        examples=[line for line in text.examples.splitlines() if line.strip()],
+        url=text.url,
+    )
+
+
+@router.get(
+    "/texts",
+    response_model=list[TextOut],
+    summary="List the texts the bot says; those with examples are knowledge entries",
+)
+def list_texts(request: Request, _caller: Viewer) -> list[TextOut]:
+    with _reading(request) as session:
+        return [_text_out(t) for t in session.scalars(select(WardText).order_by(WardText.key))]
+
+
+@router.get("/texts/{key}", response_model=TextOut, summary="Get a text", responses=_NOT_FOUND)
+def get_text(request: Request, _caller: Viewer, key: TextKey) -> TextOut:
+    with _reading(request) as session:
+        return _text_out(ops.get_text(session, key))
+
+
+@router.post(
+    "/texts",
+    response_model=TextOut,
+    status_code=201,
+    summary="Add a text (with examples: a knowledge entry)",
+    responses={**_CONFLICT, **_INVALID},
+)
+def create_text(request: Request, caller: Editor, body: TextCreate) -> TextOut:
+    """Answered from the next message on, without retraining."""
+    with _writing(request, caller) as session:
+        text = ops.create_text(
+            session, body.key, body.title, body.body, "\n".join(body.examples), body.url
+        )
+        return _text_out(text)
+
+
+@router.patch(
+    "/texts/{key}",
+    response_model=TextOut,
+    summary="Change a text's title, body, examples or link",
+    responses={**_NOT_FOUND, **_INVALID},
+)
+def update_text(request: Request, caller: Editor, key: TextKey, body: TextPatch) -> TextOut:
+    """Only the fields sent change; the bot uses them from the next message on."""
+    changes = body.model_dump(exclude_unset=True)
+    if "examples" in changes:
+        changes["examples"] = "\n".join(changes["examples"] or [])
+    with _writing(request, caller) as session:
+        return _text_out(ops.update_text(session, key, **changes))
+
+
 # --- categories and areas ------------------------------------------------------------------
 
 
@@ -784,6 +879,22 @@ def item_from_unanswered(
             session, question_id, body.name, body.category_id, body.notes, body.reading
         )
         return _item_out(item)
+
+
+@router.post(
+    "/unanswered/{question_id}/example",
+    response_model=TextOut,
+    status_code=201,
+    summary="Answer a question with a text, as one of its example questions",
+    responses={**_NOT_FOUND, **_INVALID},
+)
+def example_from_unanswered(
+    request: Request, caller: Editor, question_id: RowId, body: ExampleFromQuestion
+) -> TextOut:
+    """The question leaves the list; questions like it get the text from the next
+    message on."""
+    with _writing(request, caller) as session:
+        return _text_out(ops.example_from_unanswered(session, question_id, body.key))
 
 
 @router.delete(

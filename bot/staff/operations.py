@@ -31,6 +31,7 @@ from bot.catalog.models import (
     StaffToken,
     StaffUser,
     UnansweredQuestion,
+    WardText,
 )
 from bot.japanese import fold_kana, get_analyzer, match_key
 from bot.staff.accounts import Role, create_token, create_user
@@ -42,6 +43,9 @@ MAX_NAME = 200
 MAX_READING = 300
 MAX_URL = 500
 MAX_TOKEN_NAME = 100
+MAX_TEXT_KEY = 50
+MAX_TITLE = 200
+_TEXT_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 _KANA_READING = re.compile(r"^[ぁ-ゖー]+$")
 #: Sudachi parts of speech whose surface a catalog reading keeps as it is (「（」, 「／」).
@@ -285,6 +289,77 @@ def dismiss_unanswered(session: Session, question_id: int) -> None:
     """Take a question off the list without changing the catalog (spam, nonsense)."""
     session.delete(get_question(session, question_id))
     session.flush()
+
+
+def example_from_unanswered(session: Session, question_id: int, key: str) -> WardText:
+    """Make an unanswered question an example question of a knowledge entry (or of any
+    text, which it makes a knowledge entry) and take it off the list. The next message
+    like it is answered with that text."""
+    question = get_question(session, question_id)
+    text = get_text(session, key)
+    text.examples = _with_example(text.examples, question.text)
+    session.delete(question)
+    session.flush()
+    return text
+
+
+# --- texts and knowledge entries ---------------------------------------------------------
+
+
+def get_text(session: Session, key: str) -> WardText:
+    text = session.get(WardText, key)
+    if text is None:
+        raise NotFoundError(f"文章「{key}」は見つかりません。")
+    return text
+
+
+def create_text(
+    session: Session, key: str, title: str, body: str, examples: str = "", url: str | None = None
+) -> WardText:
+    """A new text; with example questions it is a knowledge entry (よくある質問)."""
+    key = key.strip()
+    if not _TEXT_KEY.match(key) or len(key) > MAX_TEXT_KEY:
+        raise OperationError(
+            "キーは半角の英小文字で始まる英小文字・数字・_ にしてください"
+            f"（{MAX_TEXT_KEY}文字以内）。"
+        )
+    if session.get(WardText, key) is not None:
+        raise ConflictError(f"キー「{key}」の文章はすでにあります。")
+    text = WardText(key=key, title="", body="", examples="")
+    session.add(text)
+    return update_text(session, key, title=title, body=body, examples=examples, url=url)
+
+
+def update_text(session: Session, key: str, **changes: Any) -> WardText:
+    """Change a text's ``title``, ``body``, ``examples`` (one question per line) or
+    ``url``; the bot says it from the next message on."""
+    text = get_text(session, key)
+    if "title" in changes:
+        text.title = _required(changes["title"], "題名", MAX_TITLE)
+    if "body" in changes:
+        text.body = _required(changes["body"], "本文", None)
+    if "examples" in changes:
+        text.examples = _with_example(changes["examples"] or "", "")
+    if "url" in changes:
+        text.url = check_url(changes["url"])
+    session.flush()
+    return text
+
+
+def _required(value: str | None, what: str, limit: int | None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise OperationError(f"{what}を入力してください。")
+    if limit is not None and len(value) > limit:
+        raise OperationError(f"{what}は{limit}文字以内にしてください。")
+    return value
+
+
+def _with_example(examples: str, question: str) -> str:
+    """``examples`` (one per line) with ``question`` added, blank lines and repeats
+    dropped."""
+    lines = [line.strip() for line in [*examples.splitlines(), question]]
+    return "\n".join(dict.fromkeys(line for line in lines if line))
 
 
 # --- collection days ---------------------------------------------------------------------

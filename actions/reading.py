@@ -1,0 +1,379 @@
+"""One reading of a resident's message: everything the router needs, worked out once.
+
+The message is read against the live catalog (items, areas, categories, knowledge entries)
+and the conversation so far (:class:`Context`, kept in Rasa slots). The router
+(:mod:`actions.routing`) decides from the reading alone; the answers use what it found,
+so nothing is matched twice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa_sdk import Tracker
+
+from bot.catalog.knowledge import KnowledgeBase, KnowledgeHit
+from bot.catalog.loader import LiveCatalog
+from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult, Mention, only_names_things
+from bot.catalog.models import Area
+from bot.catalog.schedule import (
+    CATEGORY_WORDS,
+    AreaLookup,
+    asked_when,
+    categories_in,
+    place_form,
+)
+from bot.japanese import match_key
+from bot.settings import ROOT
+
+WORDS_FILE = ROOT / "data" / "conversation_words.yml"
+
+#: Slots of the conversation (see domain.yml).
+AREA_SLOT = "area_id"
+PENDING_SLOT = "pending_question"
+LAST_ITEMS_SLOT = "last_items"
+LAST_SAID_SLOT = "last_said"
+LAST_TOPIC_SLOT = "last_topic"
+LAST_QUESTION_SLOT = "last_question"
+
+SCHEDULE_WORDS = ("曜日", "いつ", "何日", "収集日", "回収日", "の日")
+#: 「缶の日に出していい？」: whether a thing may go out on a category's day.
+_ON_A_DAY = re.compile(r"の日に(?:出|だ|捨て|すて)")
+#: Words that ask which day, not whether a thing may go out on one.
+_WHICH_DAY = ("曜日", "いつ", "何日", "次の")
+#: 「2丁目だと？」: a 丁目 said without its town.
+_CHOME_ALONE = re.compile(r"(\d+|[一二三四五六七八九十]+)\s*(?:丁目|ちょうめ)")
+#: A size said with its unit: 「40cm」「1.2メートル」.
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|センチ|ｃｍ|m|メートル)", re.IGNORECASE)
+_CHOME_NUMBER = re.compile(r"(\d+|[一二三四五六七八九十]+)(ちょうめ|丁目)?")
+#: The size limit in an item's notes: 「一辺が30㎝を超える場合は粗大ごみです」.
+SIZE_LIMIT = re.compile(r"(\d+)\s*(?:㎝|cm|センチ)を超える場合は粗大ごみ")
+
+
+@dataclass(frozen=True)
+class Words:
+    """The word lists of ``data/conversation_words.yml``, as match keys."""
+
+    references: tuple[str, ...]
+    category_topic: tuple[str, ...]
+    category_topic_not: tuple[str, ...]
+    fillers: tuple[str, ...]
+    over_size: tuple[str, ...]
+    bulky_question: tuple[str, ...]
+    help_question: tuple[str, ...]
+
+    @classmethod
+    def load(cls, path: Path = WORDS_FILE) -> Words:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        keys = {
+            name: tuple(sorted({match_key(w) for w in words}, key=lambda k: -len(k)))
+            for name, words in raw.items()
+        }
+        return cls(**keys)
+
+
+@cache
+def words() -> Words:
+    return Words.load()
+
+
+@dataclass
+class Context:
+    """What the conversation remembers from earlier turns."""
+
+    area_id: int | None = None
+    #: A collection-day question waiting for the resident's area.
+    pending_question: str | None = None
+    #: The items of the last item answer (one, or the variants asked about).
+    last_items: list[int] = field(default_factory=list)
+    #: What the resident called the last item.
+    last_said: str = ""
+    #: The knowledge entry the last answer came from (or said after an item answer).
+    last_topic: str | None = None
+    #: The last collection-day question answered, for 「2丁目だと？」.
+    last_question: str | None = None
+
+    @classmethod
+    def from_tracker(cls, tracker: Tracker) -> Context:
+        slot = tracker.get_slot
+        area = slot(AREA_SLOT)
+        try:
+            last_items = [int(i) for i in json.loads(slot(LAST_ITEMS_SLOT) or "[]")]
+        except (TypeError, ValueError):
+            last_items = []
+        return cls(
+            area_id=int(area) if area and str(area).isdigit() else None,
+            pending_question=slot(PENDING_SLOT),
+            last_items=last_items,
+            last_said=slot(LAST_SAID_SLOT) or "",
+            last_topic=slot(LAST_TOPIC_SLOT),
+            last_question=slot(LAST_QUESTION_SLOT),
+        )
+
+
+@dataclass
+class Reading:
+    """What one message says, read once."""
+
+    text: str
+    intent: str
+    confidence: float
+    #: The item of a tapped button (its payload names it by id).
+    chosen: CatalogItem | None
+    #: Everything the matcher found in the text.
+    found: MatchResult
+    #: The items named outright (a name or alias spelt out), and whether others were found
+    #: only loosely (by sound, by the head of an unknown compound).
+    outright: MatchResult
+    loose: bool
+    #: Where the message says the resident lives; ``area`` also when only a 丁目 was said
+    #: and the town is the remembered area's.
+    place: AreaLookup
+    #: The collected categories it names (「燃えるごみ」「資源」), and their words as match keys.
+    categories: list[str]
+    category_words: tuple[str, ...]
+    #: It asks for a day or a date (「いつ」「何曜日」「明日」).
+    asks_days: bool
+    #: It says one of the words of a collection-day question (「曜日」「いつ」「の日」);
+    #: narrower than ``asks_days``, whose date words hide inside names (the あす of
+    #: 「ヘアスプレー」).
+    says_day_words: bool
+    #: It asks about a category itself (「とは」「何が入る」「週に何回」).
+    asks_category_topic: bool
+    #: It points back at the last thing talked about (「それ」「その」).
+    refers_back: bool
+    #: Nothing is left of it once the categories and fillers are taken out
+    #: (「じゃあ資源プラスチックは？」).
+    only_categories: bool
+    #: It says nothing but fillers and question words (「いつ出すの？」).
+    says_nothing: bool
+    #: The whole name of a thing the catalog does not have (「ヨガマット」), as opposed to
+    #: nothing, a fragment (the 「車」 of 「収集車が来なかった」) or a word of the knowledge
+    #: entries (「年末」).
+    unknown_thing: str
+    #: Nothing is left once a 丁目, the fillers and the categories are taken out
+    #: (「2丁目だと？」「隣の松が丘1丁目は？」).
+    only_place: bool
+    #: It says the thing is big (「大きい」), or gives its size in centimetres.
+    says_big: bool
+    size_cm: float | None
+    #: The best knowledge entries for the message alone.
+    knowledge: list[KnowledgeHit]
+    #: The entities Rasa found (``item``, ``area``).
+    entities: dict[str, Any]
+    #: After an item answer, when this message names no item: the last item read together
+    #: with this message (「蛍光灯」 + 「割れてるんです」), if that names another of its
+    #: variants.
+    refined: MatchResult | None = None
+    #: After an item answer whose notes set a size for 粗大ごみ (「一辺が30㎝を超える場合は
+    #: 粗大ごみです」): that size in centimetres.
+    last_size_limit: int | None = None
+
+    @cached_property
+    def only_things(self) -> bool:
+        """Whether the message is nothing but a thing's name (「鹿の剥製」), as opposed to a
+        question or a place. Costs an analysis, so only worked out when asked."""
+        return only_names_things(self.text)
+
+    @property
+    def item_on_a_day(self) -> bool:
+        """「クッキーの缶って缶の日に出していいの？」: whether a thing may go out on a
+        category's day — about the thing, whose own category answers it."""
+        return (
+            bool(_ON_A_DAY.search(self.text))
+            and not asked_when(self.text)[0]
+            and not any(word in self.text for word in _WHICH_DAY)
+            and self.place.town is None
+        )
+
+    @property
+    def names_items(self) -> bool:
+        """Whether it names an item outright, other than by a category's word (the
+        「缶」 of 「じゃあ缶は？」)."""
+        return any(match_key(m.text) not in self.category_words for m in self.outright.mentions)
+
+    @property
+    def mentions(self) -> list[Mention]:
+        return self.outright.mentions
+
+    @property
+    def top_knowledge(self) -> KnowledgeHit | None:
+        return self.knowledge[0] if self.knowledge else None
+
+
+def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
+    """Read the tracker's latest message against the catalog and the context."""
+    message = tracker.latest_message
+    text = message.get("text") or ""
+    intent = message.get("intent") or {}
+    entities = {e["entity"]: e.get("value") for e in message.get("entities") or []}
+    index = catalog.index()
+    chosen = _chosen_item(entities.get("item_id"), index.items)
+    found = index.find(text) if chosen is None else MatchResult()
+    outright, loose = named_outright(found)
+    key = match_key(text)
+    vocabulary = words()
+    categories = categories_in(text)
+    place = _place(text, catalog, context)
+    category_words = _category_keys(categories)
+    rest = _without(key, vocabulary.fillers + category_words)
+    return Reading(
+        text=text,
+        intent=intent.get("name") or "",
+        confidence=float(intent.get("confidence") or 0.0),
+        chosen=chosen,
+        found=found,
+        outright=outright,
+        loose=loose,
+        place=place,
+        categories=categories,
+        category_words=category_words,
+        asks_days=asked_when(text)[0] or any(word in text for word in SCHEDULE_WORDS),
+        says_day_words=any(word in text for word in SCHEDULE_WORDS),
+        asks_category_topic=any(w in key for w in vocabulary.category_topic)
+        and not any(w in key for w in vocabulary.category_topic_not),
+        refers_back=any(w in key for w in vocabulary.references),
+        only_categories=bool(categories) and len(rest) <= 1,
+        says_nothing=not categories and len(rest) <= 1,
+        unknown_thing=_unknown_thing(found, text, catalog.knowledge()),
+        only_place=place.town is not None and len(_without_place(rest, place)) <= 1,
+        says_big=any(w in key for w in vocabulary.over_size),
+        size_cm=_size_cm(text),
+        knowledge=catalog.knowledge().search(text),
+        entities=entities,
+        refined=_refined(index, context, text) if not outright.mentions else None,
+        last_size_limit=_size_limit(index, context),
+    )
+
+
+def named_outright(result: MatchResult) -> tuple[MatchResult, bool]:
+    """The items ``result`` names outright (a catalog name or alias), and whether it named
+    others only loosely.
+
+    A spelling that only sounds like a name (「ベット」) or an unknown compound with a
+    known head (「トートバッグ」) is not enough to overrule the model: those items are
+    offered as suggestions, with the honest not-found answer.
+    """
+    outright = [m for m in result.mentions if not m.loose]
+    if outright or not result.mentions:
+        if len(outright) == len(result.mentions):
+            return result, False
+        return MatchResult(mentions=outright), False
+    loose = result.mentions
+    suggestions = list(dict.fromkeys(c for m in loose for c in m.candidates))
+    return MatchResult(suggestions=suggestions[:6], query=loose[0].text), True
+
+
+def _refined(index: CatalogIndex, context: Context, text: str) -> MatchResult | None:
+    """The last item told apart by ``text``: its name and the message read together name
+    other variants of the same thing (same base name) than were answered last."""
+    last = [index.items[i] for i in context.last_items if i in index.items]
+    if not last or not context.last_said:
+        return None
+    result = index.find(f"{context.last_said} {text}")
+    bases = {item.base_name or item.name for item in last}
+    answered = {item.id for item in last}
+    for mention in result.mentions:
+        ids = {c.id for c in mention.candidates}
+        same_thing = all((c.base_name or c.name) in bases for c in mention.candidates)
+        if same_thing and ids and ids != answered and not mention.is_ambiguous:
+            return MatchResult(mentions=[mention])
+    return None
+
+
+def _size_limit(index: CatalogIndex, context: Context) -> int | None:
+    for item_id in context.last_items:
+        item = index.items.get(item_id)
+        limit = item and SIZE_LIMIT.search(item.notes)
+        if limit:
+            return int(limit.group(1))
+    return None
+
+
+#: Runs of Latin letters: words of a sentence in a language written with them.
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+#: Which script a letter is in, for telling whether a phrase runs on into a longer word.
+_SCRIPTS = (
+    ("kanji", re.compile(r"[一-龥々]")),
+    ("katakana", re.compile(r"[ァ-ヺー]")),
+    ("latin", re.compile(r"[A-Za-z]")),
+)
+
+
+def _unknown_thing(found: MatchResult, text: str, knowledge: KnowledgeBase) -> str:
+    """The noun phrase the matcher found no item for, if it is the whole name of a thing
+    that the knowledge entries do not talk about either (「年末」 is not a thing)."""
+    query = found.query if not found.mentions else ""
+    return query if quotable(query, text) and not knowledge.knows(query) else ""
+
+
+def quotable(query: str, text: str) -> bool:
+    """Whether ``query`` is the whole name of something, worth quoting back as the thing
+    asked about: not a fragment of a longer word (the 「車」 of 「収集車」), not a word of
+    a sentence in a language written in Latin letters (the 「How」 of "How should I …")."""
+    if len(query) < 2 or len(_LATIN_WORD.findall(text)) >= 3:
+        return False
+    start = text.find(query)
+    if start < 0:
+        return True
+    before = text[start - 1 : start]
+    after = text[start + len(query) : start + len(query) + 1]
+    return not (_same_script(before, query[0]) or _same_script(after, query[-1]))
+
+
+def _same_script(a: str, b: str) -> bool:
+    return bool(a) and any(p.match(a) and p.match(b) for _, p in _SCRIPTS)
+
+
+def _chosen_item(raw: Any, items: dict[int, CatalogItem]) -> CatalogItem | None:
+    try:
+        return items.get(int(raw)) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _place(text: str, catalog: LiveCatalog, context: Context) -> AreaLookup:
+    """The area the message names; a 丁目 alone (「2丁目だと？」) is taken in the town of
+    the remembered area."""
+    directory = catalog.areas()
+    lookup = directory.lookup(text)
+    if lookup.town is not None or context.area_id is None:
+        return lookup
+    chome = _CHOME_ALONE.search(text)
+    remembered: Area | None = directory.get(context.area_id)
+    if chome is None or remembered is None:
+        return lookup
+    return directory.lookup(f"{remembered.town}{chome.group(0)}")
+
+
+def _category_keys(categories: list[str]) -> tuple[str, ...]:
+    """The match keys of every word for ``categories``, longest first."""
+    keys = {match_key(w) for c in categories for w in (c, *CATEGORY_WORDS.get(c, ()))}
+    return tuple(sorted(keys, key=lambda k: -len(k)))
+
+
+def _without(key: str, words_: tuple[str, ...]) -> str:
+    for word in words_:
+        key = key.replace(word, "")
+    return key
+
+
+def _without_place(rest: str, place: AreaLookup) -> str:
+    """``rest`` without the town and a 丁目 number."""
+    rest = rest.replace(match_key(place_form(place.town or "")), "")
+    return _CHOME_NUMBER.sub("", rest)
+
+
+def _size_cm(text: str) -> float | None:
+    """The largest size the message gives, in centimetres (「1.2m」 → 120)."""
+    sizes = [
+        float(number) * (100 if unit.lower() in ("m", "メートル") else 1)
+        for number, unit in _SIZE.findall(text)
+    ]
+    return max(sizes, default=None)

@@ -1,0 +1,196 @@
+"""Which kind of answer a message gets: one decision, made from one reading.
+
+The NLU model says what kind of question it thinks a message is; the catalog, the area
+table, the knowledge entries and the conversation so far get their say too. All of that is
+weighed here, in :func:`route`, and nowhere else.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from actions.reading import Context, Reading, words
+from bot.catalog.knowledge import ANSWER_COVERAGE
+from bot.japanese import match_key
+
+#: Below this intent confidence, small talk that names a thing is taken for an item question.
+SMALL_TALK_CONFIDENCE = 0.8
+#: A knowledge entry this clear answers even when the model took the message for
+#: something else.
+CLEAR_COVERAGE = 0.75
+SMALL_TALK_INTENTS = {"greet", "thanks", "goodbye", "help", "bot_challenge"}
+
+
+class Route(str, Enum):
+    """The kinds of answer."""
+
+    #: The category of the items named (or of a tapped item button).
+    ITEM = "item"
+    #: The last item's collection day: 「それっていつ出せる？」.
+    ITEM_DAY = "item_day"
+    #: The last item again, told apart by what the message adds: 「割れてる」「金属製」「大きい」.
+    REFINE = "refine"
+    #: Collection days of an area, or a date's categories.
+    SCHEDULE = "schedule"
+    #: A category itself: what it is, what goes in it, how often.
+    CATEGORY = "category"
+    #: A knowledge entry (よくある質問).
+    GENERAL = "general"
+    #: How to put out bulky waste.
+    BULKY = "bulky"
+    #: Greetings, thanks, help, "are you a bot".
+    SMALL_TALK = "small_talk"
+    #: Anything else: what the bot can answer, and where to ask.
+    FALLBACK = "fallback"
+
+
+def route(reading: Reading, context: Context) -> Route:
+    """The kind of answer for ``reading``: the first row that holds.
+
+    ===  =======================================================================  ==========
+    row  the message …                                                            route
+    ===  =======================================================================  ==========
+    1    is a tapped item button                                                  ITEM
+    2    names no item, asks a day and points back (or names nothing at all),     ITEM_DAY
+         after an item answer
+    3    names no item and tells the last item apart: read with its name it       REFINE
+         names another variant (「割れてる」「金属製」), or it gives the size of an
+         item whose notes set one
+    4    names only a place (or only a 丁目, in the remembered town)              SCHEDULE
+    5    names only collected categories, with a day asked or the area known      SCHEDULE
+    6    asks about a collected category itself (「とは」「何が入る」「何回」)      CATEGORY
+    7    names no item and matches a knowledge entry, taken by the model for a    GENERAL
+         general question (or matched clearly, naming no other thing)
+    8    names no item, after a knowledge answer, and the model took it for a     GENERAL
+         general question or could not place it (read with the last topic)
+    9    was taken for an item or general question: a category day naming no     SCHEDULE,
+         item is a schedule question; a general question naming no thing gets     FALLBACK,
+         the fallback                                                             ITEM
+    10   was taken for a schedule question or an area — unless it asks about a    ITEM or
+         thing (on a day, or naming nothing but things)                           SCHEDULE
+    11   was taken for a bulky-waste question                                     BULKY
+    12   was taken for small talk — unless it names an item, or a thing the       ITEM or
+         model was unsure of or took for a request for help                       SMALL_TALK
+    13   anything else: a category day or a place is a schedule question, a       SCHEDULE,
+         thing an item question; the rest gets the fallback                       ITEM or
+                                                                                  FALLBACK
+    ===  =======================================================================  ==========
+    """
+    names_items = reading.names_items
+    if reading.chosen is not None:
+        return Route.ITEM
+    if not names_items and context.last_items:
+        if _asks_day_of_last_item(reading):
+            return Route.ITEM_DAY
+        if reading.refined is not None or _says_size(reading):
+            return Route.REFINE
+    if not names_items and reading.only_place:
+        return Route.SCHEDULE
+    if reading.only_categories and _asks_days_of(reading, context):
+        return Route.SCHEDULE
+    if reading.categories and reading.asks_category_topic and not names_items:
+        return Route.CATEGORY
+    if _answers_generally(reading, names_items):
+        return Route.GENERAL
+    if context.last_topic and not names_items and reading.intent in _UNPLACED:
+        return Route.GENERAL
+    return _by_intent(reading, names_items)
+
+
+#: Intents of a message the model could not place, or placed as general.
+_UNPLACED = ("ask_general", "nlu_fallback", "out_of_scope")
+
+
+def _asks_day_of_last_item(reading: Reading) -> bool:
+    """「それっていつ出せる？」「いつ出すの？」: a day asked about nothing but the last item."""
+    asks_nothing_else = not reading.categories and reading.place.town is None
+    return reading.asks_days and asks_nothing_else and (reading.refers_back or reading.says_nothing)
+
+
+def _asks_days_of(reading: Reading, context: Context) -> bool:
+    """「じゃあ資源プラスチックは？」 with the area known, or 「燃えるごみはいつ？」: the
+    categories' days, not what the categories are."""
+    knows_where = reading.asks_days or context.area_id is not None
+    return knows_where and not reading.asks_category_topic
+
+
+def _says_size(reading: Reading) -> bool:
+    """The message gives the size of the last item, whose notes set a size for 粗大ごみ."""
+    return reading.last_size_limit is not None and (reading.says_big or reading.size_cm is not None)
+
+
+def _answers_generally(reading: Reading, names_items: bool) -> bool:
+    """Row 7. A message that names an item is about the item, whose answer carries its
+    notes and its category's procedure. Otherwise a match answers a message the model took
+    for a general question, and a clear match one it did not, unless it names a thing the
+    list does not have (「ヨガマットはどうやって捨てるの」)."""
+    top = reading.top_knowledge
+    if top is None or top.coverage < ANSWER_COVERAGE or names_items:
+        return False
+    return reading.intent == "ask_general" or (
+        not reading.unknown_thing and top.coverage >= CLEAR_COVERAGE
+    )
+
+
+def _by_intent(reading: Reading, names_items: bool) -> Route:
+    """Rows 9–13: the model's intent, overruled where the catalog knows better."""
+    intent = reading.intent
+    if intent in ("ask_item", "ask_general"):
+        if not reading.found.mentions and reading.categories and reading.asks_days:
+            return Route.SCHEDULE
+        names_a_thing_ = names_items or reading.loose or reading.unknown_thing
+        if intent == "ask_general" and not names_a_thing_:
+            return Route.FALLBACK
+        return Route.ITEM
+    if intent in ("ask_schedule", "inform_area"):
+        return Route.ITEM if _asks_about_a_thing(reading) else Route.SCHEDULE
+    if intent == "ask_bulky":
+        return Route.BULKY
+    if intent in SMALL_TALK_INTENTS:
+        return Route.ITEM if _small_talk_names_a_thing(reading) else Route.SMALL_TALK
+    if (reading.categories and reading.asks_days) or (
+        not reading.mentions and reading.place.town is not None
+    ):
+        return Route.SCHEDULE
+    if (
+        reading.mentions
+        or reading.loose
+        or (intent != "out_of_scope" and reading.outright.suggestions)
+        or reading.only_things
+    ):
+        return Route.ITEM
+    return Route.FALLBACK
+
+
+def _asks_about_a_thing(reading: Reading) -> bool:
+    """A schedule question that is really about a thing: 「ペットボトルのふた」 has a
+    category word but names an item; 「クッキーの缶って缶の日に出していいの？」 asks
+    whether a thing may go out on a day; 「鹿の剥製が実家にある」 names only a thing."""
+    asks_about_days = reading.asks_days or reading.place.town is not None
+    if asks_about_days and not reading.item_on_a_day:
+        return False
+    if reading.mentions or reading.loose:
+        return True
+    is_schedule_question = bool(reading.categories) or reading.asks_days
+    return not is_schedule_question and reading.place.town is None and reading.only_things
+
+
+def _small_talk_names_a_thing(reading: Reading) -> bool:
+    """A bare 「ざる」 or 「いす」 can look like a greeting to the model; the catalog knows
+    better. A thing the model was unsure of, or took for a request for help (「華道で使う
+    剣山」), is an item question too."""
+    if reading.mentions or reading.loose:
+        return True
+    query = reading.outright.query
+    if not query:
+        return False
+    unsure = reading.confidence < SMALL_TALK_CONFIDENCE
+    helpish = reading.intent == "help" and names_a_thing(query, words().help_question)
+    return unsure or helpish
+
+
+def names_a_thing(query: str, ignored: tuple[str, ...]) -> bool:
+    """Whether the noun phrase ``query`` may be a thing to throw away: two letters or more
+    and none of the ``ignored`` words (those of the question the model recognised)."""
+    key = match_key(query)
+    return len(query) >= 2 and not any(word in key for word in ignored)

@@ -1,0 +1,127 @@
+"""Finding the knowledge entry (よくある質問) a general question is about.
+
+A knowledge entry is a ward text with example questions (:class:`bot.catalog.models.WardText`
+whose ``examples`` are not empty). Staff steer the matching by editing the examples; the
+next message uses them, with no retraining, because the index is rebuilt from the live
+table whenever the catalog revision moves (see :mod:`bot.catalog.loader`).
+
+How a question is matched:
+
+1. The question and every title and example question are cut into Sudachi's finest units
+   (split mode A, so 「粗大ゴミ」 meets 「粗大ごみ」 and 「電話番号」 meets 「番号」); the
+   particles and auxiliaries are dropped, and each other unit stands as its normalised
+   form and its reading, both through
+   :func:`bot.japanese.match_key` (「ゴミ」 = 「ごみ」 = 「塵」).
+2. BM25 (the ``bm25s`` library) ranks the example questions; an entry scores as its best
+   example. BM25 was chosen over character n-gram TF-IDF because the documents are short
+   questions in which one rare word (「年末」, 「拠点」) decides the entry, which BM25's
+   IDF weighting captures, and because it needs only numpy.
+3. A BM25 score is not comparable between questions, so whether the best entry answers at
+   all is decided by its *coverage*: the share of the question's IDF weight that the best
+   example of the entry contains. A word no entry uses weighs as much as the rarest word
+   they do: 「今日の天気は？」 shares only 「の」「は」 with the entries and covers little.
+   A question whose informative words are mostly in the entry's examples is answered by
+   it; see :data:`ANSWER_COVERAGE`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+
+from bot.japanese import fold_kana, get_analyzer, match_key
+
+#: An entry answers when its best example covers at least this share of the question's
+#: IDF weight.
+ANSWER_COVERAGE = 0.5
+#: Entries within this share of the best one's coverage are close enough to ask which.
+CLOSE_COVERAGE = 0.1
+#: Parts of speech that carry no meaning for matching: punctuation, spaces, particles and
+#: auxiliaries (「は」「の」「です」 would make any question look like any other).
+_SKIPPED_POS = {"補助記号", "空白", "助詞", "助動詞"}
+
+
+@dataclass(frozen=True)
+class KnowledgeEntry:
+    key: str
+    title: str
+    body: str
+    examples: tuple[str, ...]
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class KnowledgeHit:
+    entry: KnowledgeEntry
+    #: The share of the question's IDF weight that the entry's best example contains.
+    coverage: float
+    #: The example question (or the title) that matched best.
+    example: str
+
+
+def terms(text: str) -> list[str]:
+    """The matching units of ``text``: each content morpheme's normalised form and
+    reading."""
+    out: list[str] = []
+    for morpheme in get_analyzer("A").analyze(text):
+        if morpheme.pos[0] in _SKIPPED_POS:
+            continue
+        for form in (morpheme.lemma, fold_kana(morpheme.reading)):
+            key = match_key(form)
+            if key and key not in out:
+                out.append(key)
+    return out
+
+
+class KnowledgeBase:
+    """The knowledge entries, indexed for :meth:`search`."""
+
+    def __init__(self, entries: list[KnowledgeEntry]) -> None:
+        self.entries = {entry.key: entry for entry in entries}
+        self._documents: list[tuple[KnowledgeEntry, str, list[str]]] = [
+            (entry, question, terms(question))
+            for entry in entries
+            for question in (entry.title, *entry.examples)
+        ]
+        frequency = Counter(t for _, _, words in self._documents for t in set(words))
+        count = len(self._documents)
+        self._idf = {t: math.log(1 + (count - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
+        self._bm25 = bm25s.BM25()
+        if self._documents:
+            self._bm25.index([words for _, _, words in self._documents], show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def knows(self, phrase: str) -> bool:
+        """Whether every word of ``phrase`` is used by some entry (「年末」 is; 「ヨガマット」
+        is not)."""
+        words = terms(phrase)
+        return bool(words) and all(w in self._idf for w in words)
+
+    def search(self, text: str, limit: int = 3) -> list[KnowledgeHit]:
+        """The best entries for ``text``, best first, each with its coverage."""
+        asked = terms(text)
+        words = [w for w in asked if w in self._idf]
+        if not words:
+            return []
+        scores = self._bm25.get_scores(words)
+        rarest = max(self._idf.values())
+        total = sum(self._idf.get(w, rarest) for w in asked)
+        best: dict[str, KnowledgeHit] = {}
+        for position in np.argsort(-scores):
+            if scores[position] <= 0:
+                break
+            entry, question, document = self._documents[position]
+            if entry.key in best:
+                continue
+            shared = set(document)
+            covered = sum(self._idf[w] for w in words if w in shared) / total
+            best[entry.key] = KnowledgeHit(entry, covered, question)
+            if len(best) == limit:
+                break
+        return sorted(best.values(), key=lambda hit: -hit.coverage)

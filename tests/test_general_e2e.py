@@ -1,0 +1,119 @@
+"""General questions, categories and follow-ups through ``POST /api/chat``, with the real
+Rasa model, the real action server and the real catalog; and a staff edit of a knowledge
+entry answered on the next message."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.settings import Settings
+from bot.staff import operations as ops
+from bot.staff.audit import acting_as, staff_sessionmaker
+
+
+def conversation(client: TestClient, *texts: str) -> list[dict]:
+    """Send ``texts`` in one new conversation; the reply to the last."""
+    sender = f"general-{uuid.uuid4().hex[:10]}"
+    messages: list[dict] = []
+    for text in texts:
+        response = client.post("/api/chat", json={"sender_id": sender, "text": text})
+        assert response.status_code == 200, response.text
+        messages = response.json()["messages"]
+    return messages
+
+
+def said(messages: list[dict]) -> str:
+    return "\n".join(m["text"] for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("ゴミ出しは朝の何時まで？", "8時"),
+        ("年末はいつまで出せる？", "12月31日"),
+        ("祝日って収集ある？", "祝日も通常どおり"),
+        ("収集車が来なかった", "03-3387-5353"),
+        ("スプレー缶に穴は開けるの？", "穴を開けずに"),
+        ("粗大ごみの申し込みは何時まで？", "19時"),
+        ("ゴミ袋が10個くらいになりそう", "5袋以上"),
+    ],
+)
+def test_general_questions_are_answered_from_the_knowledge_entries(
+    client: TestClient, question: str, expected: str
+) -> None:
+    reply = said(conversation(client, question))
+    assert expected in reply
+    assert "見つかりませんでした" not in reply
+
+
+def test_a_category_asked_about_itself(client: TestClient) -> None:
+    reply = said(conversation(client, "資源プラスチックとは？"))
+    assert "「資源プラスチック」" in reply
+    assert "週1回" in reply
+    assert "見つかりませんでした" not in reply
+    with_area = said(conversation(client, "野方3丁目です", "燃やすごみは週に何回？"))
+    assert "週2回" in with_area
+    assert "火曜日・金曜日" in with_area
+
+
+def test_its_day_after_an_item_is_that_categorys_day_only(client: TestClient) -> None:
+    reply = said(conversation(client, "野方3丁目です", "フライパン", "それっていつ出せる？"))
+    assert "陶器・ガラス・金属ごみ：第1・第3土曜日" in reply
+    assert "燃やすごみ：" not in reply
+
+
+def test_the_same_question_for_another_chome(client: TestClient) -> None:
+    first = said(conversation(client, "若宮1丁目の燃やすごみは？"))
+    reply = said(conversation(client, "若宮1丁目の燃やすごみは？", "隣の2丁目だと？"))
+    assert "若宮" in reply
+    assert "燃やすごみ：" in reply
+    assert "資源プラスチック：" not in reply
+    assert reply != first
+
+
+def test_another_category_for_the_same_area(client: TestClient) -> None:
+    reply = said(conversation(client, "松が丘2丁目の燃やすごみは？", "びん・缶・ペットボトルは？"))
+    assert "松が丘" in reply
+    assert "びん・缶・ペットボトル：" in reply
+    assert "どれに当たりますか" not in reply
+
+
+def test_a_refinement_chooses_the_variant(client: TestClient) -> None:
+    reply = said(conversation(client, "蛍光灯", "割れてるんです"))
+    assert "「陶器・ガラス・金属ごみ」です" in reply
+    assert "見つかりませんでした" not in reply
+
+
+def test_more_about_the_last_topic(client: TestClient) -> None:
+    reply = said(conversation(client, "大きい棚を捨てたい", "スマホから申し込める？"))
+    assert "03-5715-2255" in reply or "インターネット" in reply
+    assert "使用済小型家電" not in reply
+
+
+def test_the_fallback_never_quotes_a_fragment(client: TestClient) -> None:
+    reply = conversation(client, "How should I throw out an old kettle?")
+    assert "「How」" not in said(reply)
+
+
+def test_a_staff_edit_of_a_knowledge_entry_is_answered_next(
+    client: TestClient, e2e_settings: Settings
+) -> None:
+    question = "町内会の清掃で出たごみはどうしたらいい？"
+    before = said(conversation(client, question))
+    assert "区の清掃事業" not in before
+    with staff_sessionmaker(e2e_settings.database_url)() as session, acting_as("test"):
+        ops.create_text(
+            session,
+            "community_cleanup",
+            "地域の清掃活動のごみ",
+            "地域の清掃活動で出たごみは、区の清掃事業のボランティア袋についてお問い合わせください。",
+            examples="町内会の清掃で出たごみ\n地域の清掃活動のごみの出し方",
+        )
+        session.commit()
+    assert "区の清掃事業" in said(conversation(client, question))
+    with staff_sessionmaker(e2e_settings.database_url)() as session, acting_as("test"):
+        ops.update_text(session, "community_cleanup", examples="全く別の質問")
+        session.commit()

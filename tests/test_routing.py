@@ -1,0 +1,167 @@
+"""The router's decision table, a row at a time, on readings made by the real reader
+against the real catalog (SQLite, Sudachi, the knowledge entries of the seed)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.reading import (
+    AREA_SLOT,
+    LAST_ITEMS_SLOT,
+    LAST_QUESTION_SLOT,
+    LAST_SAID_SLOT,
+    LAST_TOPIC_SLOT,
+    Context,
+    Words,
+    read,
+)
+from actions.routing import Route, route
+from bot.catalog.loader import LiveCatalog
+
+
+@pytest.fixture(scope="module")
+def catalog(sessions: sessionmaker[Session]) -> LiveCatalog:
+    return LiveCatalog(sessions)
+
+
+def _tracker(text: str, intent: str, slots: dict[str, Any], entities: list[dict]) -> Tracker:
+    return Tracker(
+        sender_id="routing",
+        slots=slots,
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.95},
+            "entities": entities,
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def _route(
+    catalog: LiveCatalog,
+    text: str,
+    intent: str = "ask_item",
+    *,
+    last_item: str | None = None,
+    area: str | None = None,
+    topic: str | None = None,
+    question: str | None = None,
+    entities: list[dict] | None = None,
+) -> Route:
+    slots: dict[str, Any] = {LAST_TOPIC_SLOT: topic, LAST_QUESTION_SLOT: question}
+    if last_item is not None:
+        index = catalog.index()
+        ids = [i.id for i in index.items.values() if (i.base_name or i.name) == last_item]
+        slots |= {LAST_ITEMS_SLOT: json.dumps(ids), LAST_SAID_SLOT: last_item}
+    if area is not None:
+        slots[AREA_SLOT] = str(catalog.areas().lookup(area).area.id)
+    tracker = _tracker(text, intent, slots, entities or [])
+    context = Context.from_tracker(tracker)
+    return route(read(tracker, catalog, context), context)
+
+
+def test_row_1_a_tapped_item_button_is_an_item(catalog: LiveCatalog) -> None:
+    item_id = next(iter(catalog.index().items))
+    entities = [{"entity": "item_id", "value": item_id}]
+    assert _route(catalog, f'/ask_item{{"item_id": {item_id}}}', entities=entities) is Route.ITEM
+
+
+@pytest.mark.parametrize("text", ["それっていつ出せる？", "いつ出すの？", "これは何曜日？"])
+def test_row_2_a_day_asked_after_an_item_is_that_items_day(catalog: LiveCatalog, text: str) -> None:
+    assert _route(catalog, text, "ask_schedule", last_item="フライパン") is Route.ITEM_DAY
+
+
+def test_row_2_needs_an_item_before(catalog: LiveCatalog) -> None:
+    assert _route(catalog, "それっていつ出せる？", "ask_schedule") is Route.SCHEDULE
+
+
+@pytest.mark.parametrize(
+    ("last", "text"),
+    [("蛍光管", "割れてるんです"), ("いす", "金属製です"), ("アイス枕", "40cmあります")],
+)
+def test_row_3_what_tells_the_last_item_apart_refines_it(
+    catalog: LiveCatalog, last: str, text: str
+) -> None:
+    assert _route(catalog, text, "ask_item", last_item=last) is Route.REFINE
+
+
+def test_row_3_a_new_item_is_not_a_refinement(catalog: LiveCatalog) -> None:
+    assert _route(catalog, "フライパンは？", "ask_item", last_item="蛍光管") is Route.ITEM
+
+
+@pytest.mark.parametrize("text", ["2丁目だと？", "隣の2丁目は？", "松が丘1丁目は？"])
+def test_row_4_a_place_alone_repeats_the_question_there(catalog: LiveCatalog, text: str) -> None:
+    route_ = _route(catalog, text, "inform_area", area="若宮1丁目", question="燃やすごみは何曜日？")
+    assert route_ is Route.SCHEDULE
+
+
+@pytest.mark.parametrize("text", ["びん・缶・ペットボトルは？", "じゃあ資源プラスチックは？"])
+def test_row_5_a_category_alone_with_the_area_known_is_its_day(
+    catalog: LiveCatalog, text: str
+) -> None:
+    assert _route(catalog, text, "ask_item", area="松が丘2丁目") is Route.SCHEDULE
+
+
+@pytest.mark.parametrize(
+    "text", ["資源プラスチックとは？", "燃やすごみには何が入る？", "不燃ごみは週に何回？"]
+)
+def test_row_6_a_category_itself(catalog: LiveCatalog, text: str) -> None:
+    assert _route(catalog, text, "ask_general") is Route.CATEGORY
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("ゴミ出しは朝の何時まで？", "ask_general"),
+        ("年末はいつまで出せる？", "ask_schedule"),
+        ("収集車が来なかった", "ask_item"),
+    ],
+)
+def test_row_7_a_knowledge_entry(catalog: LiveCatalog, text: str, intent: str) -> None:
+    assert _route(catalog, text, intent) is Route.GENERAL
+
+
+def test_row_7_an_item_question_naming_a_thing_is_about_the_thing(catalog: LiveCatalog) -> None:
+    assert _route(catalog, "ヨガマットはどうやって捨てるの", "ask_item") is Route.ITEM
+
+
+def test_row_8_after_a_topic_a_bare_question_is_about_it(catalog: LiveCatalog) -> None:
+    route_ = _route(catalog, "土曜日もやってる？", "ask_general", topic="bulky_contact")
+    assert route_ is Route.GENERAL
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("スプレー缶は何ごみ？", "ask_item", Route.ITEM),
+        ("燃えるごみは何曜日？", "ask_item", Route.SCHEDULE),
+        ("野方3丁目の燃やすごみは何曜日？", "ask_schedule", Route.SCHEDULE),
+        ("鹿の剥製が実家にある", "inform_area", Route.ITEM),
+        ("ソファは粗大ごみ？", "ask_bulky", Route.BULKY),
+        ("こんにちは", "greet", Route.SMALL_TALK),
+        ("ざる", "greet", Route.ITEM),
+        ("今日の天気は？", "out_of_scope", Route.FALLBACK),
+        ("祖父の猟銃", "out_of_scope", Route.ITEM),
+    ],
+)
+def test_rows_9_to_13_follow_the_model_where_the_catalog_agrees(
+    catalog: LiveCatalog, text: str, intent: str, expected: Route
+) -> None:
+    assert _route(catalog, text, intent) is expected
+
+
+def test_the_conversation_words_load_and_are_clean() -> None:
+    words = Words.load()
+    for name, keys in vars(words).items():
+        assert keys, name
+        assert all(keys), f"{name} has a word that normalises to nothing"
+        assert len(set(keys)) == len(keys), f"{name} has a word twice"
