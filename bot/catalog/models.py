@@ -218,6 +218,22 @@ class StaffToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
+class StaffSession(Base):
+    """A login to /admin. The browser's cookie holds only a random token; this row, found by
+    the token's SHA-256, is what makes it a login, so that logging out, disabling the
+    account or changing its password ends it on every app worker at once (a signed cookie
+    alone would stay valid until it expires)."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class AuditLog(Base):
     """Who changed what and when, with the old and new values, written in the same
     transaction as the change itself (so a change without its audit row cannot exist)."""

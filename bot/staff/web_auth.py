@@ -1,8 +1,10 @@
 """Who may use /admin, and what they may do there.
 
 - Login with a staff account (argon2 hashes, lock-out after repeated failures, a pause on
-  every failure), kept in a signed session cookie that is HttpOnly, SameSite=Strict and
-  limited to /admin.
+  every failure). The login is a row in the database (``StaffSession``); the signed session
+  cookie, HttpOnly, SameSite=Strict and limited to /admin, carries only its random token.
+  So logging out, disabling the account or changing its password ends the login at once,
+  on every app worker.
 - Roles: a viewer reads; an editor also edits the catalog; an admin also manages staff
   accounts and API tokens.
 - CSRF: every state-changing request must carry the session's token, as a form field or a
@@ -30,12 +32,14 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.catalog.models import StaffUser
-from bot.staff.accounts import Role, authenticate
+from bot.staff.accounts import Role, authenticate, end_session, session_user, start_session
 from bot.staff.audit import set_actor
 
 logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "nakano_staff"
+#: The key of the login's token in the signed session cookie.
+LOGIN_KEY = "login"
 SESSION_HOURS = 8
 #: A wrong password costs this long, on top of the lock-out, to slow guessing down.
 FAILED_LOGIN_PAUSE_SECONDS = 1.0
@@ -80,32 +84,42 @@ class StaffAuth(AuthenticationBackend):
     async def login(self, request: Request) -> bool:
         form = await request.form()
         username, password = str(form.get("username", "")), str(form.get("password", ""))
-        user = await run_in_threadpool(self._check_password, username, password)
-        if user is None:
+        token = await run_in_threadpool(self._log_in, username, password)
+        if token is None:
             logger.warning("failed staff login for %r", username[:100])
             await asyncio.sleep(FAILED_LOGIN_PAUSE_SECONDS)
             return False
         request.session.clear()  # a fresh session (and CSRF token) after login
-        request.session.update({"user_id": user.id, CSRF_SESSION_KEY: new_csrf_token()})
-        logger.info("staff %s logged in", user.username)
+        request.session.update({LOGIN_KEY: token, CSRF_SESSION_KEY: new_csrf_token()})
+        logger.info("staff %s logged in", username.strip())
         return True
 
-    def _check_password(self, username: str, password: str) -> StaffUser | None:
+    def _log_in(self, username: str, password: str) -> str | None:
+        """The new login's token, or None for a refused one."""
         with self._sessions() as session:
             user = authenticate(session, username, password)
+            token = None if user is None else start_session(session, user, SESSION_HOURS)
             session.commit()
-            return user
+            return token
 
     async def logout(self, request: Request) -> bool:
+        token = request.session.get(LOGIN_KEY)
+        if token:
+            await run_in_threadpool(self._log_out, token)
         request.session.clear()
         return True
 
+    def _log_out(self, token: str) -> None:
+        with self._sessions() as session:
+            end_session(session, token)
+            session.commit()
+
     async def authenticate(self, request: Request) -> bool:
-        user_id = request.session.get("user_id")
-        if user_id is None:
+        token = request.session.get(LOGIN_KEY)
+        if not token:
             return False
-        user = await run_in_threadpool(self._user, user_id)
-        if user is None or not user.active:
+        user = await run_in_threadpool(self._user, token)
+        if user is None:
             request.session.clear()
             return False
         request.state.staff_user = user.username
@@ -113,9 +127,9 @@ class StaffAuth(AuthenticationBackend):
         set_actor(f"staff:{user.username}")
         return True
 
-    def _user(self, user_id: int) -> StaffUser | None:
+    def _user(self, token: str) -> StaffUser | None:
         with self._sessions() as session:
-            return session.get(StaffUser, user_id)
+            return session_user(session, token)
 
 
 def staff_role(request: Request) -> Role:
