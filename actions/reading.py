@@ -43,6 +43,15 @@ LAST_TOPIC_SLOT = "last_topic"
 LAST_QUESTION_SLOT = "last_question"
 
 SCHEDULE_WORDS = ("曜日", "いつ", "何日", "収集日", "回収日", "の日")
+#: Addresses and numbers, which are never a thing's name: a URL (「https://…」「www.…」,
+#: a bare domain), an e-mail address, a phone number.
+_NOT_NAMES = re.compile(
+    r"(?:https?://|www\.)\S+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|jp|io|info|co)\b\S*"
+    r"|\+?\d[\d\-() ]{8,}\d",
+    re.ASCII,
+)
 #: 「缶の日に出していい？」: whether a thing may go out on a category's day.
 _ON_A_DAY = re.compile(r"の日に(?:出|だ|捨て|すて)")
 #: Words that ask which day, not whether a thing may go out on one.
@@ -215,7 +224,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     entities = {e["entity"]: e.get("value") for e in message.get("entities") or []}
     index = catalog.index()
     chosen = _chosen_item(entities.get("item_id"), index.items)
-    found = index.find(text) if chosen is None else MatchResult()
+    found = index.find(_NOT_NAMES.sub(" ", text)) if chosen is None else MatchResult()
     outright, loose = named_outright(found)
     key = match_key(text)
     vocabulary = words()

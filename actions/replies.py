@@ -63,10 +63,25 @@ def item_answer(items: list[CatalogItem], said: str, guidance: dict[str, str]) -
     first = items[0]
     name = display_name(first.name) if len(items) == 1 else base_name(first.name) or said
     lines = [f"「{name}」は「{first.category}」です。"]
-    lines += list(dict.fromkeys(i.notes.strip() for i in items if i.notes.strip()))
+    lines += _notes(items)
     if first.guidance_key and first.guidance_key in guidance:
         lines.append(guidance[first.guidance_key])
     return Reply("\n".join(lines))
+
+
+def _notes(items: list[CatalogItem]) -> list[str]:
+    """Each distinct note once. Variants answered together whose notes differ get theirs
+    labelled with the variant (「（金属製）一辺が…」), so none is read as another's."""
+    notes = {i.name: i.notes.strip() for i in items if i.notes.strip()}
+    if len(set(notes.values())) <= 1:
+        return list(dict.fromkeys(notes.values()))
+    labelled = {}
+    for item in items:
+        note = notes.get(item.name)
+        if note:
+            label = f"（{item.qualifier}）" if item.qualifier else f"「{display_name(item.name)}」"
+            labelled.setdefault(note, []).append(label)
+    return ["・".join(labels) + note for note, labels in labelled.items()]
 
 
 def likely_item(item: CatalogItem, guidance: dict[str, str]) -> Reply:

@@ -303,3 +303,22 @@ def test_a_thing_named_alone_is_not_found_whatever_the_intent(
 def test_out_of_scope_chat_still_gets_the_general_answer(catalog: str) -> None:
     [message], _ = run(answers.ActionRespond(), "今日の天気は？", intent="out_of_scope")
     assert message["text"].startswith("申し訳ありません。うまくお答えできませんでした。")
+
+
+def test_variants_answered_together_label_their_notes(catalog: str) -> None:
+    [message], _ = run(answers.ActionRespond(), "いすを捨てたい")
+    lines = message["text"].splitlines()
+    assert lines[0] == "「いす」は「粗大ごみ」です。"
+    assert any(line.startswith("（金属製）") for line in lines)
+    assert any(line.startswith("（木製）") for line in lines)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["https://www.example.com/gomi", "info@example.com", "03-1234-5678", "example.com見て"],
+)
+def test_addresses_and_numbers_are_not_item_names(catalog: str, text: str) -> None:
+    [message], _ = run(answers.ActionRespond(), text, intent="nlu_fallback", confidence=0.3)
+    assert "」は「" not in message["text"]
+    assert "「com」" not in message["text"]
+    assert not any("くし" in b["title"] for b in message.get("buttons") or [])
