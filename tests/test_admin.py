@@ -257,7 +257,7 @@ def test_a_broken_file_is_reported_by_line_and_changes_nothing(
     files = {"file": ("broken.csv", "\n".join(lines).encode("utf-8"), "text/csv")}
     response = post(web, "/admin/import-export/preview", {"format": "auto"}, files=files)
     assert response.status_code == 422
-    assert "broken.csv:6" in response.text
+    assert "broken.csv 6行目：ごみの品目が空です" in response.text
     assert 'name="upload_id"' not in response.text
     with staff_db() as session:
         assert export_items(session, ItemFormat.NAKANO) == before

@@ -111,7 +111,7 @@ def test_a_bad_item_row_fails_with_its_line_and_writes_nothing(
     with pytest.raises(CatalogFileError) as caught, get_sessionmaker(empty_db)() as session:
         import_catalog(session, CatalogFiles.shipped(data_copy))
     assert [(e.file, e.line) for e in caught.value.errors] == [("items.csv", 500)]
-    assert "ごみの品目 is empty" in str(caught.value)
+    assert "ごみの品目が空です" in str(caught.value)
     assert counts(empty_db) == dict.fromkeys(counts(empty_db), 0)
 
 
@@ -152,7 +152,7 @@ def test_missing_column_is_reported(empty_db: str, data_copy: Path) -> None:
     items = data_copy / "nakano" / "items.csv"
     _break_line(items, 1, "ごみの品目,インデックス,説明\r\n")
     with (
-        pytest.raises(CatalogFileError, match=r"items\.csv:1: missing column"),
+        pytest.raises(CatalogFileError, match=r"items\.csv:1: 列が足りません"),
         get_sessionmaker(empty_db)() as session,
     ):
         import_catalog(session, CatalogFiles.shipped(data_copy))

@@ -138,7 +138,10 @@ def test_cp932_export_names_items_it_cannot_hold(sessions: sessionmaker[Session]
         item.notes = "10〜20cm — 目安"
     with pytest.raises(ExportEncodingError) as caught:
         export(sessions, ItemFormat.NAKANO, "cp932")
-    assert caught.value.problems == ["'アイロン': '〜' (U+301C)", "'アイロン': '—' (U+2014)"]
+    assert caught.value.problems == [
+        "「アイロン」の「〜」（U+301C）",
+        "「アイロン」の「—」（U+2014）",
+    ]
     assert "10〜20cm — 目安".encode() in export(sessions, ItemFormat.NAKANO, "utf-8-sig")
 
 
@@ -222,7 +225,7 @@ def test_each_format_maps_its_columns_to_items(
 def test_format_can_be_given_and_is_then_enforced() -> None:
     data = csv_bytes(["label,name,notice,furigana", "燃やすごみ,アルバム,,あ"])
     assert read_item_file("t.csv", data, "5374").format is ItemFormat.TARGET_5374
-    with pytest.raises(CatalogFileError, match=r"t\.csv:1: missing column\(s\): ごみの品目"):
+    with pytest.raises(CatalogFileError, match=r"t\.csv:1: 列が足りません：ごみの品目"):
         read_item_file("t.csv", data, ItemFormat.NAKANO)
 
 
@@ -230,8 +233,8 @@ def test_detection_names_the_closest_format_and_what_it_lacks() -> None:
     with pytest.raises(CatalogFileError) as caught:
         detect_format("x.csv", ["ごみの品目", "インデックス", "区分", "説明"])
     assert str(caught.value) == (
-        "x.csv:1: the header matches no item-table format; closest is nakano, "
-        "which lacks column(s): 種別"
+        "x.csv:1: 見出し行がどの品目表の形式にも合いません。"
+        "いちばん近い形式（nakano）に足りない列：種別"
     )
 
 
@@ -366,36 +369,36 @@ def _replace_line(data: bytes, line_no: int, new: str) -> bytes:
 @pytest.mark.parametrize(
     ("fmt", "line_no", "bad_line", "message"),
     [
-        (ItemFormat.NAKANO, 500, ",なし,燃やすごみ,", "ごみの品目 is empty"),
-        (ItemFormat.NAKANO, 300, "ハンガー,はんがー,,", "種別 is empty for 'ハンガー'"),
+        (ItemFormat.NAKANO, 500, ",なし,燃やすごみ,", "ごみの品目が空です"),
+        (ItemFormat.NAKANO, 300, "ハンガー,はんがー,,", "「ハンガー」の種別が空です"),
         (
             ItemFormat.NAKANO,
             12,
             "アイロン,あいろん,燃やすごみ,",
-            "'アイロン' already appears on line 4",
+            "「アイロン」は4行目にもあります",
         ),
         (
             ItemFormat.NAKANO,
             1,
             "ごみの品目,よみ,種別,説明",
-            "closest is nakano, which lacks column(s): インデックス",
+            "いちばん近い形式（nakano）に足りない列：インデックス",
         ),
-        (ItemFormat.NAKANO, 20, "a,b,c", "wrong number of cells for the header"),
-        (ItemFormat.DIGITAL_AGENCY, 7, "131148,6,中野区,,燃やすごみ,,,,,", "ゴミの品目 is empty"),
-        (ItemFormat.DIGITAL_AGENCY, 8, "131148,7,中野区,物,,,,,,", "分別区分 is empty for '物'"),
+        (ItemFormat.NAKANO, 20, "a,b,c", "列の数が見出し行と合いません"),
+        (ItemFormat.DIGITAL_AGENCY, 7, "131148,6,中野区,,燃やすごみ,,,,,", "ゴミの品目が空です"),
+        (ItemFormat.DIGITAL_AGENCY, 8, "131148,7,中野区,物,,,,,,", "「物」の分別区分が空です"),
         (
             ItemFormat.DIGITAL_AGENCY,
             9,
             "131041,8,新宿区,物,燃やすごみ,,,,,",
-            "131041 is not 中野区's (131148)",
+            "131041 は中野区（131148）のものではありません",
         ),
         (
             ItemFormat.DIGITAL_AGENCY_OLD,
             10,
             "131148,9,中野区,北部,物,モノ,,燃やすごみ,,,",
-            "地区名 '北部'",
+            "地区名「北部」",
         ),
-        (ItemFormat.TARGET_5374, 11, "燃やすごみ,,,", "name is empty"),
+        (ItemFormat.TARGET_5374, 11, "燃やすごみ,,,", "nameが空です"),
     ],
 )
 def test_a_bad_line_is_reported_with_its_number_and_nothing_is_written(
@@ -428,11 +431,11 @@ def test_undecodable_bytes_are_reported_with_their_line() -> None:
         read_item_file("broken.csv", data)
     (error,) = caught.value.errors
     assert error.line == 3
-    assert error.message.startswith("not UTF-8 or Shift_JIS (cp932) text")
+    assert error.message.startswith("UTF-8・Shift_JIS（cp932）のどれでも読めない文字")
 
 
 def test_a_file_without_rows_is_refused() -> None:
-    with pytest.raises(CatalogFileError, match=r"empty\.csv:1: the file has no item rows"):
+    with pytest.raises(CatalogFileError, match=r"empty\.csv:1: 品目の行がありません"):
         read_item_file("empty.csv", csv_bytes(["label,name,notice,furigana"]))
 
 
@@ -517,8 +520,8 @@ def test_cli_import_of_a_bad_file_fails_with_line_numbers(
     before = dump(catalog)
     result = CliRunner().invoke(app, ["items", "import", str(upload), "--yes"])
     assert result.exit_code == 1
-    assert "bad.csv:500: ごみの品目 is empty" in result.output
-    assert "bad.csv:600: 種別 is empty for '物'" in result.output
+    assert "bad.csv:500: ごみの品目が空です" in result.output
+    assert "bad.csv:600: 「物」の種別が空です" in result.output
     assert "nothing was written" in result.output
     assert dump(catalog) == before
 

@@ -800,7 +800,7 @@ def test_a_bad_file_is_422_with_line_numbers_and_changes_nothing(
             ("bad.csv", 500),
             ("bad.csv", 600),
         ]
-        assert "ごみの品目 is empty" in detail["errors"][0]["message"]
+        assert "ごみの品目が空です" in detail["errors"][0]["message"]
     assert dump(catalog) == before
     assert len(audit_rows(staff)) == audited
 
@@ -839,7 +839,7 @@ def test_an_export_in_cp932_names_what_it_cannot_hold(
         "/api/staff/export", headers=auth(tokens, "viewer"), params={"encoding": "cp932"}
     )
     assert response.status_code == 422
-    assert "'アイロン': '—' (U+2014)" in response.json()["detail"]
+    assert "「アイロン」の「—」（U+2014）" in response.json()["detail"]
 
 
 # --- the documentation -----------------------------------------------------------------------

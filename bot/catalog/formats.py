@@ -101,7 +101,7 @@ class ExportEncodingError(ValueError):
     def __init__(self, encoding: str, problems: list[str]) -> None:
         self.encoding = encoding
         self.problems = problems
-        super().__init__(f"cannot be written in {encoding}: " + "; ".join(problems))
+        super().__init__(f"{encoding} では書き出せない文字があります：" + "、".join(problems))
 
 
 def to_katakana(text: str) -> str:
@@ -125,9 +125,9 @@ def _municipality_error(cells: Cells) -> str | None:
     # otherwise replace Nakano's whole table.
     code, name = cells["全国地方公共団体コード"], cells["地方公共団体名"]
     if code and code not in _NAKANO_CODES:
-        return f"全国地方公共団体コード {code} is not {NAKANO_NAME}'s ({NAKANO_CODE})"
+        return f"全国地方公共団体コード {code} は{NAKANO_NAME}（{NAKANO_CODE}）のものではありません"
     if name and name != NAKANO_NAME:
-        return f"地方公共団体名 {name!r} is not {NAKANO_NAME}"
+        return f"地方公共団体名「{name}」は{NAKANO_NAME}ではありません"
     return None
 
 
@@ -169,7 +169,7 @@ def _write_digital_agency(number: int, row: ItemRow) -> tuple[str, ...]:
 
 def _read_digital_agency_old(line: int, c: Cells) -> ItemRow | str:
     if c["地区名"]:
-        return f"地区名 {c['地区名']!r}: the catalog has one item table for the whole ward"
+        return f"地区名「{c['地区名']}」：品目表は区全体で一つです（地区ごとの行は取り込めません）"
     fee = c["粗大ごみ回収料金"]
     notes = _join_notes(c["注意点"], c["備考"], fee and f"粗大ごみ回収料金：{fee}")
     reading = fold_kana(c["ゴミの品目_カナ"])
@@ -246,8 +246,8 @@ def detect_format(file: str, header: list[str]) -> ItemFormat:
             RowError(
                 file,
                 1,
-                "the header matches no item-table format; closest is "
-                f"{closest.value}, which lacks column(s): {', '.join(missing)}",
+                "見出し行がどの品目表の形式にも合いません。いちばん近い形式"
+                f"（{closest.value}）に足りない列：{'、'.join(missing)}",
             )
         ]
     )
@@ -275,7 +275,7 @@ def read_item_file(file: str, data: bytes, fmt: ItemFormat | str = AUTO) -> Item
         layout.category_column,
     )
     if not rows:
-        raise CatalogFileError([RowError(file, 1, "the file has no item rows")])
+        raise CatalogFileError([RowError(file, 1, "品目の行がありません")])
     return ItemFile(file, item_format, encoding, tuple(rows))
 
 
@@ -305,7 +305,7 @@ def write_items(rows: Iterable[ItemRow], fmt: ItemFormat | str, encoding: str = 
     for number, row in enumerate(rows, 1):
         cells = layout.write(number, row)
         problems += (
-            f"{row.name!r}: {char!r} (U+{ord(char):04X})"
+            f"「{row.name}」の「{char}」（U+{ord(char):04X}）"
             for char in dict.fromkeys("".join(cells))
             if not _survives(char, encoding)
         )

@@ -46,7 +46,7 @@ _WEEKDAY_RULE = re.compile(
     r"^(?:第(?P<weeks>[1-5](?:;第?[1-5])*))?(?P<days>[月火水木金土日]曜日(?:;[月火水木金土日]曜日)*)$"
 )
 _CHOME = re.compile(r"^(?P<numbers>\d+(?:;\d+)*)(?:[（(](?P<remark>[^）)]*)[）)])?$")
-_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp932": "Shift_JIS (cp932)"}
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp932": "Shift_JIS（cp932）"}
 
 
 @dataclass(frozen=True)
@@ -136,11 +136,10 @@ def decode_text(
         except UnicodeDecodeError as exc:
             first = first or exc
     assert first is not None
-    names = " or ".join(_ENCODING_NAMES.get(e, e) for e in encodings)
+    names = "・".join(dict.fromkeys(_ENCODING_NAMES.get(e, e) for e in encodings))
     line = data[: first.start].count(b"\n") + 1
-    raise CatalogFileError(
-        [RowError(file, line, f"not {names} text: {first.reason} at byte {first.start}")]
-    )
+    message = f"{names}のどれでも読めない文字があります（{first.start + 1}バイト目）"
+    raise CatalogFileError([RowError(file, line, message)])
 
 
 def read_header(text: str) -> list[str]:
@@ -160,16 +159,17 @@ def parse_csv(file: str, text: str, required: tuple[str, ...]) -> list[tuple[int
     try:
         missing = [c for c in required if c not in (reader.fieldnames or [])]
         if missing:
-            raise CatalogFileError([RowError(file, 1, f"missing column(s): {', '.join(missing)}")])
+            raise CatalogFileError([RowError(file, 1, f"列が足りません：{'、'.join(missing)}")])
         start = reader.line_num + 1
         for row in reader:
             if None in row or any(row[c] is None for c in reader.fieldnames):
-                errors.append(RowError(file, start, "wrong number of cells for the header"))
+                errors.append(RowError(file, start, "列の数が見出し行と合いません"))
             else:
                 rows.append((start, {k: v.strip() for k, v in row.items()}))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise CatalogFileError([RowError(file, reader.line_num, str(exc))]) from exc
+        message = 'CSVとして読めません（「"」の閉じ忘れや、長すぎるセルがないか確かめてください）'
+        raise CatalogFileError([RowError(file, reader.line_num, message)]) from exc
     if errors:
         raise CatalogFileError(errors)
     return rows
@@ -200,12 +200,12 @@ def check_items(
         if isinstance(row, RowError):
             errors.append(row)
         elif not row.name:
-            errors.append(RowError(file, row.line, f"{name_column} is empty"))
+            errors.append(RowError(file, row.line, f"{name_column}が空です"))
         elif not row.category:
-            errors.append(RowError(file, row.line, f"{category_column} is empty for {row.name!r}"))
+            errors.append(RowError(file, row.line, f"「{row.name}」の{category_column}が空です"))
         elif row.name in seen:
             errors.append(
-                RowError(file, row.line, f"{row.name!r} already appears on line {seen[row.name]}")
+                RowError(file, row.line, f"「{row.name}」は{seen[row.name]}行目にもあります")
             )
         else:
             seen[row.name] = row.line
@@ -280,9 +280,9 @@ def read_aliases(path: Path, item_names: set[str]) -> list[AliasRow]:
     aliases: list[AliasRow] = []
     for line, row in _read_csv(path, ALIAS_COLUMNS):
         if not row["別名"]:
-            errors.append(RowError(path.name, line, "別名 is empty"))
+            errors.append(RowError(path.name, line, "別名が空です"))
         elif row["品目"] not in item_names:
-            errors.append(RowError(path.name, line, f"no item named {row['品目']!r}"))
+            errors.append(RowError(path.name, line, f"品目「{row['品目']}」はありません"))
         else:
             aliases.append(AliasRow(line, row["別名"], row["品目"]))
     if errors:

@@ -5,6 +5,7 @@ monthly figures, and issuing API tokens."""
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from bot.catalog.calendar import today_in_tokyo
 from bot.catalog.formats import (
@@ -26,8 +27,8 @@ from bot.catalog.formats import (
     export_items,
     read_item_file,
 )
-from bot.catalog.importer import CatalogFileError
-from bot.catalog.item_changes import StalePreviewError, apply_items, preview_upload
+from bot.catalog.importer import CatalogFileError, RowError
+from bot.catalog.item_changes import ItemPreview, StalePreviewError, apply_items, preview_upload
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.models import Category, Item, UnansweredQuestion
 from bot.staff import analytics
@@ -40,7 +41,7 @@ from bot.staff.operations import (
     get_question,
     item_from_unanswered,
 )
-from bot.staff.web_auth import require
+from bot.staff.web_auth import SESSION_HOURS, require
 
 FORMAT_LABELS = {
     ItemFormat.NAKANO: "中野区オープンデータ（ごみの品目,インデックス,種別,説明）",
@@ -179,6 +180,38 @@ def _int(value: Any, message: str) -> int:
         raise OperationError(message) from None
 
 
+#: A preview that would delete more items than this asks for their number to be typed.
+CONFIRM_REMOVALS_OVER = 5
+#: Uploads never applied are removed after a login's lifetime, when none can be applied.
+UPLOAD_KEEP_SECONDS = SESSION_HOURS * 3600
+#: The item fields a preview names.
+FIELD_LABELS = {"reading": "よみ", "category": "種別", "notes": "説明", "url": "参考URL"}
+
+
+def _unknown_categories(preview: ItemPreview) -> list[RowError]:
+    """A category the catalog does not have is a typo more often than a new category
+    (「もえるごみ」), and would be answered to residents as written: one error for each,
+    at its first line, unless the clerk asked for new categories."""
+    lines: dict[str, list[int]] = {name: [] for name in preview.new_categories}
+    for row in preview.added:
+        if row.category in lines:
+            lines[row.category].append(row.line)
+    for change in preview.changed:
+        for field in change.fields:
+            if field.field == "category" and field.new in lines:
+                lines[field.new].append(change.line)
+    return [
+        RowError(
+            preview.file,
+            min(found, default=1),
+            f"種別「{name}」は種別の一覧にありません（{len(found)}行）。表記の誤りなら直してください。"
+            "新しい種別として作るときは「ファイルにある新しい種別を作る」にチェックを入れて、"
+            "もう一度確認してください。",
+        )
+        for name, found in lines.items()
+    ]
+
+
 class ImportExportPage(StaffPages):
     """Upload → preview (nothing written) → confirm (all or nothing).
 
@@ -225,6 +258,9 @@ class ImportExportPage(StaffPages):
         fmt = str(form.get("format", "auto"))
         remove_missing = form.get("remove_missing") == "on"
         preview = await run_in_threadpool(self._preview, upload.filename, data, fmt, remove_missing)
+        if preview.ok and preview.new_categories and form.get("create_categories") != "on":
+            preview.errors = _unknown_categories(preview)
+        await run_in_threadpool(self._discard_uploads, request.session.pop("upload", None))
         upload_id = ""
         if preview.ok and preview.has_changes:
             upload_id = secrets.token_urlsafe(16)
@@ -235,6 +271,7 @@ class ImportExportPage(StaffPages):
                 "file": upload.filename,
                 "format": fmt,
                 "remove_missing": remove_missing,
+                "removed": len(preview.removed),
                 "fingerprint": preview.fingerprint,
             }
         return await self._page(
@@ -243,7 +280,21 @@ class ImportExportPage(StaffPages):
             status_code=200 if preview.ok else 422,
             preview=preview,
             upload_id=upload_id,
+            fields=FIELD_LABELS,
+            confirm_removals=len(preview.removed) > CONFIRM_REMOVALS_OVER,
         )
+
+    def _discard_uploads(self, pending: dict[str, Any] | None) -> None:
+        """Remove the upload a new preview replaces, and every upload older than a login
+        lasts: none of them can be applied any more."""
+        if pending:
+            (self.upload_dir / pending["id"]).unlink(missing_ok=True)
+        if not self.upload_dir.is_dir():
+            return
+        cutoff = time.time() - UPLOAD_KEEP_SECONDS
+        for path in self.upload_dir.iterdir():
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
 
     def _preview(self, file: str, data: bytes, fmt: str, remove_missing: bool) -> Any:
         with self.sessions() as session:
@@ -253,22 +304,36 @@ class ImportExportPage(StaffPages):
     async def apply(self, request: Request) -> Response:
         if refusal := self._forbidden(request, Role.EDITOR):
             return refusal
-        pending = request.session.pop("upload", None)
+        pending = request.session.get("upload")
         form = await request.form()
         if not pending or form.get("upload_id") != pending["id"]:
-            return Response(
+            return PlainTextResponse(
                 "取り込みの確認が見つかりません。もう一度アップロードしてください。", 409
             )
+        removed = pending.get("removed", 0)
+        typed = str(form.get("confirm_removed", "")).strip()
+        if removed > CONFIRM_REMOVALS_OVER and typed != str(removed):
+            return PlainTextResponse(
+                f"削除する品目の数（{removed}）が入力されていないため、反映していません。"
+                "ブラウザの「戻る」で確認の画面に戻り、削除する件数を入力してください。",
+                422,
+            )
+        request.session.pop("upload", None)
         path = self.upload_dir / pending["id"]
         try:
             data = path.read_bytes()
             result = await run_in_threadpool(self._apply, pending, data)
-        except (StalePreviewError, FileNotFoundError):
-            return Response(
+        except StalePreviewError:
+            return PlainTextResponse(
                 "確認のあとに品目表が変わりました。もう一度アップロードしてください。", 409
             )
+        except FileNotFoundError:
+            return PlainTextResponse(
+                "確認から時間がたったため、ファイルを消しました。もう一度アップロードしてください。",
+                409,
+            )
         except CatalogFileError as exc:
-            return Response("\n".join(str(e) for e in exc.errors), 422)
+            return PlainTextResponse("\n".join(str(e) for e in exc.errors), 422)
         finally:
             path.unlink(missing_ok=True)
         return await self._page(request, "import_done.html", preview=result)
