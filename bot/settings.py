@@ -107,6 +107,12 @@ class Settings(BaseSettings):
     #: ``python -c "import secrets; print(secrets.token_urlsafe(48))"``) so logins survive
     #: a restart and work across replicas; unset, a random one is made at each start.
     session_secret: SecretStr | None = None
+    #: Signs the payloads of the bot's buttons, so that only a tapped button (not a typed
+    #: ``/restart``) reaches Rasa as a command. Every app process must share it: unset, it
+    #: is read from ``button_secret_file``, which the first process to start writes (enough
+    #: for workers on one machine); set it where the app runs on several machines.
+    button_secret: SecretStr | None = None
+    button_secret_file: Path = ROOT / "var" / "button_secret"
     #: Send the admin cookie only over HTTPS; turn on behind the ward's HTTPS proxy.
     admin_https_only: bool = False
     #: The first admin account, created at start-up when there is no staff account yet.

@@ -349,6 +349,26 @@ def test_oversized_body_is_refused(line: TestClient, fake_line: FakeLineApi) -> 
     assert fake_line.requests == []
 
 
+def test_oversized_chunked_body_is_refused(line_settings: Settings, fake_line: FakeLineApi) -> None:
+    """Sent in chunks, without a Content-Length to refuse it by (refused before Rasa could
+    be asked anything, so no backend here)."""
+    body = b"{" + b" " * 1_100_000 + b"}"
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(body), 64_000):
+            yield body[start : start + 64_000]
+
+    fake_line.clear()
+    with TestClient(create_app(line_settings)) as client:
+        response = client.post(
+            "/line/webhook", content=chunks(), headers={"X-Line-Signature": sign(body)}
+        )
+    assert response.request.headers.get("transfer-encoding") == "chunked"
+    assert "content-length" not in response.request.headers
+    assert response.status_code == 413
+    assert fake_line.requests == []
+
+
 def test_seen_event_ids_are_kept_in_the_database(line: TestClient, line_settings: Settings) -> None:
     sessions = get_sessionmaker(line_settings.database_url)
     with sessions() as session:

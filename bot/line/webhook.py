@@ -47,10 +47,7 @@ async def line_webhook(
     channel: LineChannel | None = request.app.state.line
     if channel is None:
         raise HTTPException(status_code=503, detail=NOT_CONFIGURED)
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_BODY_BYTES:
-        raise HTTPException(status_code=413, detail="body too large")
-    body = await request.body()
+    body = await _body_within_limit(request)
     if not x_line_signature:
         logger.warning("refused a LINE webhook request without a signature")
         raise HTTPException(status_code=400, detail="missing X-Line-Signature")
@@ -73,3 +70,17 @@ async def line_webhook(
     if fresh:
         background.add_task(channel.handle, fresh)
     return {"status": "ok"}
+
+
+async def _body_within_limit(request: Request) -> bytes:
+    """The body, refused with 413 as soon as it passes ``MAX_BODY_BYTES``: from its
+    declared length, or while it arrives when it is sent in chunks without one."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_BODY_BYTES:
+        raise HTTPException(status_code=413, detail="body too large")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise HTTPException(status_code=413, detail="body too large")
+    return bytes(body)

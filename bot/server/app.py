@@ -25,7 +25,7 @@ from bot.line.webhook import router as line_router
 from bot.logs import configure_logging
 from bot.server.api_docs import router as api_docs_router
 from bot.server.chat import router as chat_router
-from bot.server.conversation import Conversations
+from bot.server.conversation import ButtonPayloads, Conversations, button_secret
 from bot.server.metrics import Metrics, MetricsMiddleware
 from bot.server.metrics import router as metrics_router
 from bot.server.rasa_client import RasaClient
@@ -81,7 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.rasa_urls, settings.action_server_url, settings.rasa_timeout_seconds
         )
         await run_in_threadpool(ensure_first_admin, app.state.staff_sessions, settings)
-        app.state.conversations = Conversations(app.state.rasa, app.state.sessions)
+        payloads = ButtonPayloads(button_secret(settings))
+        app.state.conversations = Conversations(app.state.rasa, app.state.sessions, payloads)
         app.state.line = (
             LineChannel(settings, app.state.conversations, app.state.rate_limits)
             if settings.line_configured
