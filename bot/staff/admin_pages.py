@@ -30,7 +30,9 @@ from bot.catalog.formats import (
 from bot.catalog.importer import CatalogFileError, RowError
 from bot.catalog.item_changes import ItemPreview, StalePreviewError, apply_items, preview_upload
 from bot.catalog.loader import LiveCatalog
+from bot.catalog.matcher import noun_phrase
 from bot.catalog.models import Category, Item, UnansweredQuestion
+from bot.japanese import get_analyzer, match_key
 from bot.staff import analytics
 from bot.staff.accounts import AccountError, Role, create_token
 from bot.staff.audit import current_actor
@@ -90,6 +92,7 @@ class ResolvePage(StaffPages):
     async def resolve(self, request: Request) -> Response:
         question_id = int(request.path_params["question_id"])
         message = ""
+        confirm: dict[str, Any] = {}
         if request.method == "POST":
             if refusal := self._forbidden(request, Role.EDITOR):
                 return refusal
@@ -101,13 +104,23 @@ class ResolvePage(StaffPages):
                     str(request.url_for("admin:list", identity="unanswered-question")),
                     status_code=303,
                 )
+            except UnconfirmedAliasError as exc:
+                confirm = {**dict(form), "warnings": exc.warnings}
             except OperationError as exc:
                 message = str(exc)
         found = await run_in_threadpool(self._load, question_id)
         if found is None:
             return Response("この質問はもうありません。", status_code=404)
+        if confirm:
+            found["phrase"] = confirm["alias_name"]
+            found["warnings"] = confirm["warnings"]
         return await self._page(
-            request, "resolve.html", status_code=400 if message else 200, message=message, **found
+            request,
+            "resolve.html",
+            status_code=400 if message else 200,
+            message=message,
+            confirm=confirm,
+            **found,
         )
 
     def _load(self, question_id: int) -> dict[str, Any] | None:
@@ -120,9 +133,11 @@ class ResolvePage(StaffPages):
             found = self.catalog.index().find(question.text)
             close = [c for m in found.mentions for c in m.candidates] + found.suggestions
             ids = list(dict.fromkeys(item.id for item in close))[:10]
+            phrase = unknown_phrase(question.text, found.query)
             return {
                 "question": question,
-                "phrase": found.query or question.text,
+                "phrase": phrase,
+                "warnings": alias_warnings(session, phrase),
                 "suggestions": list(session.scalars(select(Item).where(Item.id.in_(ids)))),
                 "item_names": list(session.scalars(select(Item.name).order_by(Item.reading))),
                 "categories": list(session.scalars(select(Category).order_by(Category.name))),
@@ -134,6 +149,9 @@ class ResolvePage(StaffPages):
             question = get_question(session, question_id).text
             if action == "alias":
                 item_id = _chosen_item(session, form)
+                warnings = alias_warnings(session, str(form.get("alias_name", "")), item_id)
+                if warnings and form.get("confirmed_alias") != form.get("alias_name"):
+                    raise UnconfirmedAliasError(warnings)
                 alias = alias_from_unanswered(
                     session, question_id, item_id, form.get("alias_name") or None
                 )
@@ -156,6 +174,72 @@ class ResolvePage(StaffPages):
                 raise OperationError("操作を選んでください。")
             session.commit()
             return done
+
+
+class UnconfirmedAliasError(Exception):
+    """An alias that could change other answers; the clerk is asked once more."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__(*warnings)
+        self.warnings = warnings
+
+
+#: Parts of speech that may belong to a thing's name around the noun the matcher found:
+#: 「ぐにょぐにょ棒」 is one name, though Sudachi reads 「ぐにょぐにょ」 as an adverb.
+_NAME_BEFORE = {"名詞", "接頭辞", "形状詞", "副詞"}
+_NAME_AFTER = {"名詞", "接尾辞"}
+
+
+def unknown_phrase(text: str, core: str) -> str:
+    """The whole name of the unknown thing in a resident's question: the noun phrase the
+    matcher looked for (``core``, or the matcher's :func:`noun_phrase` of the text), with
+    the words joined to it on either side. A fragment (「棒」 of 「ぐにょぐにょ棒」) made
+    an alias catches every other name containing it."""
+    morphemes = [m for m in get_analyzer().analyze(text) if not m.is_space]
+    core = core or noun_phrase(morphemes, text)
+    start = text.find(core) if core else -1
+    if start < 0:
+        return core or text.strip()
+    end = start + len(core)
+    inside = [i for i, m in enumerate(morphemes) if m.start >= start and m.end <= end]
+    if not inside:
+        return core
+    first, last = inside[0], inside[-1]
+    while first > 0 and morphemes[first - 1].pos[0] in _NAME_BEFORE:
+        first -= 1
+    while last + 1 < len(morphemes) and morphemes[last + 1].pos[0] in _NAME_AFTER:
+        last += 1
+    return text[morphemes[first].start : morphemes[last].end]
+
+
+#: How many of the other names an alias is part of the warning lists.
+_WARN_NAMES = 5
+
+
+def alias_warnings(session: Session, alias: str, item_id: int | None = None) -> list[str]:
+    """Why an alias could answer questions it was not meant for: one character, or part of
+    other items' names (「棒」 and 物干し棒)."""
+    alias = alias.strip()
+    key = match_key(alias)
+    if not key:
+        return []
+    warnings = []
+    if len(key) == 1:
+        warnings.append(
+            f"「{alias}」は1文字です。1文字の別名は、この文字を含む多くの質問に当たります。"
+        )
+    others = [
+        name
+        for item, name in session.execute(select(Item.id, Item.name).order_by(Item.reading))
+        if item != item_id and key in match_key(name) and key != match_key(name)
+    ]
+    if others:
+        shown = "、".join(others[:_WARN_NAMES]) + ("ほか" if len(others) > _WARN_NAMES else "")
+        warnings.append(
+            f"「{alias}」は、ほかの品目名の一部でもあります（{shown}、{len(others)}件）。"
+            "別名にすると、これらの質問に違う品目を答えることがあります。"
+        )
+    return warnings
 
 
 def _chosen_item(session: Session, form: dict[str, Any]) -> int:
