@@ -51,6 +51,9 @@ _OFFSET = int(os.environ.get("NAKANO_BOT_TEST_PORT_OFFSET", "0"))
 RASA_PORT = 30005 + _OFFSET  # and RASA_PORT + 1
 ACTION_PORT = 30055 + _OFFSET
 APP_PORT = 30080 + _OFFSET
+#: An item question and how its answer begins (a plain item: no general rule answers it).
+ITEM_QUESTION = "フライパンは何ごみ？"
+ITEM_ANSWER = "「フライパン」は"
 
 
 # --- without servers ------------------------------------------------------------------
@@ -440,7 +443,7 @@ def test_messages_are_spread_over_the_replicas(client: TestClient, stack: Stack)
     before = [r.answered for r in rasa.replicas]
     senders = [_sender() for _ in range(4)]
     for sender in senders:
-        assert "「スプレー缶」は" in ask(client, sender, "スプレー缶は何ごみ？")
+        assert ITEM_ANSWER in ask(client, sender, ITEM_QUESTION)
     assert [r.answered - b for r, b in zip(rasa.replicas, before, strict=True)] == [2, 2]
     # Round-robin: both replicas answered; the conversations are all in PostgreSQL.
     with psycopg.connect(stack.tracker_url) as connection:
@@ -478,7 +481,7 @@ def test_conversation_continues_when_its_replica_is_killed(
         with httpx.Client(base_url=stack.app_url, timeout=30) as app:
             for i in range(6):
                 via = client if i % 2 else app
-                assert "「スプレー缶」は" in ask(via, _sender(), "スプレー缶は何ごみ？")
+                assert ITEM_ANSWER in ask(via, _sender(), ITEM_QUESTION)
         assert [r.healthy for r in rasa.replicas] == [False, True]
         health = client.get("/healthz")
         assert health.status_code == 200
@@ -513,7 +516,7 @@ def test_killed_replica_is_put_back_and_takes_over(client: TestClient, stack: St
     try:
         # Only replica 1 (restarted by the previous test) is left: it must be back in use.
         for _ in range(4):
-            assert "「スプレー缶」は" in ask(client, _sender(), "スプレー缶は何ごみ？")
+            assert ITEM_ANSWER in ask(client, _sender(), ITEM_QUESTION)
         answer = ask(client, sender, "びん・缶・ペットボトルの日はいつ？")
         assert "江原町" in answer
         rasa: RasaClient = client.app.state.rasa
@@ -532,7 +535,7 @@ def test_the_redis_lock_is_shared_by_the_replicas(client: TestClient, stack: Sta
     held = json.dumps({"number": 0, "expires": time.time() + 3.0})
     locks.set(key, json.dumps({"conversation_id": f"web:{sender}", "tickets": [held]}))
     started = time.monotonic()
-    assert "「スプレー缶」は" in ask(client, sender, "スプレー缶は何ごみ？")
+    assert ITEM_ANSWER in ask(client, sender, ITEM_QUESTION)
     assert time.monotonic() - started >= 2.0
     assert locks.get(key) is None  # released and removed when done
 
@@ -569,7 +572,7 @@ def test_answers_go_on_when_an_action_server_is_killed(client: TestClient, stack
         with httpx.Client(base_url=stack.app_url, timeout=30) as app:
             for i in range(8):  # both replicas, several action calls each: both tried 1
                 via = client if i % 2 else app
-                assert "「スプレー缶」は" in ask(via, _sender(), "スプレー缶は何ごみ？")
+                assert ITEM_ANSWER in ask(via, _sender(), ITEM_QUESTION)
         answer = ask(client, sender, "燃やすごみは何曜日？")
         assert "野方3丁目" in answer
         assert "・燃やすごみ：火曜日・金曜日" in answer
@@ -586,7 +589,7 @@ def test_answers_go_on_when_an_action_server_is_killed(client: TestClient, stack
     _kill(second)
     try:
         for _ in range(4):
-            assert "「スプレー缶」は" in ask(client, _sender(), "スプレー缶は何ごみ？")
+            assert ITEM_ANSWER in ask(client, _sender(), ITEM_QUESTION)
     finally:
         _restart(second)
     assert client.get("/healthz").json()["components"]["action_server"] == "ok"
@@ -613,7 +616,7 @@ def test_a_message_lost_with_its_replica_is_followed_by_an_answer(
     lost: list[httpx.Response] = []
     waiting = threading.Thread(
         target=lambda: lost.append(
-            client.post("/api/chat", json={"sender_id": sender, "text": "スプレー缶は何ごみ？"})
+            client.post("/api/chat", json={"sender_id": sender, "text": ITEM_QUESTION})
         )
     )
     waiting.start()
@@ -624,7 +627,7 @@ def test_a_message_lost_with_its_replica_is_followed_by_an_answer(
         waiting.join(30)
         assert lost[0].status_code == 503  # lost with the replica: the apology
         started = time.monotonic()
-        assert "「スプレー缶」は" in ask(client, sender, "スプレー缶は何ごみ？")  # sent again
+        assert ITEM_ANSWER in ask(client, sender, ITEM_QUESTION)  # sent again
         waited = time.monotonic() - started
         # It waited for the dead replica's ticket to expire (issued 2 s before the kill,
         # it lives rasa_timeout + 5 s) — longer than the app's usual wait.
