@@ -33,7 +33,6 @@ from actions.reading import (
     Reading,
     quotable,
     read,
-    words,
 )
 from actions.replies import Reply
 from actions.routing import Route, names_a_thing, route
@@ -45,6 +44,7 @@ from bot.catalog.matcher import MatchResult, Mention
 from bot.catalog.models import Area, WardText
 from bot.catalog.schedule import asked_when, asks_group_collection, categories_in
 from bot.catalog.unanswered import record_unanswered
+from bot.catalog.words import matching_words
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -322,15 +322,20 @@ def answer_category(
     guide = live_catalog().categories()
     area = reading.place.area or _remembered_area(context)
     out = []
-    for name in guide.ordered(reading.categories):
+    for name in reading.topic_categories:
         info = guide.get(name)
         description = info.description if info else ""
-        out.append(replies.category_answer(name, description, guide.typical_items(name), area))
+        examples = guide.typical_items(name)
+        scheduled = name in _scheduled_categories()
+        out.append(replies.category_answer(name, description, examples, area, scheduled))
     with sessions()() as session:
         record_chat_event(session, chat_events.GENERAL)
     _send(dispatcher, out)
-    question = "・".join(reading.categories) + "は何曜日？"
-    return [SlotSet(LAST_QUESTION_SLOT, question), SlotSet(LAST_TOPIC_SLOT, None)]
+    events: list[EventType] = [SlotSet(LAST_TOPIC_SLOT, None)]
+    if reading.categories:
+        question = "・".join(reading.categories) + "は何曜日？"
+        events.append(SlotSet(LAST_QUESTION_SLOT, question))
+    return events
 
 
 def answer_general(
@@ -380,7 +385,7 @@ def answer_bulky(
     an item, whose own answer carries the procedure."""
     named = [m for m in reading.mentions if "粗大" not in m.text]
     query = reading.outright.query
-    if not named and (reading.loose or names_a_thing(query, words().bulky_question)):
+    if not named and (reading.loose or names_a_thing(query, matching_words().bulky_question)):
         # 「甲冑、大きいのを手放したい」: a thing the list does not have. Say so, with
         # close items and the contact, then how bulky waste goes out.
         events = _answer_items(dispatcher, reading, context, reading.outright)

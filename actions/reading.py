@@ -11,11 +11,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache, cached_property
-from pathlib import Path
+from functools import cached_property
 from typing import Any
 
-import yaml
 from rasa_sdk import Tracker
 
 from bot.catalog.knowledge import KnowledgeBase, KnowledgeHit
@@ -29,10 +27,8 @@ from bot.catalog.schedule import (
     categories_in,
     place_form,
 )
+from bot.catalog.words import matching_words
 from bot.japanese import match_key
-from bot.settings import ROOT
-
-WORDS_FILE = ROOT / "data" / "conversation_words.yml"
 
 #: Slots of the conversation (see domain.yml).
 AREA_SLOT = "area_id"
@@ -42,7 +38,6 @@ LAST_SAID_SLOT = "last_said"
 LAST_TOPIC_SLOT = "last_topic"
 LAST_QUESTION_SLOT = "last_question"
 
-SCHEDULE_WORDS = ("曜日", "いつ", "何日", "収集日", "回収日", "の日")
 #: Addresses and numbers, which are never a thing's name: a URL (「https://…」「www.…」,
 #: a bare domain), an e-mail address, a phone number.
 _NOT_NAMES = re.compile(
@@ -54,8 +49,6 @@ _NOT_NAMES = re.compile(
 )
 #: 「缶の日に出していい？」: whether a thing may go out on a category's day.
 _ON_A_DAY = re.compile(r"の日に(?:出|だ|捨て|すて)")
-#: Words that ask which day, not whether a thing may go out on one.
-_WHICH_DAY = ("曜日", "いつ", "何日", "次の")
 #: 「2丁目だと？」: a 丁目 said without its town.
 _CHOME_ALONE = re.compile(r"(\d+|[一二三四五六七八九十]+)\s*(?:丁目|ちょうめ)")
 #: A size said with its unit: 「40cm」「1.2メートル」.
@@ -63,33 +56,6 @@ _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|センチ|ｃｍ|m|メートル)", re
 _CHOME_NUMBER = re.compile(r"(\d+|[一二三四五六七八九十]+)(ちょうめ|丁目)?")
 #: The size limit in an item's notes: 「一辺が30㎝を超える場合は粗大ごみです」.
 SIZE_LIMIT = re.compile(r"(\d+)\s*(?:㎝|cm|センチ)を超える場合は粗大ごみ")
-
-
-@dataclass(frozen=True)
-class Words:
-    """The word lists of ``data/conversation_words.yml``, as match keys."""
-
-    references: tuple[str, ...]
-    category_topic: tuple[str, ...]
-    category_topic_not: tuple[str, ...]
-    fillers: tuple[str, ...]
-    over_size: tuple[str, ...]
-    bulky_question: tuple[str, ...]
-    help_question: tuple[str, ...]
-
-    @classmethod
-    def load(cls, path: Path = WORDS_FILE) -> Words:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        keys = {
-            name: tuple(sorted({match_key(w) for w in words}, key=lambda k: -len(k)))
-            for name, words in raw.items()
-        }
-        return cls(**keys)
-
-
-@cache
-def words() -> Words:
-    return Words.load()
 
 
 @dataclass
@@ -153,8 +119,12 @@ class Reading:
     #: narrower than ``asks_days``, whose date words hide inside names (the あす of
     #: 「ヘアスプレー」).
     says_day_words: bool
-    #: It asks about a category itself (「とは」「何が入る」「週に何回」).
+    #: It asks about a category itself (「とは」「何が入る」「週に何回」), and which: any
+    #: category of the catalog named by its name or another word for it.
     asks_category_topic: bool
+    topic_categories: list[str]
+    #: It says the resident wants a thing gone (「処分したい」「引き取って」).
+    wants_gone: bool
     #: It points back at the last thing talked about (「それ」「その」).
     refers_back: bool
     #: Nothing is left of it once the categories and fillers are taken out
@@ -197,7 +167,7 @@ class Reading:
         return (
             bool(_ON_A_DAY.search(self.text))
             and not asked_when(self.text)[0]
-            and not any(word in self.text for word in _WHICH_DAY)
+            and not any(word in self.text for word in matching_words().which_day)
             and self.place.town is None
         )
 
@@ -227,11 +197,13 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     found = index.find(_NOT_NAMES.sub(" ", text)) if chosen is None else MatchResult()
     outright, loose = named_outright(found)
     key = match_key(text)
-    vocabulary = words()
+    vocabulary = matching_words()
     categories = categories_in(text)
     place = _place(text, catalog, context)
+    topic_categories = catalog.categories().named_in(key, vocabulary.category_names)
+    topic_categories = list(dict.fromkeys([*categories, *topic_categories]))
     category_words = _category_keys(categories)
-    rest = _without(key, vocabulary.fillers + category_words)
+    rest = _without(key, _longest_first(vocabulary.follow_up_fillers + category_words))
     return Reading(
         text=text,
         intent=intent.get("name") or "",
@@ -243,16 +215,18 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         place=place,
         categories=categories,
         category_words=category_words,
-        asks_days=asked_when(text)[0] or any(word in text for word in SCHEDULE_WORDS),
-        says_day_words=any(word in text for word in SCHEDULE_WORDS),
-        asks_category_topic=any(w in key for w in vocabulary.category_topic)
-        and not any(w in key for w in vocabulary.category_topic_not),
-        refers_back=any(w in key for w in vocabulary.references),
+        asks_days=asked_when(text)[0] or _says_any(text, vocabulary.schedule_words),
+        says_day_words=_says_any(text, vocabulary.schedule_words),
+        asks_category_topic=_says_any(key, vocabulary.category_topic)
+        and not _says_any(key, vocabulary.category_topic_not),
+        topic_categories=topic_categories,
+        wants_gone=_says_any(text, vocabulary.disposal_words),
+        refers_back=_says_any(key, vocabulary.references),
         only_categories=bool(categories) and len(rest) <= 1,
         says_nothing=not categories and len(rest) <= 1,
         unknown_thing=_unknown_thing(found, text, catalog.knowledge()),
         only_place=place.town is not None and len(_without_place(rest, place)) <= 1,
-        says_big=any(w in key for w in vocabulary.over_size),
+        says_big=_says_any(key, vocabulary.over_size),
         size_cm=_size_cm(text),
         knowledge=catalog.knowledge().search(text),
         entities=entities,
@@ -326,7 +300,7 @@ def quotable(query: str, text: str) -> bool:
     """Whether ``query`` is the whole name of something, worth quoting back as the thing
     asked about: not a fragment of a longer word (the 「車」 of 「収集車」), not a word of
     a sentence in a language written in Latin letters (the 「How」 of "How should I …")."""
-    if len(query) < 2 or len(_LATIN_WORD.findall(text)) >= 3:
+    if not query or len(_LATIN_WORD.findall(text)) >= 3:
         return False
     start = text.find(query)
     if start < 0:
@@ -362,15 +336,22 @@ def _place(text: str, catalog: LiveCatalog, context: Context) -> AreaLookup:
 
 
 def _category_keys(categories: list[str]) -> tuple[str, ...]:
-    """The match keys of every word for ``categories``, longest first."""
-    keys = {match_key(w) for c in categories for w in (c, *CATEGORY_WORDS.get(c, ()))}
-    return tuple(sorted(keys, key=lambda k: -len(k)))
+    """The match keys of every word for ``categories``."""
+    return tuple({match_key(w) for c in categories for w in (c, *CATEGORY_WORDS.get(c, ()))})
 
 
-def _without(key: str, words_: tuple[str, ...]) -> str:
-    for word in words_:
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=lambda w: -len(w)))
+
+
+def _without(key: str, words: tuple[str, ...]) -> str:
+    for word in words:
         key = key.replace(word, "")
     return key
+
+
+def _says_any(text: str, words: tuple[str, ...]) -> bool:
+    return any(word in text for word in words)
 
 
 def _without_place(rest: str, place: AreaLookup) -> str:

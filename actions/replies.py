@@ -196,8 +196,11 @@ def fallback(contact: str, examples: list[str]) -> Reply:
     )
 
 
-def category_answer(name: str, description: str, examples: list[str], area: Area | None) -> Reply:
-    """What a category is, a few of its items from the catalog, and its days in ``area``."""
+def category_answer(
+    name: str, description: str, examples: list[str], area: Area | None, scheduled: bool
+) -> Reply:
+    """What a category is, a few of its items from the catalog, and, for a category
+    collected on set days (``scheduled``), its days in ``area`` or how to ask them."""
     lines = [f"「{name}」について"]
     if description:
         lines.append(description)
@@ -207,7 +210,7 @@ def category_answer(name: str, description: str, examples: list[str], area: Area
     if area is not None and schedule is not None:
         days = weekday_rule(schedule.weekdays, schedule.nth_weeks)
         lines.append(f"{area_label(area)}の収集日は、{days}です。")
-    elif area is None:
+    elif area is None and scheduled:
         lines.append("お住まいの町名と丁目を教えていただければ、収集日をお答えします。")
     return Reply("\n".join(lines))
 

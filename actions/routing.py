@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from enum import Enum
 
-from actions.reading import Context, Reading, words
+from actions.reading import Context, Reading
 from bot.catalog.knowledge import ANSWER_COVERAGE
+from bot.catalog.words import matching_words
 from bot.japanese import match_key
 
 #: Below this intent confidence, small talk that names a thing is taken for an item question.
@@ -58,7 +59,8 @@ def route(reading: Reading, context: Context) -> Route:
          item whose notes set one
     4    names only a place (or only a 丁目, in the remembered town)              SCHEDULE
     5    names only collected categories, with a day asked or the area known      SCHEDULE
-    6    asks about a collected category itself (「とは」「何が入る」「何回」)      CATEGORY
+    6    asks about a category itself (「とは」「何が入る」「何回」), naming no     CATEGORY
+         other item
     7    names no item and matches a knowledge entry, taken by the model for a    GENERAL
          general question (or matched clearly, naming no other thing)
     8    names no item, after a knowledge answer, and the model took it for a     GENERAL
@@ -72,8 +74,8 @@ def route(reading: Reading, context: Context) -> Route:
     12   was taken for small talk — unless it names an item, or a thing the       ITEM or
          model was unsure of or took for a request for help                       SMALL_TALK
     13   anything else: a category day or a place is a schedule question, a       SCHEDULE,
-         thing an item question; the rest gets the fallback                       ITEM or
-                                                                                  FALLBACK
+         thing (named alone, or wanted gone) an item question; the rest gets      ITEM or
+         the fallback                                                             FALLBACK
     ===  =======================================================================  ==========
     """
     names_items = reading.names_items
@@ -88,7 +90,7 @@ def route(reading: Reading, context: Context) -> Route:
         return Route.SCHEDULE
     if reading.only_categories and _asks_days_of(reading, context):
         return Route.SCHEDULE
-    if reading.categories and reading.asks_category_topic and not names_items:
+    if reading.topic_categories and reading.asks_category_topic and not _names_other_items(reading):
         return Route.CATEGORY
     if _answers_generally(reading, names_items):
         return Route.GENERAL
@@ -99,6 +101,16 @@ def route(reading: Reading, context: Context) -> Route:
 
 #: Intents of a message the model could not place, or placed as general.
 _UNPLACED = ("ask_general", "nlu_fallback", "out_of_scope")
+
+
+def _names_other_items(reading: Reading) -> bool:
+    """Whether it names an item other than by a category's name (「乾電池とは？」 names the
+    category 乾電池（拠点回収） and an item of the same name)."""
+    topics = {match_key(c.split("（")[0]) for c in reading.topic_categories}
+    return any(
+        match_key(m.text) not in topics and match_key(m.text) not in reading.category_words
+        for m in reading.mentions
+    )
 
 
 def _asks_day_of_last_item(reading: Reading) -> bool:
@@ -122,14 +134,16 @@ def _says_size(reading: Reading) -> bool:
 def _answers_generally(reading: Reading, names_items: bool) -> bool:
     """Row 7. A message that names an item is about the item, whose answer carries its
     notes and its category's procedure. Otherwise a match answers a message the model took
-    for a general question, and a clear match one it did not, unless it names a thing the
-    list does not have (「ヨガマットはどうやって捨てるの」)."""
+    for a general question, and a clear match one it did not. A message naming a thing the
+    list does not have (「カヌーを処分したいのですが区で回収できますか」) is about that
+    thing unless the model took it for a general question and the match is clear."""
     top = reading.top_knowledge
     if top is None or top.coverage < ANSWER_COVERAGE or names_items:
         return False
-    return reading.intent == "ask_general" or (
-        not reading.unknown_thing and top.coverage >= CLEAR_COVERAGE
-    )
+    clear = top.coverage >= CLEAR_COVERAGE
+    if reading.unknown_thing:
+        return clear and reading.intent == "ask_general"
+    return clear or reading.intent == "ask_general"
 
 
 def _by_intent(reading: Reading, names_items: bool) -> Route:
@@ -157,6 +171,7 @@ def _by_intent(reading: Reading, names_items: bool) -> Route:
         or reading.loose
         or (intent != "out_of_scope" and reading.outright.suggestions)
         or reading.only_things
+        or (reading.unknown_thing and reading.wants_gone)
     ):
         return Route.ITEM
     return Route.FALLBACK
@@ -185,7 +200,7 @@ def _small_talk_names_a_thing(reading: Reading) -> bool:
     if not query:
         return False
     unsure = reading.confidence < SMALL_TALK_CONFIDENCE
-    helpish = reading.intent == "help" and names_a_thing(query, words().help_question)
+    helpish = reading.intent == "help" and names_a_thing(query, matching_words().help_question)
     return unsure or helpish
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.catalog.models import Category
+from bot.japanese import match_key
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,23 @@ class CategoryGuide:
     def typical_items(self, name: str, limit: int = 6) -> list[str]:
         """A few well-known items of the category, to show what it holds."""
         return self._typical.get(name, [])[:limit]
+
+    def named_in(self, key: str, synonyms: dict[str, tuple[str, ...]]) -> list[str]:
+        """The categories whose name, name without its bracket (「古紙」 for 「古紙（集団
+        回収）」) or one of ``synonyms`` (match keys) the match key ``key`` contains, in
+        order; a longer name wins over a shorter one inside it."""
+        found: list[str] = []
+        names = [
+            (form, name)
+            for name in self._by_name
+            for form in {match_key(name), match_key(name.split("（")[0]), *synonyms.get(name, ())}
+            if form
+        ]
+        for form, name in sorted(names, key=lambda pair: -len(pair[0])):
+            if form in key:
+                found.append(name)
+                key = key.replace(form, " ")
+        return self.ordered(found)
 
     def get(self, name: str) -> CategoryInfo | None:
         return self._by_name.get(name)

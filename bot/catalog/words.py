@@ -86,6 +86,18 @@ class MatchingWords:
     leftovers: Words = field(metadata=_AS_WRITTEN)
     leftovers_after_no: Words = field(metadata=_AS_WRITTEN)
     bare_containers: Words = field(metadata=_AS_WRITTEN)
+    # The conversation (actions/reading.py, actions/routing.py)
+    references: Words = field(metadata=_KEYS)
+    category_topic: Words = field(metadata=_KEYS)
+    category_topic_not: Words = field(metadata=_KEYS)
+    follow_up_fillers: Words = field(metadata=_KEYS)
+    over_size: Words = field(metadata=_KEYS)
+    bulky_question: Words = field(metadata=_KEYS)
+    help_question: Words = field(metadata=_KEYS)
+    schedule_words: Words = field(metadata=_AS_WRITTEN)
+    which_day: Words = field(metadata=_AS_WRITTEN)
+    disposal_words: Words = field(metadata=_AS_WRITTEN)
+    category_names: WordGroups = field(metadata=_KEY_GROUPS)
 
     @classmethod
     def read(cls, path: Path = WORDS_FILE) -> MatchingWords:
