@@ -213,8 +213,6 @@ TOPIC_CATEGORY_WORDS = [
     "びん・缶・ペットボトル",
     "資源ごみ",
 ]
-#: Ways residents wrap a general question; each knowledge example is said in a few.
-GENERAL_WRAPPERS = ["{q}", "すみません、{q}", "{q}教えてください", "あの、{q}"]
 
 CHOME_FORMS = ["{n}丁目", "{k}丁目", "{n}", "{n}ちょうめ", ""]
 KANJI = "〇一二三四五六七八九"
@@ -276,8 +274,7 @@ def _areas(rng: random.Random) -> list[str]:
 
 
 def _general_examples(rng: random.Random, index: CatalogIndex) -> list[str]:
-    """The knowledge entries' example questions, each in a couple of wrappings, and
-    categories asked about as topics. Staff add examples later without retraining: the
+    """The knowledge entries' example questions and categories asked about as topics. Staff add examples later without retraining: the
     model only needs the shape of a general question, the entries are matched live.
 
     An example that names a catalog item (「スプレー缶に穴は開けるの？」) is left out: to
@@ -291,7 +288,6 @@ def _general_examples(rng: random.Random, index: CatalogIndex) -> list[str]:
             if any(not m.loose for m in index.find(question).mentions):
                 continue
             examples.append(question)
-            examples.append(rng.choice(GENERAL_WRAPPERS[1:]).format(q=question.rstrip("？?")))
     for template in CATEGORY_TOPIC_TEMPLATES:
         for word in rng.sample(TOPIC_CATEGORY_WORDS, 3):
             examples.append(template.format(cat=word))
