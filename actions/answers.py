@@ -35,7 +35,7 @@ from actions.reading import (
     read,
 )
 from actions.replies import Reply
-from actions.routing import Route, names_a_thing, route
+from actions.routing import Route, names_a_thing, route, says_size
 from bot.catalog import chat_events
 from bot.catalog.calendar import today_in_tokyo
 from bot.catalog.chat_events import record_chat_event
@@ -227,7 +227,9 @@ def answer_refinement(
     index = live_catalog().index()
     items = [index.items[i] for i in context.last_items if i in index.items]
     limit = reading.last_size_limit or 0
-    if reading.size_cm is not None and reading.size_cm <= limit:
+    over = reading.says_big or (reading.size_cm or 0) > limit
+    if not (says_size(reading) and over and reading.over_limit_is_bulky):
+        # The item's own answer: its notes say what to do in the case the resident names.
         said = MatchResult([Mention(context.last_said, items)])
         return _answer_items(dispatcher, reading, context, said, follow_up=True)
     with sessions()() as session:
@@ -347,10 +349,9 @@ def answer_general(
     topic (「電話番号は？」 after bulky waste is about the bulky-waste centre's number).
     """
     hits = reading.knowledge
-    topical = follows_topic(reading, context.last_topic) if context.last_topic else []
-    follow_up = bool(topical) and not reading.names_items and _better(topical, hits)
+    follow_up = bool(reading.topical) and _better(reading.topical, hits)
     if follow_up:
-        hits = topical
+        hits = reading.topical
     if not hits or hits[0].coverage < ANSWER_COVERAGE:
         return answer_fallback(dispatcher, reading, context)
     best = hits[0]
@@ -367,15 +368,6 @@ def answer_general(
 def _better(topical: list[KnowledgeHit], alone: list[KnowledgeHit]) -> bool:
     """Whether reading the message with the last topic matches better than alone."""
     return not alone or topical[0].coverage >= alone[0].coverage
-
-
-def follows_topic(reading: Reading, topic: str) -> list[KnowledgeHit]:
-    """The knowledge matches of the message read with the last topic's title."""
-    knowledge = live_catalog().knowledge()
-    entry = knowledge.entries.get(topic)
-    if entry is None:
-        return []
-    return knowledge.search(f"{entry.title} {reading.text}")
 
 
 def answer_bulky(

@@ -16,7 +16,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.catalog.knowledge import KnowledgeBase, KnowledgeHit
+from bot.catalog.knowledge import KnowledgeBase, KnowledgeHit, terms
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult, Mention, only_names_things
 from bot.catalog.models import Area
@@ -28,7 +28,7 @@ from bot.catalog.schedule import (
     place_form,
 )
 from bot.catalog.words import matching_words
-from bot.japanese import match_key
+from bot.japanese import get_analyzer, match_key
 
 #: Slots of the conversation (see domain.yml).
 AREA_SLOT = "area_id"
@@ -54,8 +54,11 @@ _CHOME_ALONE = re.compile(r"(\d+|[一二三四五六七八九十]+)\s*(?:丁目|
 #: A size said with its unit: 「40cm」「1.2メートル」.
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|センチ|ｃｍ|m|メートル)", re.IGNORECASE)
 _CHOME_NUMBER = re.compile(r"(\d+|[一二三四五六七八九十]+)(ちょうめ|丁目)?")
-#: The size limit in an item's notes: 「一辺が30㎝を超える場合は粗大ごみです」.
-SIZE_LIMIT = re.compile(r"(\d+)\s*(?:㎝|cm|センチ)を超える場合は粗大ごみ")
+#: A size rule in an item's notes: 「一辺が30㎝を超える場合は粗大ごみです」, 「一辺が30㎝以下の
+#: 場合は陶器・ガラス・金属ごみです」.
+SIZE_RULE = re.compile(r"一辺が(\d+)\s*(?:㎝|cm|センチ)")
+#: A size rule that makes a thing over the size 粗大ごみ.
+OVER_SIZE_IS_BULKY = re.compile(r"(\d+)\s*(?:㎝|cm|センチ)を超える場合は粗大ごみ")
 
 
 @dataclass
@@ -130,7 +133,7 @@ class Reading:
     #: Nothing is left of it once the categories and fillers are taken out
     #: (「じゃあ資源プラスチックは？」).
     only_categories: bool
-    #: It says nothing but fillers and question words (「いつ出すの？」).
+    #: It names nothing: no noun but question words (「いつ出すの？」「どうやって出せばいいの？」).
     says_nothing: bool
     #: The whole name of a thing the catalog does not have (「ヨガマット」), as opposed to
     #: nothing, a fragment (the 「車」 of 「収集車が来なかった」) or a word of the knowledge
@@ -142,17 +145,23 @@ class Reading:
     #: It says the thing is big (「大きい」), or gives its size in centimetres.
     says_big: bool
     size_cm: float | None
-    #: The best knowledge entries for the message alone.
+    #: The best knowledge entries for the message alone, and read with the last topic's
+    #: title (「電話番号は？」 after bulky waste is about the bulky-waste centre's number).
     knowledge: list[KnowledgeHit]
+    topical: list[KnowledgeHit]
     #: The entities Rasa found (``item``, ``area``).
     entities: dict[str, Any]
     #: After an item answer, when this message names no item: the last item read together
     #: with this message (「蛍光灯」 + 「割れてるんです」), if that names another of its
     #: variants.
     refined: MatchResult | None = None
-    #: After an item answer whose notes set a size for 粗大ごみ (「一辺が30㎝を超える場合は
-    #: 粗大ごみです」): that size in centimetres.
+    #: After an item answer whose notes set a size (「一辺が30㎝を超える場合は粗大ごみです」):
+    #: that size in centimetres, and whether over it the thing is 粗大ごみ.
     last_size_limit: int | None = None
+    over_limit_is_bulky: bool = False
+    #: After an item answer: the message speaks to what the item's notes say (「割れてる」
+    #: after a bottle whose notes say what to do with broken ones).
+    meets_last_notes: bool = False
 
     @cached_property
     def only_things(self) -> bool:
@@ -223,15 +232,18 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         wants_gone=_says_any(text, vocabulary.disposal_words),
         refers_back=_says_any(key, vocabulary.references),
         only_categories=bool(categories) and len(rest) <= 1,
-        says_nothing=not categories and len(rest) <= 1,
+        says_nothing=not categories and _names_nothing(text, vocabulary.question_words),
         unknown_thing=_unknown_thing(found, text, catalog.knowledge()),
         only_place=place.town is not None and len(_without_place(rest, place)) <= 1,
         says_big=_says_any(key, vocabulary.over_size),
         size_cm=_size_cm(text),
         knowledge=catalog.knowledge().search(text),
+        topical=_topical(catalog, context, text),
         entities=entities,
-        refined=_refined(index, context, text) if not outright.mentions else None,
+        refined=_refined(index, context, text, outright, key, vocabulary.references),
         last_size_limit=_size_limit(index, context),
+        over_limit_is_bulky=_over_limit_is_bulky(index, context),
+        meets_last_notes=_meets_notes(index, context, text) if not outright.mentions else False,
     )
 
 
@@ -253,12 +265,27 @@ def named_outright(result: MatchResult) -> tuple[MatchResult, bool]:
     return MatchResult(suggestions=suggestions[:6], query=loose[0].text), True
 
 
-def _refined(index: CatalogIndex, context: Context, text: str) -> MatchResult | None:
+def _refined(
+    index: CatalogIndex,
+    context: Context,
+    text: str,
+    outright: MatchResult,
+    key: str,
+    references: tuple[str, ...],
+) -> MatchResult | None:
     """The last item told apart by ``text``: its name and the message read together name
-    other variants of the same thing (same base name) than were answered last."""
+    other variants of the same thing (same base name) than were answered last. A part of
+    it asked about by reference (「それのキャップは？」 after ペットボトル) is read the same
+    way: as the part of the last item."""
     last = [index.items[i] for i in context.last_items if i in index.items]
     if not last or not context.last_said:
         return None
+    if outright.mentions:
+        if not (_says_any(key, references) and all(m.is_ambiguous for m in outright.mentions)):
+            return None
+        part = index.find(f"{context.last_said}の{outright.mentions[0].text}")
+        said = [m for m in part.mentions if not m.is_ambiguous and m.end > len(context.last_said)]
+        return MatchResult(mentions=said[:1]) if said else None
     result = index.find(f"{context.last_said} {text}")
     bases = {item.base_name or item.name for item in last}
     answered = {item.id for item in last}
@@ -270,13 +297,38 @@ def _refined(index: CatalogIndex, context: Context, text: str) -> MatchResult | 
     return None
 
 
+def _topical(catalog: LiveCatalog, context: Context, text: str) -> list[KnowledgeHit]:
+    knowledge = catalog.knowledge()
+    entry = knowledge.entries.get(context.last_topic or "")
+    return knowledge.search(f"{entry.title} {text}") if entry else []
+
+
+def _last_notes(index: CatalogIndex, context: Context) -> list[str]:
+    return [index.items[i].notes for i in context.last_items if i in index.items]
+
+
 def _size_limit(index: CatalogIndex, context: Context) -> int | None:
-    for item_id in context.last_items:
-        item = index.items.get(item_id)
-        limit = item and SIZE_LIMIT.search(item.notes)
-        if limit:
-            return int(limit.group(1))
-    return None
+    limits = [int(m.group(1)) for n in _last_notes(index, context) for m in SIZE_RULE.finditer(n)]
+    return min(limits, default=None)
+
+
+def _over_limit_is_bulky(index: CatalogIndex, context: Context) -> bool:
+    return any(OVER_SIZE_IS_BULKY.search(n) for n in _last_notes(index, context))
+
+
+def _meets_notes(index: CatalogIndex, context: Context, text: str) -> bool:
+    """Whether a content word of ``text`` is one of the last item's notes (「割れて」 and a
+    note on 割れたびん; 「回収ボックス」 and a note on the collection box)."""
+    notes = set(terms(" ".join(_last_notes(index, context))))
+    return bool(notes) and any(word in notes for word in terms(text))
+
+
+def _names_nothing(text: str, question_words: tuple[str, ...]) -> bool:
+    """No noun in ``text`` but question words (「何」「いつ」) and pronouns (「それ」)."""
+    return not any(
+        m.pos[0] == "名詞" and match_key(m.text) not in question_words
+        for m in get_analyzer().analyze(text)
+    )
 
 
 #: Runs of Latin letters: words of a sentence in a language written with them.

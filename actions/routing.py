@@ -54,17 +54,19 @@ def route(reading: Reading, context: Context) -> Route:
     1    is a tapped item button                                                  ITEM
     2    names no item, asks a day and points back (or names nothing at all),     ITEM_DAY
          after an item answer
-    3    names no item and tells the last item apart: read with its name it       REFINE
-         names another variant (「割れてる」「金属製」), or it gives the size of an
-         item whose notes set one
+    3    names no item and tells more of the last item: read with its name it     REFINE
+         names another variant (「割れてる」「金属製」, 「それのキャップは？」), it
+         gives the size of an item whose notes set one, it speaks to the item's
+         notes, or it asks about 「それ」
     4    names only a place (or only a 丁目, in the remembered town)              SCHEDULE
     5    names only collected categories, with a day asked or the area known      SCHEDULE
     6    asks about a category itself (「とは」「何が入る」「何回」), naming no     CATEGORY
          other item
     7    names no item and matches a knowledge entry, taken by the model for a    GENERAL
          general question (or matched clearly, naming no other thing)
-    8    names no item, after a knowledge answer, and the model took it for a     GENERAL
-         general question or could not place it (read with the last topic)
+    8    names no item, after a knowledge answer (or an item with a procedure),   GENERAL
+         and matches an entry read with that topic (the answer decides; no
+         match, and it gets the fallback)
     9    was taken for an item or general question: a category day naming no     SCHEDULE,
          item is a schedule question; a general question naming no thing gets     FALLBACK,
          the fallback                                                             ITEM
@@ -84,7 +86,7 @@ def route(reading: Reading, context: Context) -> Route:
     if not names_items and context.last_items:
         if _asks_day_of_last_item(reading):
             return Route.ITEM_DAY
-        if reading.refined is not None or _says_size(reading):
+        if _tells_more_of_last_item(reading):
             return Route.REFINE
     if not names_items and reading.only_place:
         return Route.SCHEDULE
@@ -94,7 +96,7 @@ def route(reading: Reading, context: Context) -> Route:
         return Route.CATEGORY
     if _answers_generally(reading, names_items):
         return Route.GENERAL
-    if context.last_topic and not names_items and reading.intent in _UNPLACED:
+    if not names_items and _follows_the_topic(reading):
         return Route.GENERAL
     return _by_intent(reading, names_items)
 
@@ -119,6 +121,16 @@ def _asks_day_of_last_item(reading: Reading) -> bool:
     return reading.asks_days and asks_nothing_else and (reading.refers_back or reading.says_nothing)
 
 
+def _follows_the_topic(reading: Reading) -> bool:
+    """Row 8: read with the last topic, a message matches an entry — clearly, or at all
+    when the model could not place it or it names nothing (「どうやって出せばいいの？」
+    after bulky waste). One naming a thing the list lacks is about that thing."""
+    top = reading.topical[0] if reading.topical else None
+    if top is None or top.coverage < ANSWER_COVERAGE or reading.unknown_thing:
+        return False
+    return top.coverage >= CLEAR_COVERAGE or reading.intent in _UNPLACED or reading.says_nothing
+
+
 def _asks_days_of(reading: Reading, context: Context) -> bool:
     """「じゃあ資源プラスチックは？」 with the area known, or 「燃えるごみはいつ？」: the
     categories' days, not what the categories are."""
@@ -126,9 +138,21 @@ def _asks_days_of(reading: Reading, context: Context) -> bool:
     return knows_where and not reading.asks_category_topic
 
 
-def _says_size(reading: Reading) -> bool:
-    """The message gives the size of the last item, whose notes set a size for 粗大ごみ."""
+def says_size(reading: Reading) -> bool:
+    """The message gives the size of the last item, whose notes set a size."""
     return reading.last_size_limit is not None and (reading.says_big or reading.size_cm is not None)
+
+
+def _tells_more_of_last_item(reading: Reading) -> bool:
+    """Row 3: a variant of the last item (「割れてる」「金属製」, 「それのキャップは？」), its
+    size, something its notes speak to (「回収ボックスに持っていけないときは？」), or a
+    question about 「それ」 that is not about its day."""
+    return (
+        reading.refined is not None
+        or says_size(reading)
+        or reading.meets_last_notes
+        or (reading.refers_back and not reading.asks_days and not reading.place.town)
+    )
 
 
 def _answers_generally(reading: Reading, names_items: bool) -> bool:

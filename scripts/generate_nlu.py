@@ -274,8 +274,9 @@ def _areas(rng: random.Random) -> list[str]:
 
 
 def _general_examples(rng: random.Random, index: CatalogIndex) -> list[str]:
-    """The knowledge entries' example questions and categories asked about as topics. Staff add examples later without retraining: the
-    model only needs the shape of a general question, the entries are matched live.
+    """The knowledge entries' example questions and categories asked about as topics.
+    Staff add examples later without retraining: the model only needs the shape of a
+    general question, the entries are matched live.
 
     An example that names a catalog item (「スプレー缶に穴は開けるの？」) is left out: to
     the router a message naming an item is about the item, and to the model it would
