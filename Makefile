@@ -12,7 +12,7 @@ RASA := .venv/rasa
 help:
 	@echo "make run    start the bot (installs, imports the catalog, trains when needed)"
 	@echo "make test   run the whole test suite (does its own set-up)"
-	@echo "make eval   accuracy on the held-out development set (tests/eval/devset.yml)"
+	@echo "make eval   accuracy on every evaluation set (tests/eval/*.yml)"
 	@echo "make bench  latency and memory figures (docs/BENCHMARKS.md)"
 	@echo "make lint   ruff check and format check"
 
