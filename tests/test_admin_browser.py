@@ -109,6 +109,8 @@ def _no_reprs_or_english(page: Page) -> None:
     for english in ("None", "Search", "All\n", "Invalid", "Forbidden"):
         assert english not in text, english
     assert page.locator("html").get_attribute("lang") == "ja"
+    for english in ("Close", "Toggle navigation", "This is a required field"):
+        assert page.locator(f'[aria-label="{english}"], [title="{english}"]').count() == 0
 
 
 def test_the_item_list_fits_the_screen_in_words(page: Page) -> None:

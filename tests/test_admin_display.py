@@ -334,6 +334,17 @@ def test_admin_pages_allow_scripts_from_the_app_only(web: TestClient) -> None:
         assert not re.search(r"<script(?![^>]*\bsrc=)", response.text)  # no inline script
 
 
+def test_a_details_page_is_headed_in_japanese(
+    web: TestClient, staff_db: sessionmaker[Session]
+) -> None:
+    login(web, "viewer")
+    item = item_named(staff_db, "スプレー缶")
+    title = re.search(
+        r'<h3 class="card-title">(.*?)</h3>', web.get(f"/admin/item/details/{item.id}").text, re.S
+    )[1]
+    assert " ".join(title.split()) == f"番号: {item.id}"
+
+
 def test_the_audit_log_is_readable_in_its_details(
     web: TestClient, staff_db: sessionmaker[Session]
 ) -> None:

@@ -409,8 +409,10 @@ class AreaAdmin(NormalizedSearch, StaffView, model=Area):
         Area.town: "町名",
         Area.town_reading: "町名のよみ",
         Area.chome: "丁目（例：[1, 2]、空は全域）",
+        Area.chome_text: "丁目（区の表の表記）",
         Area.remark: "備考",
         Area.schedules: "収集日",
+        Area.source_row: "取り込んだファイルの行",
     }
     form_excluded_columns = [Area.schedules]
     column_searchable_list = [Area.town, Area.town_reading]

@@ -28,8 +28,17 @@
     return originalFetch(url, options);
   };
 
-  document.querySelectorAll('[title="This is a required field"]').forEach(function (el) {
-    el.title = "必須の項目です";
+  // Words sqladmin's templates write in English where no translation reaches.
+  var words = {
+    "This is a required field": "必須の項目です",
+    "Close": "閉じる",
+    "Toggle navigation": "メニューを開く・閉じる"
+  };
+  ["title", "aria-label"].forEach(function (attribute) {
+    document.querySelectorAll("[" + attribute + "]").forEach(function (el) {
+      var japanese = words[el.getAttribute(attribute)];
+      if (japanese) { el.setAttribute(attribute, japanese); }
+    });
   });
 
   document.addEventListener("DOMContentLoaded", function () {
