@@ -35,7 +35,7 @@ from actions.reading import (
     read,
 )
 from actions.replies import Reply
-from actions.routing import Route, names_a_thing, route, says_size
+from actions.routing import FOLLOW_UP_COVERAGE, Route, names_a_thing, route, says_size
 from bot.catalog import chat_events
 from bot.catalog.calendar import today_in_tokyo
 from bot.catalog.chat_events import record_chat_event
@@ -352,7 +352,8 @@ def answer_general(
     follow_up = bool(reading.topical) and _better(reading.topical, hits)
     if follow_up:
         hits = reading.topical
-    if not hits or hits[0].coverage < ANSWER_COVERAGE:
+    needed = FOLLOW_UP_COVERAGE if follow_up and reading.says_nothing else ANSWER_COVERAGE
+    if not hits or hits[0].coverage < needed:
         return answer_fallback(dispatcher, reading, context)
     best = hits[0]
     close = [h for h in hits[1:] if best.coverage - h.coverage <= CLOSE_COVERAGE]

@@ -213,6 +213,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     topic_categories = list(dict.fromkeys([*categories, *topic_categories]))
     category_words = _category_keys(categories)
     rest = _without(key, _longest_first(vocabulary.follow_up_fillers + category_words))
+    names_nothing = _names_nothing(text, vocabulary.question_words)
     return Reading(
         text=text,
         intent=intent.get("name") or "",
@@ -232,8 +233,8 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         wants_gone=_says_any(text, vocabulary.disposal_words),
         refers_back=_says_any(key, vocabulary.references),
         only_categories=bool(categories) and len(rest) <= 1,
-        says_nothing=not categories and _names_nothing(text, vocabulary.question_words),
-        unknown_thing=_unknown_thing(found, text, catalog.knowledge()),
+        says_nothing=not categories and names_nothing,
+        unknown_thing="" if names_nothing else _unknown_thing(found, text, catalog.knowledge()),
         only_place=place.town is not None and len(_without_place(rest, place)) <= 1,
         says_big=_says_any(key, vocabulary.over_size),
         size_cm=_size_cm(text),

@@ -20,6 +20,11 @@ SMALL_TALK_CONFIDENCE = 0.8
 #: something else.
 CLEAR_COVERAGE = 0.75
 SMALL_TALK_INTENTS = {"greet", "thanks", "goodbye", "help", "bot_challenge"}
+#: Small talk that is never a question about the last topic (「ありがとう」 names nothing too).
+_SOCIAL = {"greet", "thanks", "goodbye", "bot_challenge"}
+#: Right after a topic, a message naming nothing (「どうやって出せばいいの？」) needs only a
+#: weaker match, read with the topic's title, to be about it.
+FOLLOW_UP_COVERAGE = 0.4
 
 
 class Route(str, Enum):
@@ -54,10 +59,10 @@ def route(reading: Reading, context: Context) -> Route:
     1    is a tapped item button                                                  ITEM
     2    names no item, asks a day and points back (or names nothing at all),     ITEM_DAY
          after an item answer
-    3    names no item and tells more of the last item: read with its name it     REFINE
-         names another variant (「割れてる」「金属製」, 「それのキャップは？」), it
-         gives the size of an item whose notes set one, it speaks to the item's
-         notes, or it asks about 「それ」
+    3    tells more of the last item: read with its name it names another         REFINE
+         variant (「割れてる」「金属製」, 「それのキャップは？」); or, naming no item,
+         it gives the size of an item whose notes set one, it speaks to the
+         item's notes, or it asks about 「それ」
     4    names only a place (or only a 丁目, in the remembered town)              SCHEDULE
     5    names only collected categories, with a day asked or the area known      SCHEDULE
     6    asks about a category itself (「とは」「何が入る」「何回」), naming no     CATEGORY
@@ -83,6 +88,8 @@ def route(reading: Reading, context: Context) -> Route:
     names_items = reading.names_items
     if reading.chosen is not None:
         return Route.ITEM
+    if context.last_items and reading.refined is not None:
+        return Route.REFINE
     if not names_items and context.last_items:
         if _asks_day_of_last_item(reading):
             return Route.ITEM_DAY
@@ -126,9 +133,13 @@ def _follows_the_topic(reading: Reading) -> bool:
     when the model could not place it or it names nothing (「どうやって出せばいいの？」
     after bulky waste). One naming a thing the list lacks is about that thing."""
     top = reading.topical[0] if reading.topical else None
-    if top is None or top.coverage < ANSWER_COVERAGE or reading.unknown_thing:
+    if top is None or reading.unknown_thing:
         return False
-    return top.coverage >= CLEAR_COVERAGE or reading.intent in _UNPLACED or reading.says_nothing
+    if reading.says_nothing and reading.intent not in _SOCIAL:
+        return top.coverage >= FOLLOW_UP_COVERAGE
+    if top.coverage < ANSWER_COVERAGE:
+        return False
+    return top.coverage >= CLEAR_COVERAGE or reading.intent in _UNPLACED
 
 
 def _asks_days_of(reading: Reading, context: Context) -> bool:
@@ -144,12 +155,11 @@ def says_size(reading: Reading) -> bool:
 
 
 def _tells_more_of_last_item(reading: Reading) -> bool:
-    """Row 3: a variant of the last item (「割れてる」「金属製」, 「それのキャップは？」), its
-    size, something its notes speak to (「回収ボックスに持っていけないときは？」), or a
-    question about 「それ」 that is not about its day."""
+    """Row 3 besides a variant (``reading.refined``): the last item's size, something its
+    notes speak to (「回収ボックスに持っていけないときは？」), or a question about 「それ」
+    that is not about its day."""
     return (
-        reading.refined is not None
-        or says_size(reading)
+        says_size(reading)
         or reading.meets_last_notes
         or (reading.refers_back and not reading.asks_days and not reading.place.town)
     )

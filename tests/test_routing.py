@@ -17,7 +17,6 @@ from actions.reading import (
     LAST_SAID_SLOT,
     LAST_TOPIC_SLOT,
     Context,
-    Words,
     read,
 )
 from actions.routing import Route, route
@@ -94,6 +93,16 @@ def test_row_3_what_tells_the_last_item_apart_refines_it(
     assert _route(catalog, text, "ask_item", last_item=last) is Route.REFINE
 
 
+@pytest.mark.parametrize(
+    ("last", "text"),
+    [("衣類", "集団回収に出せないときは？"), ("ペットボトル", "それのキャップは？")],
+)
+def test_row_3_what_the_notes_speak_to_or_a_part_by_reference(
+    catalog: LiveCatalog, last: str, text: str
+) -> None:
+    assert _route(catalog, text, "ask_item", last_item=last) is Route.REFINE
+
+
 def test_row_3_a_new_item_is_not_a_refinement(catalog: LiveCatalog) -> None:
     assert _route(catalog, "フライパンは？", "ask_item", last_item="蛍光管") is Route.ITEM
 
@@ -134,9 +143,22 @@ def test_row_7_an_item_question_naming_a_thing_is_about_the_thing(catalog: LiveC
     assert _route(catalog, "ヨガマットはどうやって捨てるの", "ask_item") is Route.ITEM
 
 
-def test_row_8_after_a_topic_a_bare_question_is_about_it(catalog: LiveCatalog) -> None:
-    route_ = _route(catalog, "土曜日もやってる？", "ask_general", topic="bulky_contact")
-    assert route_ is Route.GENERAL
+@pytest.mark.parametrize(
+    ("text", "intent", "topic"),
+    [
+        ("土曜日もやってる？", "ask_general", "bulky_contact"),
+        ("どうやって出せばいいの？", "help", "bulky_waste"),
+    ],
+)
+def test_row_8_after_a_topic_a_bare_question_is_about_it(
+    catalog: LiveCatalog, text: str, intent: str, topic: str
+) -> None:
+    assert _route(catalog, text, intent, topic=topic) is Route.GENERAL
+
+
+def test_row_8_a_thing_the_list_lacks_is_not_read_with_the_topic(catalog: LiveCatalog) -> None:
+    route_ = _route(catalog, "ヨガマットは？", "ask_item", topic="bulky_waste")
+    assert route_ is Route.ITEM
 
 
 @pytest.mark.parametrize(
@@ -157,11 +179,3 @@ def test_rows_9_to_13_follow_the_model_where_the_catalog_agrees(
     catalog: LiveCatalog, text: str, intent: str, expected: Route
 ) -> None:
     assert _route(catalog, text, intent) is expected
-
-
-def test_the_conversation_words_load_and_are_clean() -> None:
-    words = Words.load()
-    for name, keys in vars(words).items():
-        assert keys, name
-        assert all(keys), f"{name} has a word that normalises to nothing"
-        assert len(set(keys)) == len(keys), f"{name} has a word twice"
