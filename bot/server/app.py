@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.rasa = RasaClient(
-            settings.rasa_urls, settings.action_server_url, settings.rasa_timeout_seconds
+            settings.rasa_urls, settings.action_urls, settings.rasa_timeout_seconds
         )
         await run_in_threadpool(ensure_first_admin, app.state.staff_sessions, settings)
         payloads = ButtonPayloads(button_secret(settings))
