@@ -6,7 +6,8 @@ Revises: 0002
 Create Date: 2026-12-06 03:30:00 UTC
 
 A new table only; existing logins (signed cookies without a row) end with the upgrade, and
-staff log in again.
+staff log in again. Made ``IF NOT EXISTS``, as 0001's tables are, for a catalog that
+``create_all`` already gave the table.
 """
 
 from __future__ import annotations
@@ -31,9 +32,12 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["staff_users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("token_hash"),
+        if_not_exists=True,
     )
-    op.create_index("ix_staff_sessions_user_id", "staff_sessions", ["user_id"], unique=False)
-    op.create_index("ix_staff_sessions_expires_at", "staff_sessions", ["expires_at"], unique=False)
+    for column in ("user_id", "expires_at"):
+        op.create_index(
+            f"ix_staff_sessions_{column}", "staff_sessions", [column], if_not_exists=True
+        )
 
 
 def downgrade() -> None:
