@@ -41,10 +41,13 @@ train: setup
 run: setup
 	@$(APP)/bin/nakano-bot run
 
-# The widget tests drive Debian's Chromium (Playwright's own browser download is not used).
+# The widget tests drive Debian's Chromium (Playwright's own browser download is not used),
+# with a Japanese font: without one, the widget's Japanese is measured in boxes.
 browser:
-	@command -v chromium >/dev/null || { echo "==> Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@{ command -v chromium && fc-list :lang=ja | grep -q .; } >/dev/null 2>&1 || { \
+	  echo "==> Installing Debian's chromium and a Japanese font for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	    fonts-ipafont-gothic; }
 
 # Some tests use the real PostgreSQL and Redis on loopback (as production does); start
 # Debian's when they are installed but not running.

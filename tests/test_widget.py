@@ -3,6 +3,7 @@ app with the real model: what a resident on the ward's homepage does."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -181,3 +182,137 @@ def test_one_global_name(page: Page) -> None:
     page.wait_for_function("window.NakanoChat !== undefined")
     after = set(page.evaluate("Object.keys(window)"))
     assert after - before == {"NakanoChat"}
+
+
+# --- what a resident on a phone or with large text needs ---------------------------------
+
+PHONE = {"width": 320, "height": 568}
+
+
+def phone_page(browser: Browser, app_server: str, size: dict[str, int] = PHONE) -> Page:
+    return browser.new_context(base_url=app_server, locale="ja-JP", viewport=size).new_page()
+
+
+def largest_text(page: Page) -> None:
+    bigger = page.get_by_role("button", name="文字を大きく")
+    for _ in range(6):
+        bigger.click()
+
+
+def answered(page: Page) -> None:
+    expect(page.locator("nakano-chat .typing")).to_have_count(0)
+
+
+@pytest.mark.parametrize("size", [None, PHONE])
+def test_the_title_is_shown_whole_at_every_text_size(
+    browser: Browser, app_server: str, size: dict[str, int] | None
+) -> None:
+    page = phone_page(browser, app_server, size or {"width": 1280, "height": 800})
+    open_widget(page)
+    title = page.get_by_role("heading", name="ごみ分別チャット")
+    for _ in range(7):
+        fits = title.evaluate(
+            "h => h.scrollWidth <= h.clientWidth && h.scrollHeight <= h.clientHeight + 1"
+        )
+        assert fits, title.evaluate(
+            "h => [h.scrollWidth, h.clientWidth, getComputedStyle(h).fontSize]"
+        )
+        page.get_by_role("button", name="文字を大きく").click()
+    page.context.close()
+
+
+def test_a_long_answer_is_shown_from_its_start(browser: Browser, app_server: str) -> None:
+    page = phone_page(browser, app_server)
+    open_widget(page)
+    largest_text(page)
+    say(page, "粗大ごみの出し方を教えて")
+    answered(page)
+    top, seen, tall = page.evaluate(
+        """() => {
+            const root = document.querySelector("nakano-chat").shadowRoot;
+            const log = root.querySelector(".log").getBoundingClientRect();
+            const users = root.querySelectorAll(".msg.user");
+            const answer = users[users.length - 1].nextElementSibling.getBoundingClientRect();
+            return [answer.top - log.top, log.height, answer.height];
+        }"""
+    )
+    assert tall > seen  # the answer is longer than the view, so where it scrolls matters
+    assert 0 <= top < 40  # its first line (the category) is in view
+    page.context.close()
+
+
+def test_phone_numbers_are_tappable(page: Page) -> None:
+    open_widget(page)
+    say(page, "粗大ごみの申し込み先を教えて")
+    answered(page)
+    links = page.locator('nakano-chat .msg.bot .bubble a[href^="tel:"]')
+    expect(links.first).to_be_visible()
+    for link in links.all():
+        digits = "".join(ch for ch in link.inner_text() if ch.isdigit())
+        assert link.get_attribute("href") == f"tel:{digits}"
+        assert digits.startswith("0")
+        assert 10 <= len(digits) <= 11
+
+
+def test_the_text_box_grows_with_the_text(page: Page) -> None:
+    open_widget(page)
+    box = page.get_by_label("質問を入力")
+    one_line = box.bounding_box()["height"]
+    box.fill("一行目\n二行目\n三行目\n四行目")
+    four_lines = box.bounding_box()["height"]
+    assert four_lines > one_line * 2
+    page.get_by_role("button", name="文字を大きく").click()
+    assert box.bounding_box()["height"] > four_lines  # still all four lines
+    box.fill("電池")
+    box.press("Enter")
+    answered(page)
+    assert box.bounding_box()["height"] == one_line
+
+
+def test_send_again_sends_the_message_once(page: Page) -> None:
+    open_widget(page)
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.url.endswith("/api/chat") else None)
+    page.route("**/api/chat", lambda route: route.abort())
+    say(page, "スプレー缶は何ごみ？")
+    retry = page.get_by_role("button", name="もう一度送る")
+    expect(retry).to_be_visible()
+    page.unroute("**/api/chat")
+    retry.dblclick()
+    expect(bot_messages(page).last).to_contain_text("「スプレー缶」は")
+    assert len(sent) == 2  # the failed one and one retry
+    expect(page.locator("nakano-chat .msg.user")).to_have_text(["スプレー缶は何ごみ？"])
+    page.reload()
+    expect(page.locator("nakano-chat .msg.user")).to_have_text(["スプレー缶は何ごみ？"])
+
+
+def test_tab_stays_in_the_panel_on_a_phone(browser: Browser, app_server: str) -> None:
+    page = phone_page(browser, app_server, {"width": 390, "height": 844})
+    open_widget(page)
+    say(page, "粗大ごみの申し込み先を教えて")  # an answer with links in it
+    answered(page)
+    expect(page.get_by_role("dialog")).to_have_attribute("aria-modal", "true")
+    inside = "document.activeElement && document.activeElement.id === 'nakano-chat-widget'"
+    for key in ["Tab"] * 20 + ["Shift+Tab"] * 20:
+        page.keyboard.press(key)
+        assert page.evaluate(inside), key
+    page.context.close()
+
+
+def _luminance(css_color: str) -> float:
+    red, green, blue = (float(v) / 255 for v in re.findall(r"[\d.]+", css_color)[:3])
+    linear = [
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_a_link_in_the_residents_own_bubble_is_readable(page: Page) -> None:
+    open_widget(page)
+    say(page, "https://www.city.tokyo-nakano.lg.jp/ に書いてありました")
+    link = page.locator("nakano-chat .msg.user .bubble a")
+    expect(link).to_have_attribute("href", "https://www.city.tokyo-nakano.lg.jp/")
+    color = link.evaluate("a => getComputedStyle(a).color")
+    background = link.evaluate("a => getComputedStyle(a.parentNode).backgroundColor")
+    lighter, darker = sorted([_luminance(color), _luminance(background)], reverse=True)
+    assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (color, background)

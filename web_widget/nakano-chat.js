@@ -13,7 +13,7 @@
  *   cannot leak out, and no inline <style> or eval is needed under a strict CSP.
  * - Nothing is fetched until the resident opens the launcher.
  * - Everything the bot or the resident says is inserted as text; only http(s) URLs become
- *   links (new tab, rel=noopener).
+ *   links (new tab, rel=noopener), and phone numbers tel: links.
  * - The conversation lives in sessionStorage, so it survives navigation and reloads within
  *   the browser session, and is gone when the browser is closed.
  * The only global it defines is window.NakanoChat.
@@ -34,7 +34,8 @@
   };
   var MAX_LENGTH = 500;
   var STORE = "nakano-chat:";
-  var URL_PATTERN = /(https?:\/\/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+)/g;
+  // A URL, or a Japanese phone number (03-3387-5353, 0120-123-456, 03（3387）5353).
+  var LINK_PATTERN = /https?:\/\/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+|0\d{1,4}[-(（]\d{1,4}[-)）]\d{3,4}/g;
   var TEXT = {
     ja: {
       open: "ごみ分別チャットを開く", close: "閉じる", send: "送信", input: "質問を入力",
@@ -68,8 +69,9 @@
     "border-radius:12px;box-shadow:0 8px 28px rgba(0,0,0,.35);overflow:hidden;font-size:var(--fs,17px)}",
     ".panel[hidden]{display:none}",
     "@media (max-width:480px){.panel{inset:0;width:100vw;max-width:none;height:100dvh;border-radius:0}}",
-    "header{display:flex;align-items:center;gap:4px;padding:8px 8px 8px 14px;padding-top:max(8px,env(safe-area-inset-top));background:var(--c);color:#fff}",
-    "h2{flex:1;margin:0;font-size:1.05em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}",
+    "header{display:flex;flex-wrap:wrap;align-items:center;gap:4px;padding:8px 8px 8px 14px;padding-top:max(8px,env(safe-area-inset-top));background:var(--c);color:#fff}",
+    "h2{flex:1;min-width:0;margin:0;font-size:1.05em;overflow-wrap:anywhere}",
+    ".tools{display:flex;gap:4px;width:100%;justify-content:flex-end}",
     "header button{min-width:44px;min-height:44px;border:1px solid rgba(255,255,255,.7);border-radius:8px;background:transparent;color:#fff;font-size:.85em;cursor:pointer}",
     ".log{flex:1;overflow-y:auto;margin:0;padding:12px;list-style:none}",
     ".msg{display:flex;flex-direction:column;margin-bottom:12px}",
@@ -77,6 +79,7 @@
     ".bubble{max-width:88%;padding:10px 12px;border-radius:12px;background:#eef5f1;line-height:1.6;white-space:pre-wrap;overflow-wrap:anywhere}",
     ".msg.user .bubble{background:var(--c);color:#fff}",
     ".bubble a{color:#0b4f8a;text-decoration:underline}",
+    ".msg.user .bubble a{color:#fff}",
     ".chips{display:flex;flex-wrap:wrap;gap:8px;margin-top:8px}",
     ".chip{min-height:44px;padding:6px 14px;border:2px solid var(--c);border-radius:22px;background:#fff;color:var(--c);font-size:.95em;cursor:pointer;text-align:left}",
     ".typing{color:#444;font-style:italic}",
@@ -135,7 +138,9 @@
   var bigger = el("button", { type: "button", "aria-label": TEXT.bigger }, "A＋");
   var reset = el("button", { type: "button" }, TEXT.reset);
   var close = el("button", { type: "button", "aria-label": TEXT.close }, "✕");
-  header.append(title, smaller, bigger, reset, close);
+  var tools = el("div", { class: "tools" });
+  tools.append(smaller, bigger, reset);
+  header.append(title, close, tools);
   var log = el("ol", { class: "log", "aria-label": TEXT.log });
   var live = el("div", { class: "sr", "aria-live": "polite", role: "status" });
   var form = el("form", { novalidate: "" });
@@ -152,15 +157,17 @@
   var fontSize = load("font", 17);
   panel.style.setProperty("--fs", fontSize + "px");
   var busy = false;
+  var fullScreen = window.matchMedia("(max-width:480px)");  // the panel's @media
 
   function appendText(parent, text) {
     var last = 0;
-    text.replace(URL_PATTERN, function (url, _g, offset) {
+    text.replace(LINK_PATTERN, function (link, offset) {
       parent.appendChild(document.createTextNode(text.slice(last, offset)));
-      var a = el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, url);
-      parent.appendChild(a);
-      last = offset + url.length;
-      return url;
+      parent.appendChild(/^http/.test(link)
+        ? el("a", { href: link, target: "_blank", rel: "noopener noreferrer" }, link)
+        : el("a", { href: "tel:" + link.replace(/\D/g, "") }, link));
+      last = offset + link.length;
+      return link;
     });
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
@@ -180,7 +187,6 @@
       item.appendChild(chips);
     }
     log.appendChild(item);
-    log.scrollTop = log.scrollHeight;
     if (announce && message.who === "bot") { live.textContent = message.text; }
     return item;
   }
@@ -188,22 +194,28 @@
   function remember(message) {
     history.push(message);
     save("history", history.slice(-100));
-    render(message, true);
+    return render(message, true);
   }
+
+  function toEnd() { log.scrollTop = log.scrollHeight; }
+  // A new answer is read from its first line (the category): scroll to where it starts,
+  // or to the end when all of it fits.
+  function toStart(item) { log.scrollTop = item.offsetTop - log.offsetTop - 8; }
 
   function welcome() {
     render({ who: "bot", text: TEXT.welcome, buttons: TEXT.examples.map(function (q) { return { title: q, payload: q }; }) }, false);
   }
 
-  function ask(text, shown) {
+  // again: the retry of a message already shown (and sent) once.
+  function ask(text, shown, again) {
     if (busy || !text.trim()) { return; }
     if (text.length > MAX_LENGTH) { live.textContent = TEXT.tooLong; return; }
-    remember({ who: "user", text: shown || text });
+    if (!again) { remember({ who: "user", text: shown || text }); }
     busy = true;
     send.disabled = true;
     var typing = el("li", { class: "msg bot typing", "aria-hidden": "true" }, TEXT.typing);
     log.appendChild(typing);
-    log.scrollTop = log.scrollHeight;
+    toEnd();
     fetch(config.apiBase + "/api/chat", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -214,11 +226,11 @@
       typing.remove();
       var messages = (result.body && result.body.messages) || [];
       if (!messages.length) { throw new Error("no messages"); }
-      messages.forEach(function (m) { remember({ who: "bot", text: m.text, buttons: m.buttons || [] }); });
+      toStart(messages.map(function (m) { return remember({ who: "bot", text: m.text, buttons: m.buttons || [] }); })[0]);
       if (result.status === 503) { offerRetry(text, shown); }
     }).catch(function () {
       typing.remove();
-      remember({ who: "bot", text: TEXT.offline });
+      toStart(remember({ who: "bot", text: TEXT.offline }));
       offerRetry(text, shown);
     }).then(function () {
       busy = false;
@@ -229,7 +241,9 @@
   function offerRetry(text, shown) {
     var item = el("li", { class: "msg bot" });
     var retry = el("button", { type: "button", class: "chip" }, TEXT.retry);
-    retry.addEventListener("click", function () { item.remove(); ask(text, shown); });
+    retry.addEventListener("click", function () {
+      if (!busy) { item.remove(); ask(text, shown, true); }
+    });
     item.appendChild(retry);
     log.appendChild(item);
   }
@@ -240,14 +254,23 @@
     count.textContent = n > MAX_LENGTH ? TEXT.tooLong + " (" + n + "/" + MAX_LENGTH + ")" : n + "/" + MAX_LENGTH;
     count.classList.toggle("over", n > MAX_LENGTH);
     send.disabled = busy || n > MAX_LENGTH;
+    fit();
+  }
+
+  // The box grows with what is typed (and with the text size), up to its max-height.
+  function fit() {
+    input.style.height = "auto";
+    input.style.height = input.scrollHeight + input.offsetHeight - input.clientHeight + "px";
   }
 
   function open() {
     panel.hidden = false;
+    panel.setAttribute("aria-modal", String(fullScreen.matches));
     launcher.setAttribute("aria-expanded", "true");
     if (!log.childElementCount) {
       welcome();
       history.forEach(function (m) { render(m, false); });
+      toEnd();
     }
     save("open", true);
     input.focus();
@@ -262,7 +285,19 @@
 
   launcher.addEventListener("click", function () { if (panel.hidden) { open(); } else { shut(); } });
   close.addEventListener("click", shut);
-  panel.addEventListener("keydown", function (event) { if (event.key === "Escape") { shut(); } });
+  // On a phone the panel covers the page: Tab stays inside it, as in a modal dialog.
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { shut(); return; }
+    if (event.key !== "Tab" || !fullScreen.matches) { return; }
+    var stops = Array.prototype.filter.call(panel.querySelectorAll("button,textarea,a[href]"), function (n) {
+      return !n.disabled && n.getClientRects().length;
+    });
+    var edge = event.shiftKey ? stops[0] : stops[stops.length - 1];
+    if (root.activeElement === edge) {
+      event.preventDefault();
+      (event.shiftKey ? stops[stops.length - 1] : stops[0]).focus();
+    }
+  });
   reset.addEventListener("click", function () {
     history = [];
     save("history", history);
@@ -275,6 +310,7 @@
     fontSize = Math.max(14, Math.min(26, fontSize + step));
     panel.style.setProperty("--fs", fontSize + "px");
     save("font", fontSize);
+    fit();
   }
   smaller.addEventListener("click", function () { zoom(-2); });
   bigger.addEventListener("click", function () { zoom(2); });
