@@ -130,6 +130,21 @@ def test_the_item_list_fits_the_screen_in_words(page: Page) -> None:
     assert last_header.bounding_box()["x"] + last_header.bounding_box()["width"] <= 1280
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/audit-log/list", "/admin/schedule/list", "/admin/area/list",
+     "/admin/ward-text/list", "/admin/staff-user/list", "/admin/staff-token/list"],
+)  # fmt: skip
+def test_every_list_fits_a_1280_px_screen(page: Page, path: str) -> None:
+    page.goto(path)
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll('.table-responsive')]
+                 .map(el => el.scrollWidth - el.clientWidth)"""
+    )
+    assert max(overflow) <= 1, overflow
+    _no_reprs_or_english(page)
+
+
 def test_the_alias_picker_offers_items_by_name(page: Page) -> None:
     page.goto("/admin/alias/create")
     page.locator(".select2-selection").first.click()
