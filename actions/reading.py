@@ -182,9 +182,9 @@ class Reading:
 
     @property
     def names_items(self) -> bool:
-        """Whether it names an item outright, other than by a category's word (the
+        """Whether it names an item outright, unless it names nothing but categories (the
         「缶」 of 「じゃあ缶は？」)."""
-        return any(match_key(m.text) not in self.category_words for m in self.outright.mentions)
+        return bool(self.outright.mentions) and not self.only_categories
 
     @property
     def mentions(self) -> list[Mention]:
@@ -225,7 +225,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         place=place,
         categories=categories,
         category_words=category_words,
-        asks_days=asked_when(text)[0] or _says_any(text, vocabulary.schedule_words),
+        asks_days=_says_a_date(text) or _says_any(text, vocabulary.schedule_words),
         says_day_words=_says_any(text, vocabulary.schedule_words),
         asks_category_topic=_says_any(key, vocabulary.category_topic)
         and not _says_any(key, vocabulary.category_topic_not),
@@ -322,6 +322,17 @@ def _meets_notes(index: CatalogIndex, context: Context, text: str) -> bool:
     note on 割れたびん; 「回収ボックス」 and a note on the collection box)."""
     notes = set(terms(" ".join(_last_notes(index, context))))
     return bool(notes) and any(word in notes for word in terms(text))
+
+
+def _says_a_date(text: str) -> bool:
+    """Whether a date word (「明日」「次」) stands as a word of its own: 「ヘアスプレー」 has
+    the letters of 「あす」 but no date in it."""
+    dates = {word for words in matching_words().asked_date.values() for word in words}
+    return any(
+        match_key(m.text) in dates or match_key(m.reading) in dates
+        for m in get_analyzer().analyze(text)
+        if asked_when(m.text)[0]
+    )
 
 
 def _names_nothing(text: str, question_words: tuple[str, ...]) -> bool:

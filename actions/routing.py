@@ -186,7 +186,9 @@ def _by_intent(reading: Reading, names_items: bool) -> Route:
     if intent in ("ask_item", "ask_general"):
         if not reading.found.mentions and reading.categories and reading.asks_days:
             return Route.SCHEDULE
-        names_a_thing_ = names_items or reading.loose or reading.unknown_thing
+        names_a_thing_ = (
+            names_items or reading.loose or reading.unknown_thing or reading.found.likely
+        )
         if intent == "ask_general" and not names_a_thing_:
             return Route.FALLBACK
         return Route.ITEM
@@ -218,7 +220,7 @@ def _asks_about_a_thing(reading: Reading) -> bool:
     asks_about_days = reading.asks_days or reading.place.town is not None
     if asks_about_days and not reading.item_on_a_day:
         return False
-    if reading.mentions or reading.loose:
+    if reading.mentions or reading.loose or (reading.unknown_thing and reading.wants_gone):
         return True
     is_schedule_question = bool(reading.categories) or reading.asks_days
     return not is_schedule_question and reading.place.town is None and reading.only_things

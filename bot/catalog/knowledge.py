@@ -98,9 +98,10 @@ class KnowledgeBase:
         return len(self.entries)
 
     def knows(self, phrase: str) -> bool:
-        """Whether some word of ``phrase`` is used by an entry: 「朝9時すぎ」 and 「年末」
-        are what entries talk about; 「ヨガマット」 is not."""
-        return any(w in self._idf for w in terms(phrase))
+        """Whether every word of ``phrase`` but its numbers is used by an entry: 「年末」 is
+        what entries talk about; 「ヨガマット」 and 「自動販売機」 are not."""
+        words = [w for w in terms(phrase) if not w.isdigit()]
+        return bool(words) and all(w in self._idf for w in words)
 
     def search(self, text: str, limit: int = 3) -> list[KnowledgeHit]:
         """The best entries for ``text``, best first, each with its coverage."""
