@@ -292,7 +292,10 @@ def test_tab_stays_in_the_panel_on_a_phone(browser: Browser, app_server: str) ->
     say(page, "粗大ごみの申し込み先を教えて")  # an answer with links in it
     answered(page)
     expect(page.get_by_role("dialog")).to_have_attribute("aria-modal", "true")
-    inside = "document.activeElement && document.activeElement.id === 'nakano-chat-widget'"
+    inside = """() => {
+        const shadow = document.activeElement && document.activeElement.shadowRoot;
+        return Boolean(shadow && shadow.activeElement && shadow.activeElement.closest(".panel"));
+    }"""
     for key in ["Tab"] * 20 + ["Shift+Tab"] * 20:
         page.keyboard.press(key)
         assert page.evaluate(inside), key
