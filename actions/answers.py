@@ -35,7 +35,14 @@ from actions.reading import (
     read,
 )
 from actions.replies import Reply
-from actions.routing import FOLLOW_UP_COVERAGE, Route, names_a_thing, route, says_size
+from actions.routing import (
+    CLEAR_COVERAGE,
+    FOLLOW_UP_COVERAGE,
+    Route,
+    names_a_thing,
+    route,
+    says_size,
+)
 from bot.catalog import chat_events
 from bot.catalog.calendar import today_in_tokyo
 from bot.catalog.chat_events import record_chat_event
@@ -265,6 +272,10 @@ def answer_schedule(
             _send(dispatcher, [replies.ask_chome(lookup.town, lookup.options)])
             return [SlotSet(PENDING_SLOT, question)]
         area = area or _remembered_area(context)
+        if area is None and not categories_in(question) and asks_group_collection(question):
+            # 古紙・古着 go to the neighbourhood groups, wherever one lives.
+            _send(dispatcher, [Reply(texts.get("group_collection", ""))])
+            return []
         if area is None:
             if reading.intent == replies.INFORM_AREA_INTENT or reading.entities.get("area"):
                 # A place was named, but it is not a town of Nakano (「高円寺」).
@@ -333,7 +344,10 @@ def answer_category(
     with sessions()() as session:
         record_chat_event(session, chat_events.GENERAL)
     _send(dispatcher, out)
-    events: list[EventType] = [SlotSet(LAST_TOPIC_SLOT, None)]
+    guidance = {info.guidance_key for n in reading.topic_categories if (info := guide.get(n))}
+    guidance.discard(None)
+    topic = guidance.pop() if len(guidance) == 1 else None
+    events: list[EventType] = [SlotSet(LAST_TOPIC_SLOT, topic)]
     if reading.categories:
         question = "・".join(reading.categories) + "は何曜日？"
         events.append(SlotSet(LAST_QUESTION_SLOT, question))
@@ -359,7 +373,7 @@ def answer_general(
     close = [h for h in hits[1:] if best.coverage - h.coverage <= CLOSE_COVERAGE]
     with sessions()() as session:
         record_chat_event(session, chat_events.FOLLOW_UP if follow_up else chat_events.GENERAL)
-    if close and best.coverage < 1.0:
+    if close and best.coverage < CLEAR_COVERAGE:
         _send(dispatcher, [replies.which_topic([best, *close])])
         return []
     _send(dispatcher, [replies.knowledge_answer(best.entry)])

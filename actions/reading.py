@@ -123,9 +123,11 @@ class Reading:
     #: 「ヘアスプレー」).
     says_day_words: bool
     #: It asks about a category itself (「とは」「何が入る」「週に何回」), and which: any
-    #: category of the catalog named by its name or another word for it.
+    #: category of the catalog named by its name or another word for it; ``only_topic``
+    #: when nothing else is asked about (not 「粗大ごみ処理券って何？」).
     asks_category_topic: bool
     topic_categories: list[str]
+    only_topic: bool
     #: It says the resident wants a thing gone (「処分したい」「引き取って」).
     wants_gone: bool
     #: It points back at the last thing talked about (「それ」「その」).
@@ -212,6 +214,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     topic_categories = catalog.categories().named_in(key, vocabulary.category_names)
     topic_categories = list(dict.fromkeys([*categories, *topic_categories]))
     category_words = _category_keys(categories)
+    topic_words = catalog.categories().name_keys(topic_categories, vocabulary.category_names)
     rest = _without(key, _longest_first(vocabulary.follow_up_fillers + category_words))
     names_nothing = _names_nothing(text, vocabulary.question_words)
     return Reading(
@@ -230,6 +233,8 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         asks_category_topic=_says_any(key, vocabulary.category_topic)
         and not _says_any(key, vocabulary.category_topic_not),
         topic_categories=topic_categories,
+        only_topic=len(_without(rest, _longest_first(topic_words + vocabulary.category_topic)))
+        <= 2,
         wants_gone=_says_any(text, vocabulary.disposal_words),
         refers_back=_says_any(key, vocabulary.references),
         only_categories=bool(categories) and len(rest) <= 1,
@@ -301,7 +306,7 @@ def _refined(
 def _topical(catalog: LiveCatalog, context: Context, text: str) -> list[KnowledgeHit]:
     knowledge = catalog.knowledge()
     entry = knowledge.entries.get(context.last_topic or "")
-    return knowledge.search(f"{entry.title} {text}") if entry else []
+    return knowledge.search(text, context=entry.title) if entry else []
 
 
 def _last_notes(index: CatalogIndex, context: Context) -> list[str]:

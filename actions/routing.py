@@ -99,7 +99,7 @@ def route(reading: Reading, context: Context) -> Route:
         return Route.SCHEDULE
     if reading.only_categories and _asks_days_of(reading, context):
         return Route.SCHEDULE
-    if reading.topic_categories and reading.asks_category_topic and not _names_other_items(reading):
+    if _asks_about_a_category(reading):
         return Route.CATEGORY
     if _answers_generally(reading, names_items):
         return Route.GENERAL
@@ -112,14 +112,14 @@ def route(reading: Reading, context: Context) -> Route:
 _UNPLACED = ("ask_general", "nlu_fallback", "out_of_scope")
 
 
-def _names_other_items(reading: Reading) -> bool:
-    """Whether it names an item other than by a category's name (「乾電池とは？」 names the
-    category 乾電池（拠点回収） and an item of the same name)."""
-    topics = {match_key(c.split("（")[0]) for c in reading.topic_categories}
-    return any(
-        match_key(m.text) not in topics and match_key(m.text) not in reading.category_words
-        for m in reading.mentions
-    )
+def _asks_about_a_category(reading: Reading) -> bool:
+    """Row 6: 「とは」「何が入る」「何回」 about categories and nothing else. An item named
+    inside a category's name is that name (「乾電池とは？」, the 竹刀 (しない) of 「区で収集
+    しないもの」)."""
+    if not (reading.topic_categories and reading.asks_category_topic and reading.only_topic):
+        return False
+    names = [match_key(c) for c in reading.topic_categories] + list(reading.category_words)
+    return all(any(match_key(m.text) in name for name in names) for m in reading.mentions)
 
 
 def _asks_day_of_last_item(reading: Reading) -> bool:

@@ -305,3 +305,31 @@ def test_a_cli_import_is_audited(staff: sessionmaker[Session], tmp_path: Path) -
     [entry] = audit(staff, "items")
     assert entry.actor == "cli"
     assert entry.summary == "アイロン"
+
+
+def test_texts_are_read_edited_and_gain_examples_from_the_command_line(
+    catalog: str, staff: sessionmaker[Session], tmp_path: Path
+) -> None:
+    code, listed = run("texts", "list")
+    assert code == 0
+    assert any(line.startswith("collection_rules\t") for line in listed.splitlines())
+    code, _ = run("texts", "add-example", "collection_rules", "ごみ当番はありますか")
+    assert code == 0
+    code, shown = run("texts", "show", "collection_rules")
+    assert "- ごみ当番はありますか" in shown
+    examples = tmp_path / "examples.txt"
+    examples.write_text("町内会の清掃で出たごみ\n地域清掃のごみ\n", encoding="utf-8")
+    code, _ = run(
+        "texts", "set", "community_cleanup", "--title", "地域清掃のごみ",
+        "--body", "清掃事務所へお問い合わせください。", "--examples", str(examples),
+    )  # fmt: skip
+    assert code == 0
+    code, shown = run("texts", "show", "community_cleanup")
+    assert "- 地域清掃のごみ" in shown
+    assert len(audit(staff, "ward_texts")) >= 2
+    code, refused = run("texts", "set", "community_cleanup", "--url", "javascript:alert(1)")
+    assert code == 1
+    assert "http" in refused
+    code, missing = run("texts", "show", "nothing")
+    assert code == 1
+    assert "nothing" in missing

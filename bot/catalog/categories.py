@@ -44,16 +44,23 @@ class CategoryGuide:
         """A few well-known items of the category, to show what it holds."""
         return self._typical.get(name, [])[:limit]
 
+    def name_keys(self, names: list[str], synonyms: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+        """The match keys that name ``names``: each name, its name without the bracket,
+        and its ``synonyms``."""
+        return tuple(
+            form
+            for name in names
+            for form in {match_key(name), match_key(name.split("（")[0]), *synonyms.get(name, ())}
+            if form
+        )
+
     def named_in(self, key: str, synonyms: dict[str, tuple[str, ...]]) -> list[str]:
         """The categories whose name, name without its bracket (「古紙」 for 「古紙（集団
         回収）」) or one of ``synonyms`` (match keys) the match key ``key`` contains, in
         order; a longer name wins over a shorter one inside it."""
         found: list[str] = []
         names = [
-            (form, name)
-            for name in self._by_name
-            for form in {match_key(name), match_key(name.split("（")[0]), *synonyms.get(name, ())}
-            if form
+            (form, name) for name in self._by_name for form in self.name_keys([name], synonyms)
         ]
         for form, name in sorted(names, key=lambda pair: -len(pair[0])):
             if form in key:

@@ -103,10 +103,15 @@ class KnowledgeBase:
         words = [w for w in terms(phrase) if not w.isdigit()]
         return bool(words) and all(w in self._idf for w in words)
 
-    def search(self, text: str, limit: int = 3) -> list[KnowledgeHit]:
-        """The best entries for ``text``, best first, each with its coverage."""
+    def search(self, text: str, limit: int = 3, context: str = "") -> list[KnowledgeHit]:
+        """The best entries for ``text``, best first, each with its coverage.
+
+        ``context`` (the last topic's title) joins the ranking but not the coverage:
+        「電話番号は？」 after bulky waste ranks the bulky-waste centre's entry above the
+        ward office's, and covers both as well. Equal coverage keeps the ranking's order.
+        """
         asked = terms(text)
-        words = [w for w in asked if w in self._idf]
+        words = [w for w in dict.fromkeys(terms(context) + asked) if w in self._idf]
         if not words:
             return []
         scores = self._bm25.get_scores(words)
@@ -124,4 +129,4 @@ class KnowledgeBase:
             best[entry.key] = KnowledgeHit(entry, covered, question)
             if len(best) == limit:
                 break
-        return sorted(best.values(), key=lambda hit: -hit.coverage)
+        return sorted(best.values(), key=lambda hit: -hit.coverage)  # stable: ranking order

@@ -17,6 +17,10 @@ class Base(DeclarativeBase):
     pass
 
 
+#: The order of a category nobody placed: after the placed ones.
+DEFAULT_SORT_ORDER = 100
+
+
 class Category(Base):
     """A 種別 such as 「陶器・ガラス・金属ごみ」, named exactly as in the ward's table."""
 
@@ -29,7 +33,9 @@ class Category(Base):
     guidance_key: Mapped[str | None] = mapped_column(String(50), default=None)
     #: Where the category stands when several are listed (a schedule, a day's answer);
     #: lower first. Categories of equal order keep their name order.
-    sort_order: Mapped[int] = mapped_column(Integer, default=100, server_default="100")
+    sort_order: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_SORT_ORDER, server_default=str(DEFAULT_SORT_ORDER)
+    )
     #: What the category is and how often it is collected, in the ward's words; said
     #: when a resident asks about the category itself (「資源プラスチックとは？」).
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
