@@ -237,7 +237,9 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         <= 2,
         wants_gone=_says_any(text, vocabulary.disposal_words),
         refers_back=_says_any(key, vocabulary.references),
-        only_categories=bool(categories) and len(rest) <= 1,
+        only_categories=bool(categories)
+        and len(rest) <= 1
+        and not _says_any(key, vocabulary.which_category),
         says_nothing=not categories and names_nothing,
         unknown_thing="" if names_nothing else _unknown_thing(found, text, catalog.knowledge()),
         only_place=place.town is not None and len(_without_place(rest, place)) <= 1,

@@ -87,6 +87,7 @@ class KnowledgeBase:
             for entry in entries
             for question in (entry.title, *entry.examples)
         ]
+        self._said = [match_key(question) for _, question, _ in self._documents]
         frequency = Counter(t for _, _, words in self._documents for t in set(words))
         count = len(self._documents)
         self._idf = {t: math.log(1 + (count - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
@@ -98,10 +99,10 @@ class KnowledgeBase:
         return len(self.entries)
 
     def knows(self, phrase: str) -> bool:
-        """Whether every word of ``phrase`` but its numbers is used by an entry: 「年末」 is
-        what entries talk about; 「ヨガマット」 and 「自動販売機」 are not."""
-        words = [w for w in terms(phrase) if not w.isdigit()]
-        return bool(words) and all(w in self._idf for w in words)
+        """Whether an entry's title or example says ``phrase``: 「年末」 is what entries
+        talk about; 「ヨガマット」 and 「壁紙」 (of which 「紙」 is) are not."""
+        key = match_key(phrase)
+        return bool(key) and any(key in said for said in self._said)
 
     def search(self, text: str, limit: int = 3, context: str = "") -> list[KnowledgeHit]:
         """The best entries for ``text``, best first, each with its coverage.
