@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -19,6 +19,9 @@ class Base(DeclarativeBase):
 
 #: The order of a category nobody placed: after the placed ones.
 DEFAULT_SORT_ORDER = 100
+#: The empty string as a column's server default, written as SQL (``''``) because that is
+#: how both databases report it back to Alembic's comparison.
+EMPTY_TEXT = text("''")
 
 
 class Category(Base):
@@ -38,7 +41,7 @@ class Category(Base):
     )
     #: What the category is and how often it is collected, in the ward's words; said
     #: when a resident asks about the category itself (「資源プラスチックとは？」).
-    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    description: Mapped[str] = mapped_column(Text, default="", server_default=EMPTY_TEXT)
 
     items: Mapped[list[Item]] = relationship(back_populates="category")
 
@@ -136,7 +139,7 @@ class WardText(Base):
     #: Questions residents ask that this text answers, one per line. A text with examples
     #: is a knowledge entry (よくある質問): general questions are matched against its title
     #: and these, so staff steer the matching by adding a question here.
-    examples: Mapped[str] = mapped_column(Text, default="", server_default="")
+    examples: Mapped[str] = mapped_column(Text, default="", server_default=EMPTY_TEXT)
     #: A page of the ward's site with more, shown under the answer.
     url: Mapped[str | None] = mapped_column(String(500), default=None)
 
