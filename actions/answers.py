@@ -362,7 +362,7 @@ def answer_general(
     After a knowledge answer, a message that names nothing is read together with the last
     topic (「電話番号は？」 after bulky waste is about the bulky-waste centre's number).
     """
-    hits = reading.knowledge
+    hits = [] if reading.names_items else reading.knowledge
     follow_up = bool(reading.topical) and _better(reading.topical, hits)
     if follow_up:
         hits = reading.topical

@@ -148,7 +148,9 @@ class Reading:
     says_big: bool
     size_cm: float | None
     #: The best knowledge entries for the message alone, and read with the last topic's
-    #: title (「電話番号は？」 after bulky waste is about the bulky-waste centre's number).
+    #: title (「電話番号は？」 after bulky waste is about the bulky-waste centre's number);
+    #: for a message naming items, what it says besides them is read with the topic
+    #: (「スマホから申し込める？」 after a bulky item).
     knowledge: list[KnowledgeHit]
     topical: list[KnowledgeHit]
     #: The entities Rasa found (``item``, ``area``).
@@ -246,7 +248,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         says_big=_says_any(key, vocabulary.over_size),
         size_cm=_size_cm(text),
         knowledge=catalog.knowledge().search(text),
-        topical=_topical(catalog, context, text),
+        topical=_topical(catalog, context, _remainder(text, outright, vocabulary.asking_words)),
         entities=entities,
         refined=_refined(index, context, text, outright, key, vocabulary.references),
         last_size_limit=_size_limit(index, context),
@@ -303,6 +305,16 @@ def _refined(
         if same_thing and ids and ids != answered and not mention.is_ambiguous:
             return MatchResult(mentions=[mention])
     return None
+
+
+def _remainder(text: str, outright: MatchResult, asking_words: tuple[str, ...]) -> str:
+    """What a message naming items says besides them and the asking: 「スマホから申し込め
+    る？」 → 「から申し込める？」; the message itself when it names none."""
+    if not outright.mentions:
+        return text
+    for word in (*(m.text for m in outright.mentions), *asking_words):
+        text = text.replace(word, " ")
+    return text
 
 
 def _topical(catalog: LiveCatalog, context: Context, text: str) -> list[KnowledgeHit]:
@@ -407,8 +419,12 @@ def _place(text: str, catalog: LiveCatalog, context: Context) -> AreaLookup:
 
 
 def _category_keys(categories: list[str]) -> tuple[str, ...]:
-    """The match keys of every word for ``categories``."""
-    return tuple({match_key(w) for c in categories for w in (c, *CATEGORY_WORDS.get(c, ()))})
+    """The match keys of every word for ``categories`` (and 「資源」, which names the
+    resource categories together)."""
+    keys = {match_key(w) for c in categories for w in (c, *CATEGORY_WORDS.get(c, ()))}
+    if categories:
+        keys.update(matching_words().resources)
+    return tuple(keys)
 
 
 def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:

@@ -69,9 +69,9 @@ def route(reading: Reading, context: Context) -> Route:
          other item
     7    names no item and matches a knowledge entry, taken by the model for a    GENERAL
          general question (or matched clearly, naming no other thing)
-    8    names no item, after a knowledge answer (or an item with a procedure),   GENERAL
-         and matches an entry read with that topic (the answer decides; no
-         match, and it gets the fallback)
+    8    after a knowledge answer (or an item with a procedure), matches an       GENERAL
+         entry read with that topic; naming an item, only what it says besides
+         the item, and clearly
     9    was taken for an item or general question: a category day naming no     SCHEDULE,
          item is a schedule question; a general question naming no thing gets     FALLBACK,
          the fallback                                                             ITEM
@@ -103,7 +103,7 @@ def route(reading: Reading, context: Context) -> Route:
         return Route.CATEGORY
     if _answers_generally(reading, names_items):
         return Route.GENERAL
-    if not names_items and _follows_the_topic(reading):
+    if _follows_the_topic(reading, names_items):
         return Route.GENERAL
     return _by_intent(reading, names_items)
 
@@ -128,13 +128,17 @@ def _asks_day_of_last_item(reading: Reading) -> bool:
     return reading.asks_days and asks_nothing_else and (reading.refers_back or reading.says_nothing)
 
 
-def _follows_the_topic(reading: Reading) -> bool:
+def _follows_the_topic(reading: Reading, names_items: bool) -> bool:
     """Row 8: read with the last topic, a message matches an entry — clearly, or at all
     when the model could not place it or it names nothing (「どうやって出せばいいの？」
-    after bulky waste). One naming a thing the list lacks is about that thing."""
+    after bulky waste). One naming a thing the list lacks is about that thing; one naming
+    an item is about the topic only when what it says besides the item matches clearly
+    (「スマホから申し込める？」 after a bulky item)."""
     top = reading.topical[0] if reading.topical else None
     if top is None or reading.unknown_thing:
         return False
+    if names_items:
+        return top.coverage >= CLEAR_COVERAGE
     if reading.says_nothing and reading.intent not in _SOCIAL:
         return top.coverage >= FOLLOW_UP_COVERAGE
     if top.coverage < ANSWER_COVERAGE:

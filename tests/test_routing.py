@@ -179,3 +179,11 @@ def test_rows_9_to_13_follow_the_model_where_the_catalog_agrees(
     catalog: LiveCatalog, text: str, intent: str, expected: Route
 ) -> None:
     assert _route(catalog, text, intent) is expected
+
+
+def test_after_a_topic_a_message_of_only_an_item_is_about_the_item(catalog: LiveCatalog) -> None:
+    """Nothing besides the item is left to read with the topic (no words, no error)."""
+    assert _route(catalog, "やかんは何ごみ？", "ask_item", topic="bulky_waste") is Route.ITEM
+    assert _route(catalog, "スマホから申し込める？", "ask_item", topic="bulky_waste") is (
+        Route.GENERAL
+    )

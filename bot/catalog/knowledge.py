@@ -113,7 +113,7 @@ class KnowledgeBase:
         """
         asked = terms(text)
         words = [w for w in dict.fromkeys(terms(context) + asked) if w in self._idf]
-        if not words:
+        if not words or not any(w in self._idf for w in asked):
             return []
         scores = self._bm25.get_scores(words)
         rarest = max(self._idf.values())
@@ -126,7 +126,7 @@ class KnowledgeBase:
             if entry.key in best:
                 continue
             shared = set(document)
-            covered = sum(self._idf[w] for w in words if w in shared) / total
+            covered = sum(self._idf.get(w, 0.0) for w in asked if w in shared) / total
             best[entry.key] = KnowledgeHit(entry, covered, question)
             if len(best) == limit:
                 break
