@@ -109,6 +109,8 @@ def test_outcome_shares_count_every_outcome_and_add_up_to_one(db: Session) -> No
         (jst(*day, 10), "asked_back", "ざる"),
         (jst(*day, 11), "not_found", None),
         (jst(*day, 11), "not_found", None),
+        (jst(*day, 12), "general", None),
+        (jst(*day, 13), "follow_up", "フライパン"),
         (jst(2026, 5, 11, 0, 10), "schedule", None),  # the next Tokyo day: not counted
     )
     shares = analytics.outcome_shares(db, date(*day), date(2026, 5, 11))
@@ -118,9 +120,11 @@ def test_outcome_shares_count_every_outcome_and_add_up_to_one(db: Session) -> No
         "asked_back": 1,
         "not_found": 2,
         "schedule": 0,
+        "general": 1,
+        "follow_up": 1,
         "other": 0,
     }
-    assert shares["answered"][1] == pytest.approx(5 / 8)
+    assert shares["answered"][1] == pytest.approx(5 / 10)
     assert sum(share for _, share in shares.values()) == pytest.approx(1.0)
     empty = analytics.outcome_shares(db, date(2026, 6, 1), date(2026, 6, 2))
     assert empty == dict.fromkeys(OUTCOMES, (0, 0.0))
@@ -238,18 +242,18 @@ def events_of(url: str) -> list[tuple[str, str | None]]:
 
 
 def test_actions_record_one_event_per_message(catalog: str) -> None:
-    [answer], _ = run(answers.ActionAnswerItem(), "スプレー缶は何ごみ？")
+    [answer], _ = run(answers.ActionRespond(), "スプレー缶は何ごみ？")
     assert answer["text"].startswith("「スプレー缶」は")
-    [ask_back], _ = run(answers.ActionAnswerItem(), "ざるは何ごみ？")
+    [ask_back], _ = run(answers.ActionRespond(), "ざるは何ごみ？")
     payload = ask_back["buttons"][1]["payload"]
     item_id = int(payload.split(":")[1].strip(" }"))
-    run(answers.ActionAnswerItem(), payload, entities=[{"entity": "item_id", "value": item_id}])
-    [unknown], _ = run(answers.ActionAnswerItem(), "ヨガマットはどうやって捨てるの")
+    run(answers.ActionRespond(), payload, entities=[{"entity": "item_id", "value": item_id}])
+    [unknown], _ = run(answers.ActionRespond(), "ヨガマットはどうやって捨てるの")
     assert "見つかりませんでした" in unknown["text"]
-    run(answers.ActionAnswerSchedule(), "野方3丁目の燃やすごみは何曜日？", intent="ask_schedule")
-    run(answers.ActionBulkyWaste(), "粗大ごみの出し方を教えて", intent="ask_bulky")
-    run(answers.ActionSmallTalk(), "こんにちは", intent="greet")
-    run(answers.ActionFallback(), "今日の天気は？", intent="nlu_fallback")
+    run(answers.ActionRespond(), "野方3丁目の燃やすごみは何曜日？", intent="ask_schedule")
+    run(answers.ActionRespond(), "粗大ごみの出し方を教えて", intent="ask_bulky")
+    run(answers.ActionRespond(), "こんにちは", intent="greet")
+    run(answers.ActionRespond(), "今日の天気は？", intent="nlu_fallback")
 
     assert events_of(catalog) == [
         ("answered", "スプレー缶"),
@@ -257,7 +261,7 @@ def test_actions_record_one_event_per_message(catalog: str) -> None:
         ("answered", "ざる（プラスチック製）"),
         ("not_found", None),
         ("schedule", None),
-        ("schedule", None),
+        ("general", None),  # the bulky-waste procedure is a knowledge entry
         ("other", None),
         ("other", None),
     ]
@@ -270,8 +274,8 @@ def test_actions_record_one_event_per_message(catalog: str) -> None:
 
 
 def test_an_item_in_another_action_is_counted_as_an_item(catalog: str) -> None:
-    run(answers.ActionSmallTalk(), "ざる", intent="greet")
-    run(answers.ActionBulkyWaste(), "ソファは粗大ごみ？", intent="ask_bulky")
+    run(answers.ActionRespond(), "ざる", intent="greet")
+    run(answers.ActionRespond(), "ソファは粗大ごみ？", intent="ask_bulky")
     [(outcome, _), (bulky, name)] = events_of(catalog)
     assert outcome == "asked_back"
     assert bulky == "answered"
@@ -285,7 +289,7 @@ def test_a_failed_recording_never_breaks_the_answer(
     with get_engine(catalog).begin() as connection:
         connection.execute(text("DROP TABLE chat_events"))
     with caplog.at_level(logging.ERROR):
-        messages, _ = run(answers.ActionAnswerItem(), "スプレー缶は何曜日に出せばいい？")
+        messages, _ = run(answers.ActionRespond(), "スプレー缶は何曜日に出せばいい？")
     # The answer, and the question about the area that follows it on the same session.
     assert messages[0]["text"].startswith("「スプレー缶」は「陶器・ガラス・金属ごみ」です。")
     assert "町名と丁目" in messages[1]["text"]
