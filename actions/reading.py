@@ -28,7 +28,7 @@ from bot.catalog.schedule import (
     place_form,
 )
 from bot.catalog.words import matching_words
-from bot.japanese import get_analyzer, match_key
+from bot.japanese import Morpheme, get_analyzer, match_key
 
 #: Slots of the conversation (see domain.yml).
 AREA_SLOT = "area_id"
@@ -218,7 +218,8 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     category_words = _category_keys(categories)
     topic_words = catalog.categories().name_keys(topic_categories, vocabulary.category_names)
     rest = _without(key, _longest_first(vocabulary.follow_up_fillers + category_words))
-    names_nothing = _names_nothing(text, vocabulary.question_words)
+    morphemes = get_analyzer().analyze(text)
+    names_nothing = _names_nothing(morphemes, vocabulary.question_words)
     return Reading(
         text=text,
         intent=intent.get("name") or "",
@@ -230,7 +231,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         place=place,
         categories=categories,
         category_words=category_words,
-        asks_days=_says_a_date(text) or _says_any(text, vocabulary.schedule_words),
+        asks_days=_says_a_date(morphemes) or _says_any(text, vocabulary.schedule_words),
         says_day_words=_says_any(text, vocabulary.schedule_words),
         asks_category_topic=_says_any(key, vocabulary.category_topic)
         and not _says_any(key, vocabulary.category_topic_not),
@@ -343,22 +344,21 @@ def _meets_notes(index: CatalogIndex, context: Context, text: str) -> bool:
     return bool(notes) and any(word in notes for word in terms(text))
 
 
-def _says_a_date(text: str) -> bool:
+def _says_a_date(morphemes: list[Morpheme]) -> bool:
     """Whether a date word (「明日」「次」) stands as a word of its own: 「ヘアスプレー」 has
     the letters of 「あす」 but no date in it."""
     dates = {word for words in matching_words().asked_date.values() for word in words}
     return any(
         match_key(m.text) in dates or match_key(m.reading) in dates
-        for m in get_analyzer().analyze(text)
+        for m in morphemes
         if asked_when(m.text)[0]
     )
 
 
-def _names_nothing(text: str, question_words: tuple[str, ...]) -> bool:
+def _names_nothing(morphemes: list[Morpheme], question_words: tuple[str, ...]) -> bool:
     """No noun in ``text`` but question words (「何」「いつ」) and pronouns (「それ」)."""
     return not any(
-        m.pos[0] == "名詞" and match_key(m.text) not in question_words
-        for m in get_analyzer().analyze(text)
+        m.pos[0] == "名詞" and match_key(m.text) not in question_words for m in morphemes
     )
 
 
