@@ -25,7 +25,7 @@ from bot.catalog.models import (
     StaffUser,
     UnansweredQuestion,
 )
-from bot.staff.admin import ADMIN_CSP
+from bot.server.security_headers import ADMIN_CSP
 from tests import test_admin
 from tests.test_admin import edit_form, item_named, login, post
 

@@ -10,11 +10,8 @@ from fastapi import FastAPI
 from sqladmin import Admin
 from sqladmin.i18n import I18nConfig
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.datastructures import MutableHeaders
-from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.catalog.loader import LiveCatalog
 from bot.settings import Settings
@@ -28,43 +25,8 @@ BASE_URL = "/admin"
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
-#: The admin's pages load every script from files (sqladmin's and static/staff.js), so no
-#: inline script may run: an injected ``<script>`` or ``javascript:`` link does nothing.
-#: Inline styles stay allowed, since sqladmin's templates and Tabler use style attributes.
-ADMIN_CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "base-uri 'self'",
-        "object-src 'none'",
-        "frame-ancestors 'none'",
-    ]
-)
-
-
 #: The primary keys' names, as a details page heads itself.
 PRIMARY_KEY_LABELS = {"id": "番号", "key": "識別名"}
-
-
-class AdminCSPMiddleware:
-    """Sets :data:`ADMIN_CSP` on every /admin response (the app's own security headers
-    only fill in a policy where none is set)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_with_csp(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["Content-Security-Policy"] = ADMIN_CSP
-            await send(message)
-
-        await self.app(scope, receive, send_with_csp if scope["type"] == "http" else send)
 
 
 def mount_admin(app: FastAPI, settings: Settings, sessions: sessionmaker[Session]) -> Admin:
@@ -82,7 +44,6 @@ def mount_admin(app: FastAPI, settings: Settings, sessions: sessionmaker[Session
         base_url=BASE_URL,
         title="ごみ分別チャット 管理",
         templates_dir=str(TEMPLATES),
-        middlewares=[Middleware(AdminCSPMiddleware)],
         authentication_backend=StaffAuth(
             sessions, secret, https_only=settings.admin_https_only, path=BASE_URL
         ),
