@@ -221,9 +221,9 @@ def knowledge_answer(entry: KnowledgeEntry) -> Reply:
     return Reply(text)
 
 
-#: Knowledge-entry buttons send the entry's title, which matches the entry itself.
 def which_topic(hits: list[KnowledgeHit]) -> Reply:
-    """Two entries match about as well: ask which, with their titles as buttons."""
+    """Two entries match about as well: ask which. Each button sends its entry's title,
+    which matches that entry itself."""
     buttons = [_button(hit.entry.title, hit.entry.title) for hit in hits[:3]]
     return Reply("どちらについてのご質問ですか？", buttons)
 
