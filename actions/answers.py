@@ -24,6 +24,7 @@ from actions import replies
 from actions.context import live_catalog, sessions
 from actions.reading import (
     AREA_SLOT,
+    LANGUAGE_SLOT,
     LAST_ITEMS_SLOT,
     LAST_QUESTION_SLOT,
     LAST_SAID_SLOT,
@@ -52,6 +53,8 @@ from bot.catalog.models import Area, WardText
 from bot.catalog.schedule import asked_when, asks_group_collection, categories_in
 from bot.catalog.unanswered import record_unanswered
 from bot.catalog.words import matching_words
+from bot.i18n.detect import base_language
+from bot.i18n.voice import Voice
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -72,11 +75,23 @@ class ActionRespond(Action):
         reading = read(tracker, live_catalog(), context)
         chosen = route(reading, context)
         logger.debug("route %s for intent %s", chosen.value, reading.intent)
-        return ANSWERS[chosen](dispatcher, reading, context)
+        events = ANSWERS[chosen](dispatcher, reading, context)
+        if reading.language != context.language:
+            events.append(SlotSet(LANGUAGE_SLOT, reading.language))
+        return events
 
 
-def _texts(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(WardText.key, WardText.body)).tuples().all())
+def _voice(reading: Reading) -> Voice:
+    """The answer's voice: in the language the resident wrote in."""
+    catalog = live_catalog()
+    language = reading.language
+    return Voice(language, catalog.translations(), catalog.item_names(base_language(language)))
+
+
+def _texts(session: Session, voice: Voice) -> dict[str, str]:
+    """The ward texts, in the resident's language."""
+    rows = session.execute(select(WardText.key, WardText.body)).tuples().all()
+    return {key: voice.text(key, body) for key, body in rows}
 
 
 def _send(dispatcher: CollectingDispatcher, replies_: list[Reply]) -> None:
@@ -109,39 +124,47 @@ def _answer_items(
     *,
     follow_up: bool = False,
 ) -> list[EventType]:
+    voice = _voice(reading)
     with sessions()() as session:
-        texts = _texts(session)
+        texts = _texts(session, voice)
         if result.mentions:
             outcome, item_name = _item_outcome(result.mentions)
-            record_chat_event(session, chat_events.FOLLOW_UP if follow_up else outcome, item_name)
-            _send(dispatcher, _item_replies(result, texts))
+            record_chat_event(
+                session,
+                chat_events.FOLLOW_UP if follow_up else outcome,
+                item_name,
+                language=reading.language,
+            )
+            _send(dispatcher, _item_replies(voice, result, texts))
             events = _remember_items(result.mentions)
             if reading.says_day_words:
                 events += _collection_day_of(dispatcher, session, reading, context, result)
             return events
         query = result.query or reading.entities.get("item") or ""
         suggestions = result.suggestions or live_catalog().index().similar(query)
-        record_unanswered(session, reading.text)
+        record_unanswered(session, reading.original, reading.language)
         if result.likely is not None:
             # A misspelt name answered as 「…のことでしょうか」: an answer, with its item.
-            record_chat_event(session, chat_events.ANSWERED, result.likely.name)
+            record_chat_event(
+                session, chat_events.ANSWERED, result.likely.name, language=reading.language
+            )
         else:
-            record_chat_event(session, chat_events.NOT_FOUND)
+            record_chat_event(session, chat_events.NOT_FOUND, language=reading.language)
     if result.likely is not None:
-        _send(dispatcher, [replies.likely_item(result.likely, texts)])
+        _send(dispatcher, [replies.likely_item(voice, result.likely, texts)])
         return _remember_items([Mention(result.likely.name, [result.likely])])
     quoted = query if quotable(query, reading.text) else ""
-    _send(dispatcher, [replies.not_found(quoted, suggestions, texts.get("contact", ""))])
+    _send(dispatcher, [replies.not_found(voice, quoted, suggestions, texts.get("contact", ""))])
     return _forget_items()
 
 
-def _item_replies(result: MatchResult, texts: dict[str, str]) -> list[Reply]:
+def _item_replies(voice: Voice, result: MatchResult, texts: dict[str, str]) -> list[Reply]:
     out = []
     for mention in result.mentions:
         if mention.is_ambiguous:
-            out.append(replies.ask_which_variant(mention))
+            out.append(replies.ask_which_variant(voice, mention))
         else:
-            out.append(replies.item_answer(mention.candidates, mention.text, texts))
+            out.append(replies.item_answer(voice, mention.candidates, mention.text, texts))
     return out
 
 
@@ -191,6 +214,7 @@ def _collection_day_of(
     With the area known it is answered at once; otherwise the resident is asked for it and
     the category's question is kept until they say.
     """
+    voice = _voice(reading)
     scheduled = _scheduled_categories()
     categories = [
         c for m in result.mentions if not m.is_ambiguous for c in m.categories if c in scheduled
@@ -200,9 +224,9 @@ def _collection_day_of(
     question = "・".join(dict.fromkeys(categories)) + "は何曜日？"
     area = _remembered_area(context)
     if area is None:
-        _send(dispatcher, [replies.ask_area_for(categories)])
+        _send(dispatcher, [replies.ask_area_for(voice, categories)])
         return [SlotSet(PENDING_SLOT, question)]
-    _send(dispatcher, [_schedule_reply(area, question, _texts(session))])
+    _send(dispatcher, [_schedule_reply(voice, area, question, _texts(session, voice))])
     return [SlotSet(LAST_QUESTION_SLOT, question)]
 
 
@@ -218,7 +242,12 @@ def answer_item_day(
         # at application): the item's own answer says what to do.
         return _answer_items(dispatcher, reading, context, MatchResult(mentions=[mention]))
     with sessions()() as session:
-        record_chat_event(session, chat_events.FOLLOW_UP, items[0].name if items else None)
+        record_chat_event(
+            session,
+            chat_events.FOLLOW_UP,
+            items[0].name if items else None,
+            language=reading.language,
+        )
         return _collection_day_of(
             dispatcher, session, reading, context, MatchResult(mentions=[mention])
         )
@@ -239,10 +268,11 @@ def answer_refinement(
         # The item's own answer: its notes say what to do in the case the resident names.
         said = MatchResult([Mention(context.last_said, items)])
         return _answer_items(dispatcher, reading, context, said, follow_up=True)
+    voice = _voice(reading)
     with sessions()() as session:
-        texts = _texts(session)
-        record_chat_event(session, chat_events.FOLLOW_UP, items[0].name)
-    _send(dispatcher, [replies.oversized(items[0], limit, texts.get("bulky_waste", ""))])
+        texts = _texts(session, voice)
+        record_chat_event(session, chat_events.FOLLOW_UP, items[0].name, language=reading.language)
+    _send(dispatcher, [replies.oversized(voice, items[0], limit, texts.get("bulky_waste", ""))])
     return [SlotSet(LAST_TOPIC_SLOT, "bulky_waste")]
 
 
@@ -262,14 +292,15 @@ def answer_schedule(
     asks = bool(reading.categories) or reading.asks_days or asks_group_collection(text)
     earlier = context.pending_question or context.last_question
     question = text if asks or not earlier else earlier
+    voice = _voice(reading)
     with sessions()() as session:
         # Every path here answers about days or asks for the area: a schedule question.
-        record_chat_event(session, chat_events.SCHEDULE)
-        texts = _texts(session)
+        record_chat_event(session, chat_events.SCHEDULE, language=reading.language)
+        texts = _texts(session, voice)
         lookup = reading.place
         area = lookup.area
         if area is None and lookup.town is not None:
-            _send(dispatcher, [replies.ask_chome(lookup.town, lookup.options)])
+            _send(dispatcher, [replies.ask_chome(voice, lookup.town, lookup.options)])
             return [SlotSet(PENDING_SLOT, question)]
         area = area or _remembered_area(context)
         if area is None and not categories_in(question) and asks_group_collection(question):
@@ -280,12 +311,12 @@ def answer_schedule(
             if reading.intent == replies.INFORM_AREA_INTENT or reading.entities.get("area"):
                 # A place was named, but it is not a town of Nakano (「高円寺」).
                 towns = live_catalog().areas().towns()
-                reply = replies.unknown_area(towns, texts.get("contact", ""))
+                reply = replies.unknown_area(voice, towns, texts.get("contact", ""))
             else:
-                reply = replies.ask_area()
+                reply = replies.ask_area(voice)
             _send(dispatcher, [reply])
             return [SlotSet(PENDING_SLOT, question)]
-        _send(dispatcher, [_schedule_reply(area, question, texts)])
+        _send(dispatcher, [_schedule_reply(voice, area, question, texts)])
     return [
         SlotSet(AREA_SLOT, str(area.id)),
         SlotSet(PENDING_SLOT, None),
@@ -302,7 +333,7 @@ def _scheduled_categories() -> set[str]:
     return {s.category.name for a in live_catalog().areas().areas for s in a.schedules}
 
 
-def _schedule_reply(area: Area, question: str, texts: dict[str, str]) -> Reply:
+def _schedule_reply(voice: Voice, area: Area, question: str, texts: dict[str, str]) -> Reply:
     asked = categories_in(question)
     if not asked and asks_group_collection(question):
         return Reply(texts.get("group_collection", ""))
@@ -312,16 +343,16 @@ def _schedule_reply(area: Area, question: str, texts: dict[str, str]) -> Reply:
     dated, offset = asked_when(question)
     today = today_in_tokyo(get_settings().fixed_today)
     if dated and offset is None:
-        return replies.next_dates(area, categories, today, rules)
+        return replies.next_dates(voice, area, categories, today, rules)
     if dated:
         return replies.day_answer(
-            area, today + timedelta(days=offset), offset, categories, bool(asked)
+            voice, area, today + timedelta(days=offset), offset, categories, bool(asked)
         )
     notes = [texts.get("daily_collection", "")] if area.remark else []
     if not asked:
         # The whole week's table: say where the rest (古紙・古着) goes, too.
         notes.append(texts.get("group_collection", ""))
-    return replies.schedule_answer(area, categories, rules, "\n".join(filter(None, notes)))
+    return replies.schedule_answer(voice, area, categories, rules, "\n".join(filter(None, notes)))
 
 
 # --- categories and general questions --------------------------------------------------
@@ -334,15 +365,16 @@ def answer_category(
     its items from the catalog, and its days when the area is known."""
     guide = live_catalog().categories()
     area = reading.place.area or _remembered_area(context)
+    voice = _voice(reading)
     out = []
     for name in reading.topic_categories:
         info = guide.get(name)
         description = info.description if info else ""
         examples = guide.typical_items(name)
         scheduled = name in _scheduled_categories()
-        out.append(replies.category_answer(name, description, examples, area, scheduled))
+        out.append(replies.category_answer(voice, name, description, examples, area, scheduled))
     with sessions()() as session:
-        record_chat_event(session, chat_events.GENERAL)
+        record_chat_event(session, chat_events.GENERAL, language=reading.language)
     _send(dispatcher, out)
     guidance = {info.guidance_key for n in reading.topic_categories if (info := guide.get(n))}
     guidance.discard(None)
@@ -371,12 +403,17 @@ def answer_general(
         return answer_fallback(dispatcher, reading, context)
     best = hits[0]
     close = [h for h in hits[1:] if best.coverage - h.coverage <= CLOSE_COVERAGE]
+    voice = _voice(reading)
     with sessions()() as session:
-        record_chat_event(session, chat_events.FOLLOW_UP if follow_up else chat_events.GENERAL)
+        record_chat_event(
+            session,
+            chat_events.FOLLOW_UP if follow_up else chat_events.GENERAL,
+            language=reading.language,
+        )
     if close and best.coverage < CLEAR_COVERAGE:
-        _send(dispatcher, [replies.which_topic([best, *close])])
+        _send(dispatcher, [replies.which_topic(voice, [best, *close])])
         return []
-    _send(dispatcher, [replies.knowledge_answer(best.entry)])
+    _send(dispatcher, [replies.knowledge_answer(voice, best.entry)])
     return [SlotSet(LAST_TOPIC_SLOT, best.entry.key)]
 
 
@@ -392,18 +429,19 @@ def answer_bulky(
     an item, whose own answer carries the procedure."""
     named = [m for m in reading.mentions if "粗大" not in m.text]
     query = reading.outright.query
+    voice = _voice(reading)
     if not named and (reading.loose or names_a_thing(query, matching_words().bulky_question)):
         # 「甲冑、大きいのを手放したい」: a thing the list does not have. Say so, with
         # close items and the contact, then how bulky waste goes out.
         events = _answer_items(dispatcher, reading, context, reading.outright)
         with sessions()() as session:
-            _send(dispatcher, [Reply(_texts(session).get("bulky_waste", ""))])
+            _send(dispatcher, [Reply(_texts(session, voice).get("bulky_waste", ""))])
         return events
     if named:
         return _answer_items(dispatcher, reading, context, MatchResult(mentions=named))
     with sessions()() as session:
-        texts = _texts(session)
-        record_chat_event(session, chat_events.SCHEDULE)
+        texts = _texts(session, voice)
+        record_chat_event(session, chat_events.SCHEDULE, language=reading.language)
     _send(dispatcher, [Reply(texts.get("bulky_waste", ""))])
     return [SlotSet(LAST_TOPIC_SLOT, "bulky_waste")]
 
@@ -415,9 +453,10 @@ def answer_small_talk(
     dispatcher: CollectingDispatcher, reading: Reading, context: Context
 ) -> list[EventType]:
     """Greetings, thanks, help, "are you a bot": the ward text of the same name."""
+    voice = _voice(reading)
     with sessions()() as session:
-        texts = _texts(session)
-        record_chat_event(session, chat_events.OTHER)
+        texts = _texts(session, voice)
+        record_chat_event(session, chat_events.OTHER, language=reading.language)
     _send(dispatcher, [Reply(texts.get(reading.intent) or texts.get("help", ""))])
     return []
 
@@ -427,12 +466,13 @@ def answer_fallback(
 ) -> list[EventType]:
     """What the bot can answer, with examples to tap, and where to ask instead. The
     question is kept for staff."""
+    voice = _voice(reading)
     with sessions()() as session:
-        texts = _texts(session)
-        record_unanswered(session, reading.text)
-        record_chat_event(session, chat_events.OTHER)
+        texts = _texts(session, voice)
+        record_unanswered(session, reading.original, reading.language)
+        record_chat_event(session, chat_events.OTHER, language=reading.language)
     examples = texts.get("examples", "").splitlines()
-    _send(dispatcher, [replies.fallback(texts.get("contact", ""), examples)])
+    _send(dispatcher, [replies.fallback(voice, texts.get("contact", ""), examples)])
     return []
 
 

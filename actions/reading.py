@@ -28,6 +28,8 @@ from bot.catalog.schedule import (
     place_form,
 )
 from bot.catalog.words import matching_words
+from bot.i18n import CHINESE, JAPANESE
+from bot.i18n.detect import base_language, language_of
 from bot.japanese import Morpheme, get_analyzer, match_key
 
 #: Slots of the conversation (see domain.yml).
@@ -37,6 +39,7 @@ LAST_ITEMS_SLOT = "last_items"
 LAST_SAID_SLOT = "last_said"
 LAST_TOPIC_SLOT = "last_topic"
 LAST_QUESTION_SLOT = "last_question"
+LANGUAGE_SLOT = "language"
 
 #: Addresses and numbers, which are never a thing's name: a URL (「https://…」「www.…」,
 #: a bare domain), an e-mail address, a phone number.
@@ -47,6 +50,8 @@ _NOT_NAMES = re.compile(
     r"|\+?\d[\d\-() ]{8,}\d",
     re.ASCII,
 )
+_KANA = re.compile(r"[ぁ-ゖァ-ヺー]")
+_HAN = re.compile(r"[一-龥]")
 #: 「缶の日に出していい？」: whether a thing may go out on a category's day.
 _ON_A_DAY = re.compile(r"の日に(?:出|だ|捨て|すて)")
 #: 「2丁目だと？」: a 丁目 said without its town.
@@ -76,6 +81,9 @@ class Context:
     last_topic: str | None = None
     #: The last collection-day question answered, for 「2丁目だと？」.
     last_question: str | None = None
+    #: The language of the resident's last message that was in one (a tapped button's
+    #: payload, or 「PC」, is in none, and is answered in this one).
+    language: str = JAPANESE
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> Context:
@@ -92,6 +100,7 @@ class Context:
             last_said=slot(LAST_SAID_SLOT) or "",
             last_topic=slot(LAST_TOPIC_SLOT),
             last_question=slot(LAST_QUESTION_SLOT),
+            language=slot(LANGUAGE_SLOT) or JAPANESE,
         )
 
 
@@ -99,6 +108,8 @@ class Context:
 class Reading:
     """What one message says, read once."""
 
+    #: The message as the Japanese reading sees it: the resident's own text, or its
+    #: Japanese rendering when it was written in another language (:mod:`bot.i18n.pivot`).
     text: str
     intent: str
     confidence: float
@@ -166,6 +177,9 @@ class Reading:
     #: After an item answer: the message speaks to what the item's notes say (「割れてる」
     #: after a bottle whose notes say what to do with broken ones).
     meets_last_notes: bool = False
+    #: The resident's message as written, and its language (:mod:`bot.i18n.detect`).
+    original: str = ""
+    language: str = JAPANESE
 
     @cached_property
     def only_things(self) -> bool:
@@ -202,7 +216,10 @@ class Reading:
 def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     """Read the tracker's latest message against the catalog and the context."""
     message = tracker.latest_message
-    text = message.get("text") or ""
+    original = message.get("text") or ""
+    language = _language(original, catalog, context)
+    base = base_language(language)
+    text = original if base == JAPANESE else catalog.pivot(base).render(original).japanese
     intent = message.get("intent") or {}
     entities = {e["entity"]: e.get("value") for e in message.get("entities") or []}
     index = catalog.index()
@@ -248,14 +265,41 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         only_place=place.town is not None and len(_without_place(rest, place)) <= 1,
         says_big=_says_any(key, vocabulary.over_size),
         size_cm=_size_cm(text),
-        knowledge=catalog.knowledge().search(text),
-        topical=_topical(catalog, context, _remainder(text, outright, vocabulary.asking_words)),
+        knowledge=catalog.knowledge(base).search(text if base == JAPANESE else original),
+        topical=_topical(
+            catalog,
+            context,
+            _remainder(text, outright, vocabulary.asking_words) if base == JAPANESE else original,
+            base,
+        ),
         entities=entities,
         refined=_refined(index, context, text, outright, key, vocabulary.references),
         last_size_limit=_size_limit(index, context),
         over_limit_is_bulky=_over_limit_is_bulky(index, context),
         meets_last_notes=_meets_notes(index, context, text) if not outright.mentions else False,
+        original=original,
+        language=language,
     )
+
+
+def _language(text: str, catalog: LiveCatalog, context: Context) -> str:
+    """The language to read ``text`` in and answer it in: the language it is written in;
+    the conversation's, when it is in none (a button's payload, 「PC」).
+
+    Kanji alone is Japanese unless it is surely Chinese (:func:`language_of`); but kanji
+    the Japanese catalog does not know and the Chinese names do (「微波炉」) are Chinese.
+    """
+    language = language_of(text)
+    if language is None:
+        return context.language
+    kanji_alone = language == JAPANESE and not _KANA.search(text) and _HAN.search(text)
+    if (
+        kanji_alone
+        and not catalog.index().find(text).mentions
+        and catalog.pivot(CHINESE).render(text).items
+    ):
+        return CHINESE
+    return language
 
 
 def named_outright(result: MatchResult) -> tuple[MatchResult, bool]:
@@ -318,8 +362,10 @@ def _remainder(text: str, outright: MatchResult, asking_words: tuple[str, ...]) 
     return text
 
 
-def _topical(catalog: LiveCatalog, context: Context, text: str) -> list[KnowledgeHit]:
-    knowledge = catalog.knowledge()
+def _topical(
+    catalog: LiveCatalog, context: Context, text: str, language: str
+) -> list[KnowledgeHit]:
+    knowledge = catalog.knowledge(language)
     entry = knowledge.entries.get(context.last_topic or "")
     return knowledge.search(text, context=entry.title) if entry else []
 

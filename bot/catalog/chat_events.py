@@ -37,7 +37,9 @@ OUTCOMES = (ANSWERED, ASKED_BACK, NOT_FOUND, SCHEDULE, GENERAL, FOLLOW_UP, OTHER
 _NAME_LENGTH = ChatEvent.__table__.c.item_name.type.length
 
 
-def record_chat_event(session: Session, outcome: str, item_name: str | None = None) -> bool:
+def record_chat_event(
+    session: Session, outcome: str, item_name: str | None = None, *, language: str = "ja"
+) -> bool:
     """Add one event and commit; ``False`` if the database refused it.
 
     A failure is logged and rolled back, never raised: a resident's answer must not be lost
@@ -47,7 +49,7 @@ def record_chat_event(session: Session, outcome: str, item_name: str | None = No
         raise ValueError(f"outcome must be one of {OUTCOMES}, not {outcome!r}")
     name = item_name[:_NAME_LENGTH] if item_name else None
     try:
-        session.add(ChatEvent(outcome=outcome, item_name=name))
+        session.add(ChatEvent(outcome=outcome, item_name=name, language=language))
         session.commit()
     except SQLAlchemyError:
         logger.exception("could not record a chat event (%s); the answer goes out anyway", outcome)

@@ -26,11 +26,17 @@ from bot.catalog.models import (
     Category,
     Item,
     Schedule,
+    Translation,
     WardText,
 )
+from bot.catalog.translations import CATEGORY, NOTE, TEXT
+from bot.i18n import FOREIGN, JAPANESE, LANGUAGES
 
 ITEM_COLUMNS = ("ごみの品目", "インデックス", "種別", "説明")
 ALIAS_COLUMNS = ("別名", "品目")
+#: An alias file's optional column: the language residents use the name in (``ja`` when
+#: there is no such column).
+ALIAS_LANGUAGE_COLUMN = "言語"
 AREA_COLUMNS = ("町名", "丁目")
 #: Collection-day column → the catalog's 種別 for the same thing.
 SCHEDULE_COLUMNS = {
@@ -272,19 +278,28 @@ class AliasRow:
     line: int
     alias: str
     item: str
+    language: str = JAPANESE
 
 
 def read_aliases(path: Path, item_names: set[str]) -> list[AliasRow]:
-    """The alias table: another name residents use, and the catalog item it means."""
+    """The alias table: another name residents use, the catalog item it means, and, in a
+    ``言語`` column, the language of the name (Japanese without one)."""
     errors: list[RowError] = []
     aliases: list[AliasRow] = []
     for line, row in _read_csv(path, ALIAS_COLUMNS):
+        language = (row.get(ALIAS_LANGUAGE_COLUMN) or JAPANESE).strip()
         if not row["別名"]:
             errors.append(RowError(path.name, line, "別名が空です"))
         elif row["品目"] not in item_names:
             errors.append(RowError(path.name, line, f"品目「{row['品目']}」はありません"))
+        elif language not in LANGUAGES:
+            errors.append(
+                RowError(
+                    path.name, line, f"言語「{language}」は {'・'.join(LANGUAGES)} のどれかです"
+                )
+            )
         else:
-            aliases.append(AliasRow(line, row["別名"], row["品目"]))
+            aliases.append(AliasRow(line, row["別名"], row["品目"], language))
     if errors:
         raise CatalogFileError(errors)
     return aliases
@@ -325,6 +340,9 @@ class CatalogFiles:
     collection_days: Path
     seed: Path
     aliases: Path
+    #: The folder of other languages' aliases (``aliases_<lang>.csv``) and translations
+    #: (``<lang>/texts.yml``); none, for a catalog in Japanese only.
+    languages: Path | None = None
 
     @classmethod
     def shipped(cls, data_dir: Path) -> CatalogFiles:
@@ -334,6 +352,7 @@ class CatalogFiles:
             collection_days=data_dir / "nakano" / "collection_days.csv",
             seed=data_dir / "catalog_seed.yml",
             aliases=data_dir / "aliases.csv",
+            languages=data_dir / "i18n",
         )
 
 
@@ -347,7 +366,12 @@ def import_catalog(session: Session, files: CatalogFiles) -> ImportReport:
     items = read_items(files.items)
     areas = read_collection_days(files.collection_days)
     seed = read_seed(files.seed)
-    aliases = read_aliases(files.aliases, {i.name for i in items})
+    names = {i.name for i in items}
+    aliases = read_aliases(files.aliases, names)
+    translations: dict[str, dict[str, Any]] = {}
+    for language in FOREIGN if files.languages else ():
+        aliases += _read_if_there(files.languages / f"aliases_{language}.csv", names)
+        translations[language] = _read_translations(files.languages / language / "texts.yml")
 
     report = ImportReport()
     with session.begin():
@@ -356,6 +380,7 @@ def import_catalog(session: Session, files: CatalogFiles) -> ImportReport:
         _sync_aliases(session, aliases, report)
         _sync_areas(session, areas, categories, seed, report)
         _seed_texts(session, seed, report)
+        _seed_translations(session, seed, translations, report)
         if report.changed:
             bump_revision(session)
     return report
@@ -425,13 +450,24 @@ def sync_items(
 def _sync_aliases(session: Session, rows: list[AliasRow], report: ImportReport) -> None:
     session.flush()
     item_ids = dict(session.execute(select(Item.name, Item.id)).tuples().all())
+    # One name of an item is one alias, whatever its language: 「AirPods」 is Japanese and
+    # English alike (and matched in English messages too, see bot.catalog.loader).
     existing = set(session.execute(select(Alias.name, Alias.item_id)).tuples().all())
     for row in rows:
         key = (row.alias, item_ids[row.item])
         if key in existing:
             report.count("aliases", "unchanged")
         else:
-            session.add(Alias(name=row.alias, item_id=item_ids[row.item]))
+            # Names the developers wrote in other languages wait for a clerk's check.
+            reviewed = row.language == JAPANESE
+            session.add(
+                Alias(
+                    name=row.alias,
+                    item_id=item_ids[row.item],
+                    language=row.language,
+                    reviewed=reviewed,
+                )
+            )
             existing.add(key)
             report.count("aliases", "added")
 
@@ -512,6 +548,71 @@ def _seed_texts(session: Session, seed: Seed, report: ImportReport) -> None:
         if existing.url is None and text.get("url"):
             existing.url = text["url"]
         report.count("texts", "unchanged")
+
+
+def _read_if_there(path: Path, item_names: set[str]) -> list[AliasRow]:
+    return read_aliases(path, item_names) if path.exists() else []
+
+
+def _read_translations(path: Path) -> dict[str, Any]:
+    """A language's ``texts.yml``: ``texts``, ``categories`` and ``notes``."""
+    if not path.exists():
+        return {}
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise CatalogFileError([RowError(path.name, 1, f"not a valid YAML file: {exc}")]) from exc
+    return raw
+
+
+def _seed_translations(
+    session: Session, seed: Seed, translations: dict[str, dict[str, Any]], report: ImportReport
+) -> None:
+    """Add the shipped translations that are missing, unreviewed. Each records the
+    Japanese it translates (the seed's), so that one whose Japanese staff have changed
+    since is not used. Existing rows are staff's and stay as they are."""
+    existing = set(
+        session.execute(
+            select(Translation.kind, Translation.key, Translation.field, Translation.language)
+        )
+        .tuples()
+        .all()
+    )
+    for language, data in translations.items():
+        for kind, key, field_, source, body in _translated_fields(seed, data):
+            if (kind, key, field_, language) in existing or not body.strip():
+                continue
+            session.add(
+                Translation(
+                    kind=kind, key=key, field=field_, language=language, source=source, body=body
+                )
+            )
+            existing.add((kind, key, field_, language))
+            report.count("translations", "added")
+
+
+def _translated_fields(
+    seed: Seed, data: dict[str, Any]
+) -> Iterable[tuple[str, str, str, str, str]]:
+    """``(kind, key, field, Japanese, translation)`` of one language's ``texts.yml``."""
+    for key, fields in (data.get("texts") or {}).items():
+        japanese = seed.texts.get(key)
+        if japanese is None:
+            continue
+        for field_ in ("title", "body", "examples"):
+            body = fields.get(field_)
+            source = japanese.get(field_)
+            if isinstance(body, list):
+                body, source = "\n".join(body), "\n".join(source or [])
+            if body and source:
+                yield TEXT, key, field_, str(source), str(body)
+    for name, fields in (data.get("categories") or {}).items():
+        described = seed.categories.get(name, {}).get("description", "")
+        yield CATEGORY, name, "name", name, str(fields.get("name") or "")
+        if described:
+            yield CATEGORY, name, "description", described, str(fields.get("description") or "")
+    for japanese, body in (data.get("notes") or {}).items():
+        yield NOTE, str(japanese).strip(), "note", str(japanese).strip(), str(body or "")
 
 
 def import_into(database_url: str, files: CatalogFiles) -> ImportReport:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import bm25s
@@ -80,10 +81,16 @@ def terms(text: str) -> list[str]:
 class KnowledgeBase:
     """The knowledge entries, indexed for :meth:`search`."""
 
-    def __init__(self, entries: list[KnowledgeEntry]) -> None:
+    def __init__(
+        self, entries: list[KnowledgeEntry], tokenize: Callable[[str], list[str]] | None = None
+    ) -> None:
+        """``tokenize`` cuts a question into its matching units: :func:`terms` for
+        Japanese, the language's own for entries translated into another
+        (:func:`bot.i18n.pivot.terms_of`)."""
+        self._terms = tokenize or terms
         self.entries = {entry.key: entry for entry in entries}
         self._documents: list[tuple[KnowledgeEntry, str, list[str]]] = [
-            (entry, question, terms(question))
+            (entry, question, self._terms(question))
             for entry in entries
             for question in (entry.title, *entry.examples)
         ]
@@ -111,8 +118,8 @@ class KnowledgeBase:
         「電話番号は？」 after bulky waste ranks the bulky-waste centre's entry above the
         ward office's, and covers both as well. Equal coverage keeps the ranking's order.
         """
-        asked = terms(text)
-        words = [w for w in dict.fromkeys(terms(context) + asked) if w in self._idf]
+        asked = self._terms(text)
+        words = [w for w in dict.fromkeys(self._terms(context) + asked) if w in self._idf]
         if not words or not any(w in self._idf for w in asked):
             return []
         scores = self._bm25.get_scores(words)

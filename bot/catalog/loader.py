@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +15,9 @@ from bot.catalog.knowledge import KnowledgeBase, KnowledgeEntry
 from bot.catalog.matcher import CatalogIndex, CatalogItem
 from bot.catalog.models import Alias, Category, Item, WardText
 from bot.catalog.schedule import AreaDirectory
+from bot.catalog.translations import TEXT, Translations
+from bot.i18n import ENGLISH, FOREIGN, JAPANESE
+from bot.i18n.pivot import Pivot, phrases, terms_of
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +35,80 @@ def load_index(session: Session) -> CatalogIndex:
         )
         for item in session.scalars(select(Item))
     ]
-    aliases = session.execute(select(Alias.name, Alias.item_id)).tuples()
+    aliases = session.execute(
+        select(Alias.name, Alias.item_id).where(Alias.language == JAPANESE)
+    ).tuples()
     return CatalogIndex(items, aliases)
+
+
+@dataclass(frozen=True)
+class Language:
+    """What another language needs of the catalog: its renderer into Japanese, the
+    knowledge entries with their translated examples, and each item's name in it."""
+
+    pivot: Pivot
+    knowledge: KnowledgeBase
+    item_names: dict[str, str]
+
+
+def load_languages(
+    session: Session, knowledge: KnowledgeBase, translations: Translations
+) -> dict[str, Language]:
+    """Every foreign language's :class:`Language`. An item's name in a language is its
+    first alias there, a reviewed one before one not yet reviewed."""
+    rows = session.execute(
+        select(Alias.language, Alias.name, Item.name)
+        .join(Item, Alias.item_id == Item.id)
+        .where(Alias.language != JAPANESE)
+        .order_by(Alias.reviewed.desc(), Alias.id)
+    ).tuples()
+    aliases: dict[str, list[tuple[str, str]]] = {language: [] for language in FOREIGN}
+    for language, alias, item in rows:
+        aliases.setdefault(language, []).append((alias, item))
+    # A Japanese alias in Latin letters (「AirPods」「iPhone」) is English as well.
+    aliases[ENGLISH] += [
+        (alias, item)
+        for alias, item in session.execute(
+            select(Alias.name, Item.name)
+            .join(Item, Alias.item_id == Item.id)
+            .where(Alias.language == JAPANESE)
+        ).tuples()
+        if alias.isascii()
+    ]
+    languages = {}
+    for language, pairs in aliases.items():
+        names: dict[str, str] = {}
+        for alias, item in pairs:
+            names.setdefault(item, alias)
+        languages[language] = Language(
+            pivot=Pivot(language, pairs, phrases(language)),
+            knowledge=_translated_knowledge(knowledge, translations, language),
+            item_names=names,
+        )
+    return languages
+
+
+def _translated_knowledge(
+    knowledge: KnowledgeBase, translations: Translations, language: str
+) -> KnowledgeBase:
+    """The knowledge entries matched by their examples in ``language``; an entry with none
+    there is left out (its Japanese examples would match nothing). The entry keeps its
+    Japanese body: the answer is said through its translation, or in Japanese."""
+    translated = translations.of_kind(TEXT, language)
+    entries = []
+    for entry in knowledge.entries.values():
+        examples = translated.get((entry.key, "examples"))
+        if examples is None or not examples.body.strip():
+            continue
+        title = translated.get((entry.key, "title"))
+        entries.append(
+            replace(
+                entry,
+                title=title.body if title and title.body.strip() else entry.title,
+                examples=tuple(e.strip() for e in examples.body.splitlines() if e.strip()),
+            )
+        )
+    return KnowledgeBase(entries, terms_of(language))
 
 
 def load_knowledge(session: Session) -> KnowledgeBase:
@@ -56,7 +132,13 @@ def load_categories(session: Session) -> CategoryGuide:
     """The categories, each with its best-known items first: those residents have given
     the most other names (aliases), then the shortest names."""
     alias_counts = dict(
-        session.execute(select(Alias.item_id, func.count()).group_by(Alias.item_id)).tuples().all()
+        session.execute(
+            select(Alias.item_id, func.count())
+            .where(Alias.language == JAPANESE)
+            .group_by(Alias.item_id)
+        )
+        .tuples()
+        .all()
     )
     typical: dict[str, list[str]] = {}
     for item in sorted(
@@ -82,6 +164,8 @@ class LiveCatalog:
         self._areas: AreaDirectory | None = None
         self._knowledge: KnowledgeBase | None = None
         self._categories: CategoryGuide | None = None
+        self._translations: Translations | None = None
+        self._languages: dict[str, Language] = {}
         self._revision = -1
         self._lock = threading.Lock()
 
@@ -95,10 +179,29 @@ class LiveCatalog:
         assert self._areas is not None
         return self._areas
 
-    def knowledge(self) -> KnowledgeBase:
+    def knowledge(self, language: str = JAPANESE) -> KnowledgeBase:
+        """The knowledge entries, matched by their examples in ``language``."""
         self._refresh()
         assert self._knowledge is not None
+        if language != JAPANESE and language in self._languages:
+            return self._languages[language].knowledge
         return self._knowledge
+
+    def translations(self) -> Translations:
+        self._refresh()
+        assert self._translations is not None
+        return self._translations
+
+    def pivot(self, language: str) -> Pivot:
+        """The renderer of ``language`` (another than Japanese) into Japanese."""
+        self._refresh()
+        return self._languages[language].pivot
+
+    def item_names(self, language: str) -> dict[str, str]:
+        """Each item's name in ``language``, by its Japanese name (none for Japanese)."""
+        self._refresh()
+        found = self._languages.get(language)
+        return found.item_names if found else {}
 
     def categories(self) -> CategoryGuide:
         self._refresh()
@@ -116,6 +219,8 @@ class LiveCatalog:
                     self._areas = AreaDirectory.load(session)
                     self._knowledge = load_knowledge(session)
                     self._categories = load_categories(session)
+                    self._translations = Translations.load(session)
+                    self._languages = load_languages(session, self._knowledge, self._translations)
                     self._revision = revision
                     logger.info(
                         "catalog loaded: revision %d, %d items, %d areas",

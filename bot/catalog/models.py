@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -76,6 +87,12 @@ class Alias(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    #: The language residents use this name in: ``ja``, ``en``, ``zh`` or ``ko``
+    #: (:data:`bot.i18n.LANGUAGES`). Only Japanese names are matched in Japanese messages.
+    language: Mapped[str] = mapped_column(String(8), default="ja", server_default="ja", index=True)
+    #: Whether a clerk has checked the name. Names the developers wrote in other languages
+    #: come unreviewed; they are used all the same, and the admin lists them for checking.
+    reviewed: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     item: Mapped[Item] = relationship(back_populates="aliases")
 
@@ -144,6 +161,34 @@ class WardText(Base):
     url: Mapped[str | None] = mapped_column(String(500), default=None)
 
 
+class Translation(Base):
+    """A text residents read, in another language than Japanese: a ward text's title, body
+    or example questions, a category's name or description, or an item's notes.
+
+    ``source`` is the Japanese it was translated from. When staff change the Japanese, the
+    translation no longer says the same thing, so it is not used (the resident reads the
+    Japanese, with a note that no translation is there yet) until someone updates it.
+    """
+
+    __tablename__ = "translations"
+    __table_args__ = (UniqueConstraint("kind", "key", "field", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ``text`` (a ward text, by its key), ``category`` (by its name), ``note`` (an item's
+    #: notes, by the Japanese notes themselves).
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    key: Mapped[str] = mapped_column(String(500))
+    #: ``title``, ``body``, ``examples`` (text); ``name``, ``description`` (category); ``note``.
+    field: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(8), index=True)
+    source: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    reviewed: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
 class UnansweredQuestion(Base):
     """A question the bot could not answer, counted so staff can fix the worst first."""
 
@@ -155,6 +200,8 @@ class UnansweredQuestion(Base):
     count: Mapped[int] = mapped_column(Integer, default=1)
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The language the resident wrote in (the last time it was asked).
+    language: Mapped[str] = mapped_column(String(8), default="ja", server_default="ja")
 
 
 class CatalogRevision(Base):
@@ -272,3 +319,5 @@ class ChatEvent(Base):
     outcome: Mapped[str] = mapped_column(String(20), index=True)
     #: The item answered, by name, so the figure survives the item being renamed.
     item_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    #: The language the resident wrote in.
+    language: Mapped[str] = mapped_column(String(8), default="ja", server_default="ja", index=True)

@@ -12,9 +12,10 @@ from bot.japanese import normalize
 MAX_LENGTH = 500
 
 
-def record_unanswered(session: Session, text: str) -> None:
-    """Count ``text`` once more and commit; the same question in other widths or case
-    counts as one. Phone numbers, e-mail and house numbers are masked first."""
+def record_unanswered(session: Session, text: str, language: str = "ja") -> None:
+    """Count ``text`` (written in ``language``) once more and commit; the same question in
+    other widths or case counts as one. Phone numbers, e-mail and house numbers are masked
+    first."""
     text = mask_personal(text)
     normalized = normalize(text)[:MAX_LENGTH]
     if not normalized:
@@ -23,8 +24,11 @@ def record_unanswered(session: Session, text: str) -> None:
         select(UnansweredQuestion).where(UnansweredQuestion.normalized == normalized)
     )
     if row is None:
-        session.add(UnansweredQuestion(text=text[:MAX_LENGTH], normalized=normalized))
+        session.add(
+            UnansweredQuestion(text=text[:MAX_LENGTH], normalized=normalized, language=language)
+        )
     else:
         row.count += 1
         row.last_seen = utcnow()
+        row.language = language
     session.commit()

@@ -1,0 +1,73 @@
+"""What residents read, in their language: the translations staff keep beside the Japanese.
+
+A translation is used only while it translates the Japanese as it is now (its ``source``
+is the current Japanese): when staff change a Japanese text, its old translation would say
+something else, so the resident gets the Japanese instead, with a line saying so, until
+someone updates the translation. A clerk's tick (``reviewed``) does not change what is
+said; it tells the admin which translations a person has checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.catalog.models import Translation
+
+#: The kinds of text translated, and their fields.
+TEXT, CATEGORY, NOTE = "text", "category", "note"
+FIELDS = {TEXT: ("title", "body", "examples"), CATEGORY: ("name", "description"), NOTE: ("note",)}
+
+
+@dataclass(frozen=True)
+class Translated:
+    source: str
+    body: str
+
+
+class Translations:
+    """Every translation in memory, found by kind, key, field and language."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str, str, str, str]]) -> None:
+        self._rows = {
+            (kind, key, field, language): Translated(source, body)
+            for kind, key, field, language, source, body in rows
+        }
+
+    @classmethod
+    def load(cls, session: Session) -> Translations:
+        return cls(
+            session.execute(
+                select(
+                    Translation.kind,
+                    Translation.key,
+                    Translation.field,
+                    Translation.language,
+                    Translation.source,
+                    Translation.body,
+                )
+            ).tuples()
+        )
+
+    def get(self, kind: str, key: str, field: str, language: str, japanese: str) -> str | None:
+        """The translation of ``japanese`` (the ``field`` of ``kind`` ``key``), or ``None``
+        when there is none, it is empty, or it translates another Japanese text."""
+        found = self._rows.get((kind, key, field, language))
+        if found is None or not found.body.strip() or found.source.strip() != japanese.strip():
+            return None
+        return found.body
+
+    def note(self, japanese: str, language: str) -> str | None:
+        """An item's notes, found by the Japanese notes themselves (items share them)."""
+        return self.get(NOTE, japanese.strip(), "note", language, japanese)
+
+    def of_kind(self, kind: str, language: str) -> dict[tuple[str, str], Translated]:
+        """Every ``(key, field)`` of ``kind`` in ``language``."""
+        return {
+            (key, field): value
+            for (k, key, field, lang), value in self._rows.items()
+            if k == kind and lang == language
+        }

@@ -1,0 +1,331 @@
+"""A message in English, Chinese or Korean, rendered into the terse Japanese the reading
+understands.
+
+The bot's understanding of a message (items, places, categories, days asked, follow-ups)
+is Japanese, and good. Rather than build it again for each language, a foreign message is
+rendered word by word into Japanese: 「how do I throw away an old kettle?」 becomes
+「捨て方 やかん」, 「노가타 3초메 타는 쓰레기 언제?」 becomes 「野方3丁目 燃やすごみ いつ」,
+and the Japanese reading and router take it from there.
+
+What is rendered, longest first, left to right:
+
+- item names (the catalog's aliases in that language, kept in the database and edited by
+  staff): replaced by the catalog's Japanese name;
+- towns (``towns`` of ``data/i18n/<lang>/phrases.yml``): replaced by their kanji, and a
+  number said with them (「Nogata 3-chome」「Nogata 3」「nogata 3-12-5」「3-chome Nogata」)
+  becomes the 丁目;
+- words and phrases (``words``): replaced by their Japanese, or dropped.
+
+English is matched by whole words, case- and plural-blind (「Bottles」 = 「bottle」), and a
+misspelt item name (「umbrela」) is matched by similarity; Chinese after Traditional
+characters become Simplified; Korean with its spaces ignored, so 「버리는 법」 and
+「버리는법」 are one. What matches nothing stays as the resident wrote it, once stop words
+and particles are dropped: it is what the answer says it could not find.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.catalog.item_names import base_name
+from bot.i18n import DATA_DIR, ENGLISH, JAPANESE
+from bot.i18n.detect import to_simplified
+
+#: An English word: letters and digits, with inner apostrophes (「don't」); a unit stays
+#: with its number (「30cm」).
+_EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_NUMBER = re.compile(r"^\d{1,2}$")
+#: A misspelt English name is taken for an alias this similar (rapidfuzz ratio, 0–100).
+TYPO_SIMILARITY = 86
+#: Only words this long are checked for typos: shorter ones differ by too little.
+TYPO_MIN_LENGTH = 5
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """One language's ``data/i18n/<lang>/phrases.yml``."""
+
+    words: dict[str, str] = field(default_factory=dict)
+    stopwords: frozenset[str] = frozenset()
+    particles: tuple[str, ...] = ()
+    chome_words: tuple[str, ...] = ()
+    towns: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, language: str) -> Phrases:
+        path = DATA_DIR / language / "phrases.yml"
+        if not path.exists():
+            return cls()
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return cls(
+            words={str(k): str(v or "") for k, v in (raw.get("words") or {}).items()},
+            stopwords=frozenset(str(w) for w in raw.get("stopwords") or ()),
+            particles=tuple(sorted((str(p) for p in raw.get("particles") or ()), key=len)[::-1]),
+            chome_words=tuple(str(w) for w in raw.get("chome_words") or ()),
+            towns={
+                str(variant): town
+                for town, variants in (raw.get("towns") or {}).items()
+                for variant in variants or ()
+            },
+        )
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """A foreign message in Japanese, and what it was made of."""
+
+    japanese: str
+    #: The catalog names of the items it named.
+    items: list[str]
+    #: What matched nothing (and is no stop word): the resident's own words.
+    unknown: list[str]
+
+
+#: What a key of the lookup table stands for: an item, a town or a word.
+_ITEM, _TOWN, _WORD, _CHOME = "item", "town", "word", "chome"
+
+
+class Pivot:
+    """One language's renderer, built from its item names and its phrase table."""
+
+    def __init__(self, language: str, aliases: Iterable[tuple[str, str]], phrases: Phrases) -> None:
+        self.language = language
+        self._phrases = phrases
+        names: dict[str, list[str]] = {}
+        for alias, item in aliases:
+            key = self.key(alias)
+            if key:
+                names.setdefault(key, []).append(item)
+        self._table: dict[str, tuple[str, str]] = {}
+        for word, japanese in phrases.words.items():
+            self._add(word, (_WORD, japanese))
+        for word in phrases.chome_words:
+            self._add(word, (_CHOME, "丁目"))
+        for variant, town in phrases.towns.items():
+            self._add(variant, (_TOWN, town))
+        for town in set(phrases.towns.values()):  # written in kanji, as Chinese residents do
+            self._add(town, (_TOWN, town))
+        towns = "|".join(re.escape(t) for t in sorted(set(phrases.towns.values()), key=len)[::-1])
+        #: 「3丁目 野方」 (「3-chome Nogata」) put the Japanese way round: 「野方3丁目」.
+        self._chome_first = re.compile(rf"(\d{{1,2}})\s*丁目\s*({towns})") if towns else None
+        for key, items in names.items():
+            self._table[key] = (_ITEM, _one_name(items))
+        self._longest = max((self._length(k) for k in self._table), default=1)
+        self._item_keys = [k for k, (kind, _) in self._table.items() if kind == _ITEM]
+
+    def key(self, text: str) -> str:
+        """``text`` in the form both sides are compared in."""
+        text = unicodedata.normalize("NFKC", text).lower().strip()
+        if self.language == ENGLISH:
+            return " ".join(singular(w) for w in _EN_WORD.findall(text))
+        if self.language == "zh":
+            return to_simplified(text).replace(" ", "")
+        return re.sub(r"\s+", "", text)
+
+    def render(self, text: str) -> Rendering:
+        units = self._units(text)
+        pieces: list[str] = []
+        items: list[str] = []
+        unknown: list[str] = []
+        leftover: list[str] = []
+        i = 0
+        while i < len(units):
+            found = self._longest_match(units, i)
+            if found is None:
+                leftover.append(units[i])
+                i += 1
+                continue
+            self._flush(leftover, pieces, unknown, items)
+            length, (kind, japanese) = found
+            i += length
+            if kind == _ITEM:
+                pieces.append(japanese)
+                items.append(japanese)
+            elif kind == _TOWN:
+                number, i = self._chome_after(units, i)
+                pieces.append(f"{japanese}{number}丁目" if number else japanese)
+            elif japanese:  # a word (or "" for one dropped), or 丁目 said before the town
+                pieces.append(japanese)
+        self._flush(leftover, pieces, unknown, items)
+        japanese = self._join(pieces)
+        if self._chome_first is not None:
+            japanese = self._chome_first.sub(r"\2\1丁目", japanese)
+        return Rendering(japanese=japanese, items=items, unknown=unknown)
+
+    # --- the units of a message --------------------------------------------------------
+
+    def _units(self, text: str) -> list[str]:
+        """English: its words; Chinese and Korean: its characters, spaces dropped."""
+        key_text = unicodedata.normalize("NFKC", text).lower()
+        if self.language == ENGLISH:
+            return [singular(w) for w in _EN_WORD.findall(key_text)]
+        if self.language == "zh":
+            key_text = to_simplified(key_text)
+        return [c for c in key_text if c.isalnum()]
+
+    def _length(self, key: str) -> int:
+        return len(key.split(" ")) if self.language == ENGLISH else len(key)
+
+    def _joined(self, units: list[str]) -> str:
+        return " ".join(units) if self.language == ENGLISH else "".join(units)
+
+    def _add(self, phrase: str, value: tuple[str, str]) -> None:
+        key = self.key(phrase)
+        if key and key not in self._table:
+            self._table[key] = value
+
+    def _longest_match(self, units: list[str], start: int) -> tuple[int, tuple[str, str]] | None:
+        for length in range(min(self._longest, len(units) - start), 0, -1):
+            value = self._table.get(self._joined(units[start : start + length]))
+            if value is not None:
+                return length, value
+        return None
+
+    def _chome_after(self, units: list[str], i: int) -> tuple[str, int]:
+        """The 丁目 said right after a town: 「3」, 「3 chome」, 「3-12-5」 (house number
+        dropped); 「3丁目」 in Chinese; 「3초메」 in Korean."""
+        number = ""
+        while i < len(units) and units[i].isdigit() and len(number) < 2:
+            number += units[i]
+            i += 1
+            if self.language == ENGLISH:
+                break
+        if not number or not _NUMBER.match(number):
+            return "", i
+        found = self._longest_match(units, i)
+        if found and found[1][0] == _CHOME:
+            i += found[0]
+        elif self.language == ENGLISH:
+            while i < len(units) and units[i].isdigit():  # house number: 3-12-5
+                i += 1
+        return number, i
+
+    # --- what matched nothing -------------------------------------------------------------
+
+    def _flush(
+        self, leftover: list[str], pieces: list[str], unknown: list[str], items: list[str]
+    ) -> None:
+        """Words that matched nothing: a misspelt item name, or the resident's own words
+        (stop words and particles dropped)."""
+        if not leftover:
+            return
+        words = [w for w in leftover if w not in self._phrases.stopwords]
+        leftover.clear()
+        if self.language == ENGLISH:
+            words = self._typos(words, pieces, items)
+            kept = " ".join(words)
+        else:
+            kept = self._without_particles("".join(words), after_match=bool(pieces))
+        if kept and not kept.isdigit():
+            unknown.append(kept)
+        if kept:
+            pieces.append(kept)
+
+    def _typos(self, words: list[str], pieces: list[str], items: list[str]) -> list[str]:
+        """Each run of left-over English words checked against the item names, so that
+        「umbrela」 or 「frying pans」 spelt wrong still name their item."""
+        if not words or not self._item_keys:
+            return words
+        phrase = " ".join(words)
+        if len(phrase) < TYPO_MIN_LENGTH:
+            return words
+        best = process.extractOne(
+            phrase, self._item_keys, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY
+        )
+        if best is None:
+            for word in words:
+                if len(word) >= TYPO_MIN_LENGTH:
+                    one = process.extractOne(
+                        word, self._item_keys, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY
+                    )
+                    if one is not None:
+                        name = self._table[one[0]][1]
+                        pieces.append(name)
+                        items.append(name)
+                        words = [w for w in words if w != word]
+            return words
+        name = self._table[best[0]][1]
+        pieces.append(name)
+        items.append(name)
+        return []
+
+    def _without_particles(self, text: str, *, after_match: bool) -> str:
+        """Chinese or Korean left-overs without the particles at their ends (「우산은」 →
+        「우산」; after a name, 「은어떻게」 → 「어떻게」), and nothing when only particles
+        were left."""
+        particles = self._phrases.particles
+        if after_match:
+            text = next((text[len(p) :] for p in particles if text.startswith(p)), text)
+        changed = True
+        while text and changed:
+            changed = False
+            for particle in particles:
+                if text == particle:
+                    return ""
+                if text.endswith(particle) and len(text) > len(particle):
+                    text = text[: -len(particle)]
+                    changed = True
+                    break
+        return text
+
+    @staticmethod
+    def _join(pieces: list[str]) -> str:
+        return " ".join(p for p in pieces if p).strip()
+
+
+def _one_name(items: list[str]) -> str:
+    """The Japanese for an alias: its item; for an alias of several variants (「chair」 for
+    the metal, plastic and wooden いす), their shared name, which the reading asks about."""
+    unique = list(dict.fromkeys(items))
+    if len(unique) == 1:
+        return unique[0]
+    bases = {base_name(name) or name for name in unique}
+    return bases.pop() if len(bases) == 1 else unique[0]
+
+
+def singular(word: str) -> str:
+    """An English word without its plural ending: 「batteries」 → 「battery」, 「boxes」 →
+    「box」, 「knives」 → 「knife」; 「glass」, 「bus」, 「this」 stay."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("ves") and len(word) > 4:
+        return word[:-3] + ("fe" if word.endswith("ives") else "f")
+    if word.endswith(("ses", "xes", "ches", "shes", "zes")) and not word.endswith("uses"):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")):
+        return word[:-1]
+    return word
+
+
+def terms_of(language: str) -> Callable[[str], list[str]]:
+    """How a question in ``language`` is cut into matching units for the knowledge
+    entries' examples in that language: English words (plurals folded, stop words
+    dropped); Chinese and Korean characters and pairs of characters, which catch their
+    words without a dictionary (「收集日」 shares 「收集」「集日」 with 「收集日是哪天」)."""
+    table = phrases(language)
+    pivot = Pivot(language, (), table)
+
+    def english(text: str) -> list[str]:
+        return [w for w in pivot.key(text).split(" ") if w and w not in table.stopwords]
+
+    def characters(text: str) -> list[str]:
+        units = "".join(c for c in pivot.key(text) if c.isalnum())
+        pairs = [units[i : i + 2] for i in range(len(units) - 1)]
+        return list(dict.fromkeys([*pairs, *(c for c in units if c not in table.particles)]))
+
+    return english if language == ENGLISH else characters
+
+
+@cache
+def phrases(language: str) -> Phrases:
+    """The phrase table of ``language`` (empty for Japanese)."""
+    return Phrases() if language == JAPANESE else Phrases.load(language)
