@@ -85,7 +85,8 @@ def _voice(reading: Reading) -> Voice:
     """The answer's voice: in the language the resident wrote in."""
     catalog = live_catalog()
     language = reading.language
-    return Voice(language, catalog.translations(), catalog.item_names(base_language(language)))
+    names = {**catalog.item_names(base_language(language)), **reading.said_names}
+    return Voice(language, catalog.translations(), names)
 
 
 def _texts(session: Session, voice: Voice) -> dict[str, str]:
@@ -153,7 +154,10 @@ def _answer_items(
     if result.likely is not None:
         _send(dispatcher, [replies.likely_item(voice, result.likely, texts)])
         return _remember_items([Mention(result.likely.name, [result.likely])])
-    quoted = query if quotable(query, reading.text) else ""
+    if reading.original != reading.text:  # another language: its own words, or none
+        quoted = " ".join(reading.unknown_words)
+    else:
+        quoted = query if quotable(query, reading.text) else ""
     _send(dispatcher, [replies.not_found(voice, quoted, suggestions, texts.get("contact", ""))])
     return _forget_items()
 

@@ -180,6 +180,10 @@ class Reading:
     #: The resident's message as written, and its language (:mod:`bot.i18n.detect`).
     original: str = ""
     language: str = JAPANESE
+    #: In another language: the resident's words for the items named, by their Japanese
+    #: names, and the words that matched nothing (what an answer says it could not find).
+    said_names: dict[str, str] = field(default_factory=dict)
+    unknown_words: list[str] = field(default_factory=list)
 
     @cached_property
     def only_things(self) -> bool:
@@ -219,7 +223,8 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     original = message.get("text") or ""
     language = _language(original, catalog, context)
     base = base_language(language)
-    text = original if base == JAPANESE else catalog.pivot(base).render(original).japanese
+    rendering = None if base == JAPANESE else catalog.pivot(base).render(original)
+    text = original if rendering is None else rendering.japanese
     intent = message.get("intent") or {}
     entities = {e["entity"]: e.get("value") for e in message.get("entities") or []}
     index = catalog.index()
@@ -279,6 +284,8 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         meets_last_notes=_meets_notes(index, context, text) if not outright.mentions else False,
         original=original,
         language=language,
+        said_names=rendering.said if rendering else {},
+        unknown_words=rendering.unknown if rendering else [],
     )
 
 

@@ -95,8 +95,8 @@ def to_simplified(text: str) -> str:
 
 
 def to_traditional(text: str) -> str:
-    """Simplified Chinese as Traditional, with Taiwan's words (軟體, 網路)."""
-    return _converter("s2twp").convert(text)
+    """Simplified Chinese as Traditional characters (Taiwan's standard forms; words kept)."""
+    return _converter("s2tw").convert(text)
 
 
 def _in_japanese_set(char: str) -> bool:

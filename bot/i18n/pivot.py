@@ -34,7 +34,7 @@ from functools import cache
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.catalog.item_names import base_name
+from bot.catalog.item_names import base_name, without_cross_reference
 from bot.i18n import DATA_DIR, ENGLISH, JAPANESE
 from bot.i18n.detect import to_simplified
 
@@ -86,6 +86,8 @@ class Rendering:
     items: list[str]
     #: What matched nothing (and is no stop word): the resident's own words.
     unknown: list[str]
+    #: The resident's word for each item named (「umbrella」 for 「傘」), to answer with.
+    said: dict[str, str] = field(default_factory=dict)
 
 
 #: What a key of the lookup table stands for: an item, a town or a word.
@@ -135,6 +137,7 @@ class Pivot:
         items: list[str] = []
         unknown: list[str] = []
         leftover: list[str] = []
+        said: dict[str, str] = {}
         i = 0
         while i < len(units):
             found = self._longest_match(units, i)
@@ -142,22 +145,23 @@ class Pivot:
                 leftover.append(units[i])
                 i += 1
                 continue
-            self._flush(leftover, pieces, unknown, items)
+            self._flush(leftover, pieces, unknown, items, said)
             length, (kind, japanese) = found
-            i += length
+            words, i = self._joined(units[i : i + length]), i + length
             if kind == _ITEM:
                 pieces.append(japanese)
                 items.append(japanese)
+                said.setdefault(japanese, words)
             elif kind == _TOWN:
                 number, i = self._chome_after(units, i)
                 pieces.append(f"{japanese}{number}丁目" if number else japanese)
             elif japanese:  # a word (or "" for one dropped), or 丁目 said before the town
                 pieces.append(japanese)
-        self._flush(leftover, pieces, unknown, items)
+        self._flush(leftover, pieces, unknown, items, said)
         japanese = self._join(pieces)
         if self._chome_first is not None:
             japanese = self._chome_first.sub(r"\2\1丁目", japanese)
-        return Rendering(japanese=japanese, items=items, unknown=unknown)
+        return Rendering(japanese=japanese, items=items, unknown=unknown, said=said)
 
     # --- the units of a message --------------------------------------------------------
 
@@ -210,7 +214,12 @@ class Pivot:
     # --- what matched nothing -------------------------------------------------------------
 
     def _flush(
-        self, leftover: list[str], pieces: list[str], unknown: list[str], items: list[str]
+        self,
+        leftover: list[str],
+        pieces: list[str],
+        unknown: list[str],
+        items: list[str],
+        said: dict[str, str],
     ) -> None:
         """Words that matched nothing: a misspelt item name, or the resident's own words
         (stop words and particles dropped)."""
@@ -219,7 +228,7 @@ class Pivot:
         words = [w for w in leftover if w not in self._phrases.stopwords]
         leftover.clear()
         if self.language == ENGLISH:
-            words = self._typos(words, pieces, items)
+            words = self._typos(words, pieces, items, said)
             kept = " ".join(words)
         else:
             kept = self._without_particles("".join(words), after_match=bool(pieces))
@@ -228,7 +237,9 @@ class Pivot:
         if kept:
             pieces.append(kept)
 
-    def _typos(self, words: list[str], pieces: list[str], items: list[str]) -> list[str]:
+    def _typos(
+        self, words: list[str], pieces: list[str], items: list[str], said: dict[str, str]
+    ) -> list[str]:
         """Each run of left-over English words checked against the item names, so that
         「umbrela」 or 「frying pans」 spelt wrong still name their item."""
         if not words or not self._item_keys:
@@ -249,11 +260,13 @@ class Pivot:
                         name = self._table[one[0]][1]
                         pieces.append(name)
                         items.append(name)
+                        said.setdefault(name, one[0])
                         words = [w for w in words if w != word]
             return words
         name = self._table[best[0]][1]
         pieces.append(name)
         items.append(name)
+        said.setdefault(name, best[0])
         return []
 
     def _without_particles(self, text: str, *, after_match: bool) -> str:
@@ -283,7 +296,7 @@ class Pivot:
 def _one_name(items: list[str]) -> str:
     """The Japanese for an alias: its item; for an alias of several variants (「chair」 for
     the metal, plastic and wooden いす), their shared name, which the reading asks about."""
-    unique = list(dict.fromkeys(items))
+    unique = list(dict.fromkeys(without_cross_reference(item) for item in items))
     if len(unique) == 1:
         return unique[0]
     bases = {base_name(name) or name for name in unique}

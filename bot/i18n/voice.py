@@ -11,6 +11,7 @@ said in Simplified Chinese turned into Traditional characters.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -63,8 +64,14 @@ class Voice:
         return [self.finish(w) for w in template(key, self.base)]
 
     def finish(self, text: str) -> str:
-        """The text as the resident reads it: Traditional characters for Traditional Chinese."""
-        return to_traditional(text) if self.language == TRADITIONAL_CHINESE else text
+        """The text as the resident reads it: Traditional characters for Traditional
+        Chinese, except in the Japanese names in brackets (「（拠点回収）」 is what the
+        sticker says, not 「（拠點回収）」)."""
+        if self.language != TRADITIONAL_CHINESE:
+            return text
+        return "".join(
+            part if _is_japanese_aside(part) else to_traditional(part) for part in _bracketed(text)
+        )
 
     # --- the catalog's names ------------------------------------------------------------
 
@@ -108,7 +115,7 @@ class Voice:
         return self.finish(self.with_japanese(self.quote(local), japanese))
 
     def _local_name(self, name: str) -> str | None:
-        local = self.item_names.get(name)
+        local = self.item_names.get(name) or self.item_names.get(without_cross_reference(name))
         if local and self.base == ENGLISH:
             return local[0].upper() + local[1:]
         return local
@@ -179,7 +186,7 @@ class Voice:
             return japanese
         local = self.town(town)
         key = "area_whole_town" if whole_town else "area"
-        local_numbers = template("and", self.base).join(str(n) for n in chome)
+        local_numbers = template("list", self.base).join(str(n) for n in chome)
         return self.finish(
             template(key, self.base).format(town=local, chome=local_numbers, japanese=japanese)
         )
@@ -187,10 +194,49 @@ class Voice:
     def town(self, town: str) -> str:
         """A town as residents of this language write it: the first of its names in the
         phrase table (「Nogata」, 「노가타」), or its kanji."""
-        for variant, kanji in phrases(self.base).towns.items():
-            if kanji == town:
-                return variant.title() if self.base == ENGLISH else variant
-        return town
+        variants = [v for v, kanji in phrases(self.base).towns.items() if kanji == town]
+        if not variants:
+            return town
+        if self.base == ENGLISH:
+            hyphened = [v for v in variants if "-" in v]
+            return (hyphened or variants)[0].title()
+        return variants[0]
+
+
+_OPENING, _CLOSING = "（(", "）)"
+_KANA = re.compile(r"[ぁ-ゖァ-ヺー]")
+
+
+def _bracketed(text: str) -> list[str]:
+    """``text`` cut into the parts outside brackets and the bracketed parts (with their
+    brackets, nested ones inside)."""
+    parts, start, depth = [], 0, 0
+    for position, char in enumerate(text):
+        if char in _OPENING:
+            if depth == 0:
+                parts.append(text[start:position])
+                start = position
+            depth += 1
+        elif char in _CLOSING and depth:
+            depth -= 1
+            if depth == 0:
+                parts.append(text[start : position + 1])
+                start = position + 1
+    parts.append(text[start:])
+    return [part for part in parts if part]
+
+
+def _is_japanese_aside(part: str) -> bool:
+    """A bracketed Japanese name: kana in it, or only characters Japanese writes."""
+    if part[0] not in _OPENING:
+        return False
+    if _KANA.search(part):
+        return True
+    try:
+        part.encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _ordinal(n: int) -> str:
