@@ -99,3 +99,22 @@ def test_intent_names_follow_rasa_conventions() -> None:
     [split] = tokenize(["x"], intent_tokenization_flag=True)
     assert plain["intent"] == ["ask_item"]
     assert split["intent"] == ["ask", "item"]
+
+
+FOREIGN = ["How do I throw away 2 old Kettles?", "우산은 어떻게 버려요?", "旧手机怎么处理？"]
+
+
+def test_latin_and_hangul_text_is_cut_into_words() -> None:
+    """English and Korean come as words (at their spaces, punctuation apart), with their
+    offsets in the original; an English word's lemma is itself in lower case, not the
+    katakana reading Sudachi gives it (「throw」 is not 「スロー」)."""
+    english, korean, chinese = tokenize(FOREIGN)
+    for text, result in zip(FOREIGN, (english, korean, chinese), strict=True):
+        for token_text, start, end, _lemma, _pos in result["tokens"]:
+            assert text[start:end] == token_text
+    assert [t[0] for t in english["tokens"]] == [
+        "How", "do", "I", "throw", "away", "2", "old", "Kettles", "?",
+    ]  # fmt: skip
+    assert [t[3] for t in english["tokens"][:4]] == ["how", "do", "i", "throw"]
+    assert [t[0] for t in korean["tokens"]] == ["우산은", "어떻게", "버려요", "?"]
+    assert "怎么" in [t[0] for t in chinese["tokens"]]

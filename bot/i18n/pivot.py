@@ -172,7 +172,7 @@ class Pivot:
             return [singular(w) for w in _EN_WORD.findall(key_text)]
         if self.language == "zh":
             key_text = to_simplified(key_text)
-        return [c for c in key_text if c.isalnum()]
+        return [c for c in key_text if c.isalnum() or c == "-"]
 
     def _length(self, key: str) -> int:
         return len(key.split(" ")) if self.language == ENGLISH else len(key)
@@ -206,8 +206,8 @@ class Pivot:
         found = self._longest_match(units, i)
         if found and found[1][0] == _CHOME:
             i += found[0]
-        elif self.language == ENGLISH:
-            while i < len(units) and units[i].isdigit():  # house number: 3-12-5
+        else:  # a house number after the 丁目: 「3-12-5」
+            while i < len(units) and (units[i].isdigit() or units[i] == "-"):
                 i += 1
         return number, i
 
@@ -225,7 +225,7 @@ class Pivot:
         (stop words and particles dropped)."""
         if not leftover:
             return
-        words = [w for w in leftover if w not in self._phrases.stopwords]
+        words = [w for w in leftover if w.isalnum() and w not in self._phrases.stopwords]
         leftover.clear()
         if self.language == ENGLISH:
             words = self._typos(words, pieces, items, said)

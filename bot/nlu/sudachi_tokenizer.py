@@ -71,9 +71,16 @@ class SudachiTokenizer(Tokenizer):
                 text=m.text,
                 start=m.start,
                 end=m.end,
-                lemma=m.lemma,
+                lemma=_lemma(m.text, m.lemma),
                 data={POS_KEY: m.pos[0], READING_KEY: m.reading},
             )
             for m in self._analyzer.analyze(text)
         ]
         return self._apply_token_pattern(tokens)
+
+
+def _lemma(text: str, lemma: str) -> str:
+    """A word in Latin letters stands as itself, lower-cased: Sudachi gives English words a
+    katakana reading as their normalised form (「throw」 → 「スロー」), which would make
+    「throw」 and 「slow」 one feature. Hangul and Chinese words have no other form."""
+    return text.lower() if text.isascii() and text.isalpha() else lemma
