@@ -35,13 +35,14 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.catalog.item_names import base_name, without_cross_reference
-from bot.i18n import DATA_DIR, ENGLISH, JAPANESE
+from bot.i18n import DATA_DIR, ENGLISH, JAPANESE, KOREAN
 from bot.i18n.detect import to_simplified
 
 #: An English word: letters and digits, with inner apostrophes (「don't」); a unit stays
 #: with its number (「30cm」).
 _EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _NUMBER = re.compile(r"^\d{1,2}$")
+_NUMBER_CHOME = re.compile(r"(\d{1,2})\s+丁目")
 #: A misspelt English name is taken for an alias this similar (rapidfuzz ratio, 0–100).
 TYPO_SIMILARITY = 86
 #: Only words this long are checked for typos: shorter ones differ by too little.
@@ -118,6 +119,8 @@ class Pivot:
         #: 「3丁目 野方」 (「3-chome Nogata」) put the Japanese way round: 「野方3丁目」.
         self._chome_first = re.compile(rf"(\d{{1,2}})\s*丁目\s*({towns})") if towns else None
         for key, items in names.items():
+            if language == KOREAN and len(key) == 1:
+                continue  # 「요」 (布団) is also the polite ending, 「자」 a ruler and "let's"
             self._table[key] = (_ITEM, _one_name(items))
         self._longest = max((self._length(k) for k in self._table), default=1)
         self._item_keys = [k for k, (kind, _) in self._table.items() if kind == _ITEM]
@@ -290,7 +293,8 @@ class Pivot:
 
     @staticmethod
     def _join(pieces: list[str]) -> str:
-        return " ".join(p for p in pieces if p).strip()
+        """The pieces as one Japanese text; a number said before 丁目 stays with it."""
+        return _NUMBER_CHOME.sub(r"\1丁目", " ".join(p for p in pieces if p).strip())
 
 
 def _one_name(items: list[str]) -> str:

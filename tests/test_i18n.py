@@ -1,0 +1,202 @@
+"""Foreign residents: the language of a message, its Japanese rendering, and answers said in
+the resident's language — with the shipped phrase tables, translations and catalog, and
+the real action code."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select, update
+
+from actions import answers
+from bot.catalog.db import bump_revision, get_sessionmaker
+from bot.catalog.models import ChatEvent, Translation, UnansweredQuestion, WardText
+from bot.catalog.translations import Translations
+from bot.i18n.detect import TRADITIONAL_CHINESE, language_of
+from bot.i18n.pivot import Phrases, Pivot, phrases, singular
+from bot.i18n.voice import Voice
+from tests.test_actions import run
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("電池", "ja"),  # kanji alone, as Japanese writes it
+        ("粗大ごみ", "ja"),
+        ("野方3丁目", "ja"),
+        ("上鷺宮", "ja"),
+        ("スプレー缶に穴は開ける？", "ja"),
+        ("旧手机怎么处理？", "zh"),  # characters Japanese does not write
+        ("野方3丁目的可燃垃圾是星期几", "zh"),  # a Japanese place in a Chinese question
+        ("舊手機怎麼處理", TRADITIONAL_CHINESE),
+        ("电视怎么扔", "zh"),
+        ("우산 버리는 법", "ko"),
+        ("노가타 3초메", "ko"),
+        ("How should I throw out an old kettle?", "en"),
+        ("hi", "en"),
+        ("PC", None),  # an item's name in Japanese as much as in English
+        ("CD?", None),
+        ("42", None),
+        ('/ask_item{"item_id": 3}', None),  # a button's payload
+        ("https://www.example.com/gomi", None),
+    ],
+)
+def test_the_language_of_a_message(text: str, language: str | None) -> None:
+    assert language_of(text) == language
+
+
+def test_english_plurals_fold_to_one_word() -> None:
+    assert [singular(w) for w in ("batteries", "boxes", "knives", "bottles", "glass", "bus")] == [
+        "battery", "box", "knife", "bottle", "glass", "bus",
+    ]  # fmt: skip
+
+
+def test_an_english_message_rendered_into_japanese() -> None:
+    """Item names (plural, misspelt), a town with its 丁目 in its usual forms, and the
+    words that make it a schedule question, with the shipped English phrase table."""
+    pivot = Pivot("en", [("umbrella", "傘"), ("frying pan", "フライパン")], phrases("en"))
+    assert pivot.render("Frying pans?").items == ["フライパン"]
+    umbrella = pivot.render("my umbrela broke, what garbage is it")
+    assert umbrella.items == ["傘"]
+    assert umbrella.said == {"傘": "umbrella"}  # answered with the word, spelt right
+    for place in ("Nogata 3-chome", "nogata 3", "3-chome Nogata", "Nogata 3-12-5"):
+        assert (
+            "野方3丁目" in pivot.render(f"when is burnable garbage collected in {place}").japanese
+        )
+    japanese = pivot.render("When is burnable garbage collected in Nogata 3-chome?").japanese
+    assert "燃やすごみ" in japanese
+    assert "いつ" in japanese or "曜日" in japanese
+    assert pivot.render("can I throw away a xylophone").unknown == ["xylophone"]
+
+
+def test_korean_particles_and_spacing() -> None:
+    pivot = Pivot("ko", [("우산", "傘")], phrases("ko"))
+    for text in ("우산은 어떻게 버려요?", "우산 버리는법", "우산을 버리고 싶어요"):
+        rendering = pivot.render(text)
+        assert rendering.items == ["傘"], text
+        assert rendering.unknown == [], (text, rendering)
+    assert "野方3丁目" in pivot.render("노가타 3초메 타는 쓰레기 언제?").japanese
+
+
+def test_chinese_in_traditional_characters_meets_simplified_names() -> None:
+    pivot = Pivot("zh", [("手机", "携帯電話")], Phrases(towns={"上鷺宮": "上鷺宮"}))
+    assert pivot.render("舊手機怎麼處理").items == ["携帯電話"]
+    assert "上鷺宮3丁目" in pivot.render("上鹭宫3-5-1").japanese
+
+
+def test_weekdays_and_dates_are_said_the_languages_way() -> None:
+    voice = {code: Voice(code, Translations([])) for code in ("ja", "en", "zh", "ko")}
+    assert voice["ja"].weekday_rule([1, 4], []) == "火曜日・金曜日"
+    assert voice["ja"].weekday_rule([5], [2, 4]) == "第2・第4土曜日"
+    assert voice["en"].weekday_rule([1, 4], []) == "Tuesday and Friday"
+    assert voice["en"].weekday_rule([5], [2, 4]) == "the 2nd and 4th Saturday of the month"
+    assert voice["zh"].weekday_rule([5], [1, 3]) == "每月第1个、第3个星期六"
+    assert voice["ko"].weekday_rule([1, 4], []) == "화요일·금요일"
+    day = date(2026, 12, 8)
+    assert voice["ja"].date(day) == "12月8日（火）"
+    assert voice["en"].date(day) == "Tuesday, December 8"
+    assert voice["zh"].date(day) == "12月8日（星期二）"
+    assert voice["ko"].date(day) == "12월 8일(화요일)"
+
+
+def test_traditional_chinese_keeps_the_japanese_names_as_they_are() -> None:
+    translations = Translations(
+        [("category", "使用済小型家電（拠点回収）", "name", "zh", "使用済小型家電（拠点回収）",
+          "小型家电（定点回收）")]
+    )  # fmt: skip
+    said = Voice(TRADITIONAL_CHINESE, translations).category("使用済小型家電（拠点回収）")
+    assert said.startswith("小型家電")  # the Chinese in Traditional characters
+    assert said.endswith("（使用済小型家電（拠点回収））")  # the Japanese untouched
+
+
+# --- answers, through the real action and the shipped catalog ------------------------------
+
+
+@pytest.fixture
+def catalog(actions_catalog: str) -> str:
+    return actions_catalog
+
+
+def _text(messages: list[dict]) -> str:
+    return "\n".join(m["text"] for m in messages)
+
+
+def test_an_english_item_question_is_answered_in_english(catalog: str) -> None:
+    messages, events = run(answers.ActionRespond(), "How do I throw away a frying pan?")
+    text = _text(messages)
+    assert "陶器・ガラス・金属ごみ" in text  # the Japanese name the calendar shows
+    assert "Ceramic, glass and metal waste" in text
+    assert "は「" not in text  # no Japanese sentence
+    assert {"event": "slot", "name": "language", "value": "en"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+    with get_sessionmaker(catalog)() as session:
+        assert session.scalars(select(ChatEvent.language)).all() == ["en"]
+
+
+def test_korean_schedule_and_a_button_payload_keeps_the_language(catalog: str) -> None:
+    messages, events = run(
+        answers.ActionRespond(), "노가타 3초메 타는 쓰레기 언제?", intent="ask_schedule"
+    )
+    assert "화요일·금요일" in _text(messages)
+    assert "燃やすごみ" in _text(messages)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    payload = '/ask_item{"item_id": 1}'
+    messages, _ = run(
+        answers.ActionRespond(),
+        payload,
+        entities=[{"entity": "item_id", "value": 1}],
+        slots=slots,
+    )
+    assert "입니다" in _text(messages)  # the tapped item answered in Korean
+
+
+def test_an_unknown_thing_is_named_in_the_residents_words(catalog: str) -> None:
+    messages, _ = run(answers.ActionRespond(), "can I throw away a xylophone")
+    text = _text(messages)
+    assert "“xylophone”" in text
+    assert "03-3387-5353" in text
+    with get_sessionmaker(catalog)() as session:
+        question = session.scalars(select(UnansweredQuestion)).one()
+        assert (question.text, question.language) == ("can I throw away a xylophone", "en")
+
+
+def test_a_japanese_text_changed_by_staff_is_said_in_japanese_until_translated(
+    catalog: str,
+) -> None:
+    """A translation of an older Japanese text would say something else: the resident
+    reads the current Japanese, with a line in their language saying why."""
+    greeting, _ = run(answers.ActionRespond(), "Hello", intent="greet")
+    assert greeting[0]["text"].startswith("Hello")
+    with get_sessionmaker(catalog)() as session, session.begin():
+        session.execute(
+            update(WardText)
+            .where(WardText.key == "greet")
+            .values(body="こんにちは。新しい挨拶です。")
+        )
+        bump_revision(session)
+    changed, _ = run(answers.ActionRespond(), "Hello", intent="greet")
+    assert changed[0]["text"] == (
+        "(Not yet translated into English; here it is in Japanese.)\nこんにちは。新しい挨拶です。"
+    )
+    with get_sessionmaker(catalog)() as session, session.begin():
+        row = session.scalars(
+            select(Translation).where(
+                Translation.key == "greet",
+                Translation.field == "body",
+                Translation.language == "en",
+            )
+        ).one()
+        row.source, row.body = "こんにちは。新しい挨拶です。", "Hello. A new greeting."
+        bump_revision(session)
+    again, _ = run(answers.ActionRespond(), "Hello", intent="greet")
+    assert again[0]["text"] == "Hello. A new greeting."
+
+
+def test_japanese_answers_are_unchanged_by_the_languages(catalog: str) -> None:
+    messages, events = run(answers.ActionRespond(), "スプレー缶は何ごみ？")
+    assert messages[0]["text"].startswith("「スプレー缶」は「陶器・ガラス・金属ごみ」です。")
+    assert not [e for e in events if e.get("name") == "language"]
+    assert json.dumps(messages, ensure_ascii=False).count("(") == 0
