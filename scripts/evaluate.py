@@ -22,6 +22,7 @@ should not change behaviour) can be compared with ``scripts/compare_outputs.py``
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import re
 import tempfile
@@ -39,6 +40,47 @@ from bot.settings import ROOT
 
 STATED_CATEGORY = re.compile(r"」は「([^」]+)」です")
 EVAL_DIR = ROOT / "tests" / "eval"
+
+
+def _category_names() -> list[str]:
+    """Every 種別 of the ward's item table, longest first."""
+    with (ROOT / "data" / "nakano" / "items.csv").open(encoding="utf-8-sig") as file:
+        names = {row["種別"].strip() for row in csv.DictReader(file)}
+    return sorted(names, key=len, reverse=True)
+
+
+def _not_found_phrases() -> list[str]:
+    """How the bot says "not in the list", in every language: the fixed part of its
+    sentences."""
+    replies = yaml.safe_load((ROOT / "data" / "i18n" / "replies.yml").read_text(encoding="utf-8"))
+    phrases = []
+    for key in ("not_found", "not_found_named"):
+        for sentence in replies["replies"][key].values():
+            parts = [p.strip(" 「」“”‘’.。、，,") for p in sentence.split("{name}")]
+            phrases.append(max(parts, key=len))
+    return phrases
+
+
+CATEGORY_NAMES = _category_names()
+NOT_FOUND_PHRASES = _not_found_phrases()
+
+
+def stated_categories(texts: list[str]) -> list[str]:
+    """The categories a reply states, in order: in a Japanese answer those said as an
+    item's (「…」は「燃やすごみ」です); in another language, where the Japanese name stands
+    beside the translation, each category name as it first appears in an answer."""
+    stated = [match.group(1) for text in texts for match in STATED_CATEGORY.finditer(text)]
+    if stated:
+        return stated
+    found = []
+    for text in texts:
+        first = min(
+            ((text.find(name), name) for name in CATEGORY_NAMES if name in text),
+            default=None,
+        )
+        if first is not None:
+            found.append(first[1])
+    return found
 
 
 @dataclass
@@ -76,12 +118,14 @@ def judge(expect: dict, messages: list[dict]) -> bool:
     """Whether every expectation of ``expect`` holds for the reply ``messages``."""
     texts = [m["text"] for m in messages]
     reply = _plain("\n".join(texts))
-    stated = [match.group(1) for text in texts for match in STATED_CATEGORY.finditer(text)]
+    stated = stated_categories(texts)
     checks = {
         "category": lambda v: bool(stated) and stated[0] == v,
         "categories": lambda v: stated == list(v),
         "ask": lambda v: not stated and any(len(m.get("buttons") or []) >= 2 for m in messages),
-        "unknown": lambda v: not stated and any("見つかりませんでした" in t for t in texts),
+        "unknown": lambda v: (
+            not stated and any(phrase in t for phrase in NOT_FOUND_PHRASES for t in texts)
+        ),
         "weekdays": lambda v: any(f"：{v}" in text for text in texts),
         "says": lambda v: all(_holds(word, reply) for word in v),
         "not_says": lambda v: not any(_holds(word, reply) for word in v),
