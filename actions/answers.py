@@ -154,7 +154,7 @@ def _answer_items(
     if result.likely is not None:
         _send(dispatcher, [replies.likely_item(voice, result.likely, texts)])
         return _remember_items([Mention(result.likely.name, [result.likely])])
-    if reading.original != reading.text:  # another language: its own words, or none
+    if voice.foreign:  # the resident's own words that matched nothing, or none
         quoted = " ".join(reading.unknown_words)
     else:
         quoted = query if quotable(query, reading.text) else ""

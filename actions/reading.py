@@ -293,16 +293,18 @@ def _language(text: str, catalog: LiveCatalog, context: Context) -> str:
     """The language to read ``text`` in and answer it in: the language it is written in;
     the conversation's, when it is in none (a button's payload, 「PC」).
 
-    Kanji alone is Japanese unless it is surely Chinese (:func:`language_of`); but it is
-    Chinese in a conversation in Chinese, and so are kanji the Japanese catalog does not
-    know and the Chinese names do (「微波炉」).
+    Kanji alone is Japanese unless it is surely Chinese (:func:`language_of`); but in a
+    conversation in another language it is in that language, and kanji the Japanese
+    catalog does not know and the Chinese names do (「微波炉」) are Chinese.
     """
     language = language_of(text)
     if language is None:
         return context.language
     kanji_alone = language == JAPANESE and not _KANA.search(text) and _HAN.search(text)
-    if kanji_alone and base_language(context.language) == CHINESE:
-        return context.language  # 「塑料的」 in a conversation in Chinese
+    if kanji_alone and context.language != JAPANESE:
+        # 「塑料的」 in a conversation in Chinese; 「野方3丁目」, a button's payload, in one
+        # in English
+        return context.language
     if (
         kanji_alone
         and not catalog.index().find(text).mentions
