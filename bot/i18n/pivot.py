@@ -46,7 +46,7 @@ _NUMBER_CHOME = re.compile(r"(\d{1,2})\s+丁目")
 #: A misspelt English name is taken for an alias this similar (rapidfuzz ratio, 0–100).
 TYPO_SIMILARITY = 86
 #: Only words this long are checked for typos: shorter ones differ by too little.
-TYPO_MIN_LENGTH = 5
+TYPO_MIN_LENGTH = 6
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,9 @@ class Pivot:
         for key, items in names.items():
             if language == KOREAN and len(key) == 1:
                 continue  # 「요」 (布団) is also the polite ending, 「자」 a ruler and "let's"
-            self._table[key] = (_ITEM, _one_name(items))
+            # The phrase table wins a tie: "throw" (a throw blanket) is a word there.
+            self._table.setdefault(key, (_ITEM, _one_name(items)))
+        self.stopwords = frozenset(self.key(w) for w in phrases.stopwords)
         self._longest = max((self._length(k) for k in self._table), default=1)
         self._item_keys = [k for k, (kind, _) in self._table.items() if kind == _ITEM]
 
@@ -129,7 +131,7 @@ class Pivot:
         """``text`` in the form both sides are compared in."""
         text = unicodedata.normalize("NFKC", text).lower().strip()
         if self.language == ENGLISH:
-            return " ".join(singular(w) for w in _EN_WORD.findall(text))
+            return " ".join(singular(w) for w in _EN_WORD.findall(_plain_latin(text)))
         if self.language == "zh":
             return to_simplified(text).replace(" ", "")
         return re.sub(r"\s+", "", text)
@@ -172,7 +174,7 @@ class Pivot:
         """English: its words; Chinese and Korean: its characters, spaces dropped."""
         key_text = unicodedata.normalize("NFKC", text).lower()
         if self.language == ENGLISH:
-            return [singular(w) for w in _EN_WORD.findall(key_text)]
+            return [singular(w) for w in _EN_WORD.findall(_plain_latin(key_text))]
         if self.language == "zh":
             key_text = to_simplified(key_text)
         return [c for c in key_text if c.isalnum() or c == "-"]
@@ -228,7 +230,7 @@ class Pivot:
         (stop words and particles dropped)."""
         if not leftover:
             return
-        words = [w for w in leftover if w.isalnum() and w not in self._phrases.stopwords]
+        words = [w for w in leftover if w.isalnum() and w not in self.stopwords]
         leftover.clear()
         if self.language == ENGLISH:
             words = self._typos(words, pieces, items, said)
@@ -297,6 +299,13 @@ class Pivot:
         return _NUMBER_CHOME.sub(r"\1丁目", " ".join(p for p in pieces if p).strip())
 
 
+def _plain_latin(text: str) -> str:
+    """Latin letters without accents (「Chūō」 → 「chuo」), curly apostrophes straight."""
+    text = text.replace("’", "'").replace("‘", "'")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _one_name(items: list[str]) -> str:
     """The Japanese for an alias: its item; for an alias of several variants (「chair」 for
     the metal, plastic and wooden いす), their shared name, which the reading asks about."""
@@ -332,7 +341,7 @@ def terms_of(language: str) -> Callable[[str], list[str]]:
     pivot = Pivot(language, (), table)
 
     def english(text: str) -> list[str]:
-        return [w for w in pivot.key(text).split(" ") if w and w not in table.stopwords]
+        return [w for w in pivot.key(text).split(" ") if w and w not in pivot.stopwords]
 
     def characters(text: str) -> list[str]:
         units = "".join(c for c in pivot.key(text) if c.isalnum())
