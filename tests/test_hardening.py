@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from bot.i18n.voice import template
 from bot.server.app import create_app
+from bot.server.conversation import UNAVAILABLE_TEXT
 from bot.server.rate_limit import TOO_MANY_TEXT
 from bot.settings import Settings
 from tests.conftest import make_catalog
@@ -110,6 +112,102 @@ def test_metrics_for_the_operator_only(settings: Settings, resident: TestClient)
     assert 'nakano_chat_outcomes_total{outcome="answered"} 1.0' in text
     assert 'nakano_component_up{component="rasa"} 0.0' in text
     assert 'nakano_rasa_replica_up{replica="1"}' in text
+
+
+# --- the app's own answers in the resident's language -------------------------------------
+
+
+def ask(client: TestClient, sender: str, text: str) -> tuple[int, list[dict[str, object]]]:
+    response = client.post("/api/chat", json={"sender_id": sender, "text": text})
+    return response.status_code, response.json()["messages"]
+
+
+def contact_translation(settings: Settings, language: str) -> str:
+    from sqlalchemy import select
+
+    from bot.catalog.db import get_sessionmaker
+    from bot.catalog.models import Translation
+
+    with get_sessionmaker(settings.database_url)() as session:
+        return session.scalars(
+            select(Translation.body).where(
+                Translation.kind == "text",
+                Translation.key == "contact",
+                Translation.field == "body",
+                Translation.language == language,
+            )
+        ).one()
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "apology", "slow_down"),
+    [
+        ("What kind of garbage is a spray can?", "en", "Sorry, I cannot answer right now",
+         "You are sending messages too quickly"),
+        ("喷雾罐是什么垃圾？", "zh", "抱歉，系统繁忙", "您发送消息的速度过快"),
+        ("스프레이 캔은 무슨 쓰레기예요?", "ko", "죄송합니다. 지금은", "메시지를 너무 빨리"),
+    ],
+)  # fmt: skip
+def test_the_503_and_429_are_in_the_residents_language(
+    resident: TestClient, settings: Settings, text: str, language: str, apology: str,
+    slow_down: str,
+) -> None:  # fmt: skip
+    statuses = [ask(resident, f"{language}-sender", text) for _ in range(4)]
+    assert [status for status, _ in statuses] == [503, 503, 503, 429]
+    [down] = statuses[0][1]
+    first, contact = down["text"].split("\n", 1)
+    assert first.startswith(apology)
+    assert contact == contact_translation(settings, language)
+    assert "03-3387-5353" in contact
+    assert down["buttons"] == []
+    [limited] = statuses[3][1]
+    assert limited == {"text": template("too_fast", language), "buttons": []}
+    assert limited["text"].startswith(slow_down)
+
+
+def test_traditional_chinese_is_answered_in_traditional_characters(resident: TestClient) -> None:
+    status, [message] = ask(resident, "zh-hant", "噴霧罐是什麼垃圾？")
+    assert status == 503
+    assert message["text"].startswith("抱歉，系統繁忙")
+    assert "03-3387-5353" in message["text"]
+
+
+@pytest.mark.parametrize("text", ["スプレー缶", "電池", "/restart", "PC", "12345"])
+def test_japanese_and_languageless_texts_keep_the_japanese(
+    resident: TestClient, settings: Settings, text: str
+) -> None:
+    from bot.catalog.db import get_sessionmaker
+    from bot.catalog.models import WardText
+
+    with get_sessionmaker(settings.database_url)() as session:
+        contact = session.get(WardText, "contact").body
+    status, [message] = ask(resident, "ja", text)
+    assert status == 503
+    assert message["text"] == f"{UNAVAILABLE_TEXT}\n{contact}"
+    assert "03-3387-5353" in contact
+
+
+def test_a_stale_contact_translation_gives_the_japanese_contact(
+    resident: TestClient, settings: Settings
+) -> None:
+    """Staff changed the Japanese contact after it was translated: the old English could
+    name an old number, so the resident gets the Japanese, which is current."""
+    from bot.catalog.db import get_sessionmaker
+    from bot.catalog.models import WardText
+
+    changed = "ごみの出し方のご相談は、中野区清掃事務所（電話 03-3387-5353、平日8時30分から）へ"
+    with get_sessionmaker(settings.database_url)() as session:
+        session.get(WardText, "contact").body = changed
+        session.commit()
+    status, [message] = ask(resident, "en-stale", "Where do I put batteries?")
+    assert status == 503
+    assert message["text"] == f"{template('unavailable', 'en')}\n{changed}"
+
+
+def test_422_errors_are_not_translated(resident: TestClient) -> None:
+    response = resident.post("/api/chat", json={"sender_id": "a", "text": ""})
+    assert response.status_code == 422
+    assert "messages" not in response.json()
 
 
 # --- what the public face echoes, and to whom ---------------------------------------------

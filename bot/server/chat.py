@@ -10,8 +10,9 @@ from sqlalchemy import text as sql
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.server.conversation import Conversations
+from bot.server.own_words import too_fast_text
 from bot.server.rasa_client import RasaClient
-from bot.server.rate_limit import TOO_MANY_TEXT, RateLimits, caller
+from bot.server.rate_limit import RateLimits, caller
 from bot.server.schemas import ChatMessage, ChatRequest, ChatResponse, HealthReport
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,8 @@ WEB_CHANNEL = "web"
     },
 )
 async def chat(body: ChatRequest, request: Request) -> ChatResponse | JSONResponse:
-    """Send one message of a resident's conversation; get the bot's answers."""
+    """Send one message of a resident's conversation; get the bot's answers, in the
+    language the message is written in (also the 429 and 503 answers)."""
     who = caller(request)
     limits: RateLimits = request.app.state.rate_limits
     verdict = await limits.check(
@@ -40,7 +42,9 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse | JSONRespon
     if not verdict.allowed:
         return JSONResponse(
             status_code=429,
-            content=ChatResponse(messages=[ChatMessage(text=TOO_MANY_TEXT)]).model_dump(),
+            content=ChatResponse(
+                messages=[ChatMessage(text=too_fast_text(body.text))]
+            ).model_dump(),
             headers={"Retry-After": str(verdict.retry_after)},
         )
     conversations: Conversations = request.app.state.conversations

@@ -24,10 +24,14 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.catalog.models import WardText
+from bot.catalog.models import Translation, WardText
+from bot.catalog.translations import TEXT, Translations
+from bot.i18n.detect import base_language, language_of
+from bot.server.own_words import foreign_voice
 from bot.server.rasa_client import RasaClient, RasaUnavailableError
 from bot.server.schemas import Button, ChatMessage
 from bot.settings import Settings
@@ -140,8 +144,7 @@ class Conversations:
         try:
             messages = await self._rasa.send(sender, self._payloads.read(text))
         except RasaUnavailableError:
-            text = "\n".join(filter(None, [UNAVAILABLE_TEXT, self.ward_text("contact")]))
-            return Reply([ChatMessage(text=text)], available=False)
+            return Reply([ChatMessage(text=self.unavailable_text(text))], available=False)
         return Reply([self._signed(message) for message in messages])
 
     def _signed(self, message: ChatMessage) -> ChatMessage:
@@ -149,6 +152,50 @@ class Conversations:
             Button(title=b.title, payload=self._payloads.sign(b.payload)) for b in message.buttons
         ]
         return ChatMessage(text=message.text, buttons=buttons)
+
+    def unavailable_text(self, text: str) -> str:
+        """The apology for ``text`` when Rasa cannot answer, in the language ``text`` is
+        written in (Japanese when it is in none, e.g. a tapped button), with the ward's
+        contact, so that a resident always has a phone number to call instead. A foreign
+        resident gets the contact's translation while it translates the current Japanese,
+        else the Japanese contact: the number is the same in both."""
+        voice = foreign_voice(language_of(text))
+        contact = self.ward_text("contact")
+        if voice is None:
+            return "\n".join(filter(None, [UNAVAILABLE_TEXT, contact]))
+        local = self.translated_ward_text("contact", voice.language, contact)
+        return "\n".join(filter(None, [voice.say("unavailable"), local or contact]))
+
+    def translated_ward_text(self, key: str, language: str, japanese: str) -> str | None:
+        """The translation of the ward text ``key`` (whose Japanese is ``japanese``) into
+        ``language``, or ``None`` when there is no current one or it cannot be read."""
+        if not japanese.strip():
+            return None
+        base = base_language(language)
+        try:
+            with self._sessions() as session:
+                rows = session.execute(
+                    select(
+                        Translation.kind,
+                        Translation.key,
+                        Translation.field,
+                        Translation.language,
+                        Translation.source,
+                        Translation.body,
+                    ).where(
+                        Translation.kind == TEXT,
+                        Translation.key == key,
+                        Translation.field == "body",
+                        Translation.language == base,
+                    )
+                ).tuples()
+                translations = Translations(rows)
+        except SQLAlchemyError as error:
+            logger.warning("could not read the translation of %r (%s)", key, error)
+            return None
+        local = translations.get(TEXT, key, "body", base, japanese)
+        voice = foreign_voice(language)
+        return voice.finish(local) if local and voice else None
 
     def ward_text(self, key: str) -> str:
         """A text staff keep in the database (greeting, contact…); empty if it is missing.
