@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -270,12 +270,9 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         only_place=place.town is not None and len(_without_place(rest, place)) <= 1,
         says_big=_says_any(key, vocabulary.over_size),
         size_cm=_size_cm(text),
-        knowledge=catalog.knowledge(base).search(text if base == JAPANESE else original),
+        knowledge=_knowledge(catalog, text, original, base),
         topical=_topical(
-            catalog,
-            context,
-            _remainder(text, outright, vocabulary.asking_words) if base == JAPANESE else original,
-            base,
+            catalog, context, _remainder(text, outright, vocabulary.asking_words), original, base
         ),
         entities=entities,
         refined=_refined(index, context, text, outright, key, vocabulary.references),
@@ -374,12 +371,37 @@ def _remainder(text: str, outright: MatchResult, asking_words: tuple[str, ...]) 
     return text
 
 
-def _topical(
-    catalog: LiveCatalog, context: Context, text: str, language: str
+def _knowledge(
+    catalog: LiveCatalog, text: str, original: str, language: str, topic: str | None = None
 ) -> list[KnowledgeHit]:
-    knowledge = catalog.knowledge(language)
-    entry = knowledge.entries.get(context.last_topic or "")
-    return knowledge.search(text, context=entry.title) if entry else []
+    """The knowledge entries the message matches (read with the last ``topic``'s title
+    when given). A message in another language is matched twice, its Japanese rendering
+    against the entries' Japanese examples and its own words against their examples in its
+    language, and each entry keeps the better match: the rendering carries the words that
+    decide most topics (「前一天晚上」 → 「前の日の夜」), the translated examples the ones
+    it has no word for."""
+    readings = [(catalog.knowledge(), text)]
+    if language != JAPANESE:
+        readings.append((catalog.knowledge(language), original))
+    japanese = catalog.knowledge().entries
+    best: dict[str, KnowledgeHit] = {}
+    for knowledge, said in readings:
+        entry = knowledge.entries.get(topic or "")
+        if topic and entry is None:
+            continue
+        for hit in knowledge.search(said, context=entry.title if entry else ""):
+            hit = replace(hit, entry=japanese.get(hit.entry.key, hit.entry))
+            if hit.entry.key not in best or hit.coverage > best[hit.entry.key].coverage:
+                best[hit.entry.key] = hit
+    return sorted(best.values(), key=lambda hit: -hit.coverage)[:3]
+
+
+def _topical(
+    catalog: LiveCatalog, context: Context, text: str, original: str, language: str
+) -> list[KnowledgeHit]:
+    if not context.last_topic:
+        return []
+    return _knowledge(catalog, text, original, language, topic=context.last_topic)
 
 
 def _last_notes(index: CatalogIndex, context: Context) -> list[str]:

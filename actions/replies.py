@@ -239,9 +239,9 @@ def knowledge_answer(voice: Voice, entry: KnowledgeEntry) -> Reply:
 
 def which_topic(voice: Voice, hits: list[KnowledgeHit]) -> Reply:
     """Two entries match about as well: ask which. Each button sends its entry's title,
-    which matches that entry itself (its title in the resident's language matches its
-    examples in that language)."""
-    buttons = [_button(hit.entry.title, hit.entry.title) for hit in hits[:3]]
+    which matches that entry itself (in the resident's language, its translated title)."""
+    titles = [voice.title(hit.entry.key, hit.entry.title) for hit in hits[:3]]
+    buttons = [_button(title, title) for title in titles]
     return Reply(voice.say("which_topic"), buttons)
 
 

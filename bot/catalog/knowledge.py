@@ -82,12 +82,20 @@ class KnowledgeBase:
     """The knowledge entries, indexed for :meth:`search`."""
 
     def __init__(
-        self, entries: list[KnowledgeEntry], tokenize: Callable[[str], list[str]] | None = None
+        self,
+        entries: list[KnowledgeEntry],
+        tokenize: Callable[[str], list[str]] | None = None,
+        *,
+        unseen_as_rarest: bool = True,
     ) -> None:
         """``tokenize`` cuts a question into its matching units: :func:`terms` for
         Japanese, the language's own for entries translated into another
-        (:func:`bot.i18n.pivot.terms_of`)."""
+        (:func:`bot.i18n.pivot.terms_of`). A unit no entry uses weighs as the rarest one
+        they do when units are words (``unseen_as_rarest``); when they are pairs of
+        characters (Chinese, Korean), most unseen ones are only two words' edges
+        (「先把」「把垃」), and they weigh as a typical unit."""
         self._terms = tokenize or terms
+        self._unseen_as_rarest = unseen_as_rarest
         self.entries = {entry.key: entry for entry in entries}
         self._documents: list[tuple[KnowledgeEntry, str, list[str]]] = [
             (entry, question, self._terms(question))
@@ -123,8 +131,9 @@ class KnowledgeBase:
         if not words or not any(w in self._idf for w in asked):
             return []
         scores = self._bm25.get_scores(words)
-        rarest = max(self._idf.values())
-        total = sum(self._idf.get(w, rarest) for w in asked)
+        weights = sorted(self._idf.values())
+        unseen = weights[-1] if self._unseen_as_rarest else weights[len(weights) // 2]
+        total = sum(self._idf.get(w, unseen) for w in asked)
         best: dict[str, KnowledgeHit] = {}
         for position in np.argsort(-scores):
             if scores[position] <= 0:

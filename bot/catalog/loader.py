@@ -108,7 +108,7 @@ def _translated_knowledge(
                 examples=tuple(e.strip() for e in examples.body.splitlines() if e.strip()),
             )
         )
-    return KnowledgeBase(entries, terms_of(language))
+    return KnowledgeBase(entries, terms_of(language), unseen_as_rarest=language == ENGLISH)
 
 
 def load_knowledge(session: Session) -> KnowledgeBase:

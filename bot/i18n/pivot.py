@@ -119,8 +119,6 @@ class Pivot:
         #: 「3丁目 野方」 (「3-chome Nogata」) put the Japanese way round: 「野方3丁目」.
         self._chome_first = re.compile(rf"(\d{{1,2}})\s*丁目\s*({towns})") if towns else None
         for key, items in names.items():
-            if language == KOREAN and len(key) == 1:
-                continue  # 「요」 (布団) is also the polite ending, 「자」 a ruler and "let's"
             # The phrase table wins a tie: "throw" (a throw blanket) is a word there.
             self._table.setdefault(key, (_ITEM, _one_name(items)))
         self.stopwords = frozenset(self.key(w) for w in phrases.stopwords)
@@ -138,6 +136,7 @@ class Pivot:
 
     def render(self, text: str) -> Rendering:
         units = self._units(text)
+        starts = self._word_starts(text)
         pieces: list[str] = []
         items: list[str] = []
         unknown: list[str] = []
@@ -145,7 +144,7 @@ class Pivot:
         said: dict[str, str] = {}
         i = 0
         while i < len(units):
-            found = self._longest_match(units, i)
+            found = self._longest_match(units, i, starts)
             if found is None:
                 leftover.append(units[i])
                 i += 1
@@ -190,12 +189,46 @@ class Pivot:
         if key and key not in self._table:
             self._table[key] = value
 
-    def _longest_match(self, units: list[str], start: int) -> tuple[int, tuple[str, str]] | None:
+    def _word_starts(self, text: str) -> frozenset[int]:
+        """Korean: the units that begin a word (after a space or punctuation)."""
+        if self.language != KOREAN:
+            return frozenset()
+        starts, position, after_gap = set(), 0, True
+        for char in unicodedata.normalize("NFKC", text).lower():
+            if char.isalnum() or char == "-":
+                if after_gap:
+                    starts.add(position)
+                position += 1
+                after_gap = False
+            else:
+                after_gap = True
+        return frozenset(starts)
+
+    def _longest_match(
+        self, units: list[str], start: int, starts: frozenset[int] = frozenset()
+    ) -> tuple[int, tuple[str, str]] | None:
         for length in range(min(self._longest, len(units) - start), 0, -1):
             value = self._table.get(self._joined(units[start : start + length]))
-            if value is not None:
-                return length, value
+            if value is None:
+                continue
+            if (
+                length == 1
+                and starts
+                and value[0] == _ITEM
+                and not self._whole(units, start, starts)
+            ):
+                continue  # 「요」 (布団) is also the polite ending
+            return length, value
         return None
+
+    def _whole(self, units: list[str], start: int, starts: frozenset[int]) -> bool:
+        """Whether a one-syllable Korean name is a word of its own: 「책은」, not the 책
+        of 「책상」 or the 요 of 「옷걸이요」."""
+        if start not in starts:
+            return False
+        end = next((i for i in sorted(starts) if i > start), len(units))
+        rest = "".join(units[start + 1 : end])
+        return not rest or rest in self._phrases.particles
 
     def _chome_after(self, units: list[str], i: int) -> tuple[str, int]:
         """The 丁目 said right after a town: 「3」, 「3 chome」, 「3-12-5」 (house number
