@@ -340,8 +340,9 @@ def _plain_latin(text: str) -> str:
 
 
 def _one_name(items: list[str]) -> str:
-    """The Japanese for an alias: its item; for an alias of several variants (「chair」 for
-    the metal, plastic and wooden いす), their shared name, which the reading asks about."""
+    """The Japanese for an alias: its item; for an alias of several variants of one name
+    (「chair」 for the metal, plastic and wooden いす), that name, which the reading asks
+    about; for an alias of unrelated items, the first (the files list the likeliest first)."""
     unique = list(dict.fromkeys(without_cross_reference(item) for item in items))
     if len(unique) == 1:
         return unique[0]
