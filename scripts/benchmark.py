@@ -63,6 +63,36 @@ QUESTIONS = [
     "今日の天気は？",
 ]
 
+#: The same kinds of question in the other languages (issue #14: one resident p50 <= 50 ms
+#: in every language).
+FOREIGN_QUESTIONS = {
+    "en": [
+        "How do I throw away a spray can?",
+        "what garbage is a PET bottle",
+        "I want to get rid of an old ironing board",
+        "When is burnable garbage collected in Nogata 3-chome?",
+        "Hello",
+        "how to dispose of batteries",
+        "What time should I put out the trash?",
+    ],
+    "zh": [
+        "喷雾罐怎么扔？",
+        "塑料瓶是什么垃圾",
+        "野方3丁目的可燃垃圾是星期几？",
+        "你好",
+        "旧手机怎么处理？",
+        "垃圾几点前要扔？",
+    ],
+    "ko": [
+        "스프레이 캔은 어떻게 버려요?",
+        "페트병은 무슨 쓰레기예요?",
+        "노가타 3초메 타는 쓰레기는 무슨 요일이에요?",
+        "안녕하세요",
+        "우산 버리는 법",
+        "쓰레기는 몇 시까지 내놓아야 해요?",
+    ],
+}
+
 CONVERSATION_LENGTH = 5
 PARTS = ("nlu", "chat", "compare", "memory")
 
@@ -113,11 +143,13 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def chat_load(target: load.Target, residents: int, per_resident: int) -> load.RunResult:
+def chat_load(
+    target: load.Target, residents: int, per_resident: int, questions: list[str] = QUESTIONS
+) -> load.RunResult:
     """The original measurement: the ten questions above in turn, a fixed count each."""
     return asyncio.run(
         load.closed_loop(
-            target, residents, per_resident=per_resident, questions=QUESTIONS,
+            target, residents, per_resident=per_resident, questions=questions,
             conversation_length=CONVERSATION_LENGTH, shuffle=False, timeout=60,
         )
     )  # fmt: skip
@@ -245,6 +277,15 @@ def main() -> None:
                                      (20, "/api/chat, 20 residents (closed loop)")):  # fmt: skip
                 result = chat_load(ours, residents, max(1, args.requests // residents))
                 figures[f"chat_{residents}"] = result.as_dict()
+                print(
+                    summary(label, result.latencies_ms, result.elapsed_s)
+                    + f"   errors={result.sent - result.ok}"
+                )
+            for language, questions in FOREIGN_QUESTIONS.items():
+                chat_load(ours, 1, len(questions), questions)  # warm up
+                result = chat_load(ours, 1, max(1, args.requests // 4), questions)
+                figures[f"chat_1_{language}"] = result.as_dict()
+                label = f"/api/chat, 1 resident, {language}"
                 print(
                     summary(label, result.latencies_ms, result.elapsed_s)
                     + f"   errors={result.sent - result.ok}"
