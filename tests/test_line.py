@@ -20,7 +20,8 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.catalog.db import get_sessionmaker
-from bot.catalog.models import Category, Item, LineSeenEvent, WardText
+from bot.catalog.models import Category, Item, LineSeenEvent, Translation, WardText
+from bot.i18n.voice import template
 from bot.line.fake_api import FakeLineApi
 from bot.line.messages import MAX_LABEL, MAX_QUICK_REPLIES, MAX_TEXT, split_text, to_line
 from bot.server.app import create_app
@@ -216,7 +217,7 @@ def test_follow_greets_with_example_questions(
     with get_sessionmaker(line_settings.database_url)() as session:
         greeting = session.get(WardText, "greet").body
         examples = session.get(WardText, "examples").body.splitlines()
-    assert reply_texts(reply) == [greeting]
+    assert reply_texts(reply) == [greeting, english_greeting(line_settings)]
     actions = quick_replies(reply)
     assert [a["text"] for a in actions] == examples
     assert {a["type"] for a in actions} == {"message"}
@@ -224,6 +225,65 @@ def test_follow_greets_with_example_questions(
     fake_line.clear()  # tapping an example sends it as text, which the bot answers
     post(line, text(actions[0]["text"], user("U-new")))
     assert "」は「" in reply_texts(fake_line.replies()[0])[0]
+
+
+def english_greeting(settings: Settings) -> str:
+    with get_sessionmaker(settings.database_url)() as session:
+        return session.scalars(
+            select(Translation.body).where(
+                Translation.kind == "text",
+                Translation.key == "greet",
+                Translation.field == "body",
+                Translation.language == "en",
+            )
+        ).one()
+
+
+def test_a_new_friend_is_greeted_in_english_too(
+    line: TestClient, fake_line: FakeLineApi, line_settings: Settings
+) -> None:
+    """Under the Japanese greeting, the English one: a resident who does not read Japanese
+    learns they may write in English; the example buttons stay under the last message."""
+    post(line, event("follow", user("U-en-new"), follow={"isUnblocked": False}))
+    [reply] = fake_line.replies()
+    japanese, english = reply_texts(reply)
+    assert "中野区" in japanese
+    assert english.startswith("Hello.")
+    assert english == english_greeting(line_settings)
+    assert "quickReply" not in reply["messages"][0]
+    assert quick_replies(reply)
+
+
+def test_without_a_current_translation_the_english_greeting_is_the_replies_line(
+    line: TestClient, fake_line: FakeLineApi, line_settings: Settings
+) -> None:
+    """Staff changed the Japanese greeting after it was translated: its old English would
+    say something else, so the English line is the general one of replies.yml."""
+    sessions = get_sessionmaker(line_settings.database_url)
+    with sessions() as session:
+        greet = session.get(WardText, "greet")
+        before = greet.body
+        changed = greet.body = before + "（年末年始は休みます）"
+        session.commit()
+    try:
+        post(line, event("join", group("G-en", "U-1")))
+    finally:
+        with sessions() as session:
+            session.get(WardText, "greet").body = before
+            session.commit()
+    [reply] = fake_line.replies()
+    assert reply_texts(reply) == [changed, template("line_greeting", "en")]
+
+
+def test_an_english_message_gets_an_english_reply(line: TestClient, fake_line: FakeLineApi) -> None:
+    question = "What kind of garbage is a spray can?"
+    post(line, text(question, user("U-english")))
+    [reply] = fake_line.replies()
+    answer = reply_texts(reply)[0]
+    assert answer.startswith("“Spray can” (スプレー缶) is ")
+    assert "(陶器・ガラス・金属ごみ)" in answer
+    web = line.post("/api/chat", json={"sender_id": "line-compare-en", "text": question})
+    assert reply_texts(reply) == [m["text"] for m in web.json()["messages"]]
 
 
 STICKER = {"type": "sticker", "packageId": "446", "stickerId": "1988", "quoteToken": "q"}
@@ -425,3 +485,16 @@ def test_a_flood_from_one_conversation_is_told_to_wait(
     answers = [reply_texts(reply)[0] for reply in fake_line.replies()]
     assert answers[0].startswith("「スプレー缶」は")
     assert answers[2] == TOO_MANY_TEXT
+
+
+def test_a_flood_in_english_is_told_to_wait_in_english(
+    line_settings: Settings, fake_line: FakeLineApi, backend: dict[str, Service]
+) -> None:
+    strict = line_settings.model_copy(update={"rate_limit_per_sender": "1/minute"})
+    fake_line.clear()
+    with TestClient(create_app(strict)) as client:
+        for _ in range(2):
+            post(client, text("Where do batteries go?", user("U-flood-en")))
+    answers = [reply_texts(reply)[0] for reply in fake_line.replies()]
+    assert answers[1] == template("too_fast", "en")
+    assert answers[1].startswith("You are sending messages too quickly.")

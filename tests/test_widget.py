@@ -319,3 +319,156 @@ def test_a_link_in_the_residents_own_bubble_is_readable(page: Page) -> None:
     background = link.evaluate("a => getComputedStyle(a.parentNode).backgroundColor")
     lighter, darker = sorted([_luminance(color), _luminance(background)], reverse=True)
     assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (color, background)
+
+
+# --- languages: the widget's own words in ja/en/zh/ko; answers in the resident's ----------
+
+ENGLISH_EXAMPLES = [
+    "What kind of garbage is a spray can?",
+    "What day is burnable garbage collected in Nogata 3-chome?",
+    "How do I put out bulky waste?",
+]
+
+
+def widget_lang(page: Page) -> str | None:
+    return page.locator("nakano-chat").get_attribute("lang")
+
+
+def example_chips(page: Page):
+    return page.locator("nakano-chat .msg.bot").first.locator(".chip")
+
+
+def embedding_page(page: Page, html_lang: str | None, data_lang: str | None = None) -> None:
+    """A page of the ward's site in another language, embedding the widget with the tag
+    README gives (served by the test, same origin as the app)."""
+    html = "<html>" if html_lang is None else f'<html lang="{html_lang}">'
+    attribute = "" if data_lang is None else f' data-lang="{data_lang}"'
+    body = (
+        f'<!doctype html>{html}<head><meta charset="utf-8"><title>page</title></head>'
+        f'<body><p>page</p><script src="/widget/v1/nakano-chat.js"{attribute} defer></script>'
+        "</body></html>"
+    )
+    page.route("**/embedded.html", lambda route: route.fulfill(content_type="text/html", body=body))
+    page.goto("/embedded.html")
+
+
+def test_the_language_switch_changes_the_widgets_words_and_is_remembered(page: Page) -> None:
+    open_widget(page)
+    assert widget_lang(page) == "ja"
+    expect(example_chips(page)).to_have_text(
+        ["スプレー缶は何ごみ？", "野方3丁目の燃やすごみは何曜日？", "粗大ごみの出し方"]
+    )
+    page.get_by_role("combobox", name="言語（Language）").select_option("en")
+    assert widget_lang(page) == "en"
+    expect(page.get_by_role("heading", name="Garbage Sorting Chat")).to_be_visible()
+    expect(page.get_by_label("Your question")).to_have_attribute(
+        "placeholder", "e.g. Where do spray cans go?"
+    )
+    expect(page.get_by_role("button", name="Send", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="New conversation")).to_be_visible()
+    expect(page.get_by_role("button", name="Larger text")).to_be_visible()
+    expect(page.get_by_role("button", name="Close")).to_be_visible()
+    expect(page.get_by_role("list", name="Conversation")).to_be_visible()
+    expect(bot_messages(page).first).to_contain_text("You can write in English.")
+    expect(example_chips(page)).to_have_text(ENGLISH_EXAMPLES)
+    expect(page.locator("nakano-chat .msg.bot")).to_have_count(1)  # replaced, not added
+
+    page.get_by_role("combobox", name="Language").select_option("ko")
+    assert widget_lang(page) == "ko"
+    expect(page.get_by_role("button", name="보내기")).to_be_visible()
+    expect(example_chips(page).first).to_have_text("스프레이 캔은 무슨 쓰레기예요?")
+    page.get_by_role("combobox", name="언어(Language)").select_option("zh-Hans")
+    expect(page.get_by_role("heading", name="垃圾分类聊天")).to_be_visible()
+    expect(example_chips(page).first).to_have_text("喷雾罐是什么垃圾？")
+    page.get_by_role("combobox", name="语言（Language）").select_option("zh-Hant")
+    expect(page.get_by_role("heading", name="垃圾分類聊天")).to_be_visible()
+    expect(example_chips(page).first).to_have_text("噴霧罐是什麼垃圾？")
+
+    page.reload()  # the choice is kept for the next page (localStorage)
+    expect(page.get_by_role("heading", name="垃圾分類聊天")).to_be_visible()
+    assert widget_lang(page) == "zh-Hant"
+    assert page.evaluate("localStorage.getItem('nakano-chat:lang')") == "zh-Hant"
+    page.get_by_role("combobox", name="語言（Language）").select_option("ja")
+    page.reload()
+    expect(page.get_by_role("heading", name="ごみ分別チャット")).to_be_visible()
+
+
+def test_a_switch_keeps_the_conversation_and_relabels_a_retry(page: Page) -> None:
+    open_widget(page)
+    page.route("**/api/chat", lambda route: route.abort())
+    say(page, "電池")
+    expect(page.get_by_role("button", name="もう一度送る")).to_be_visible()
+    page.get_by_role("combobox", name="言語（Language）").select_option("en")
+    expect(page.get_by_role("button", name="Send again")).to_be_visible()
+    expect(page.locator("nakano-chat .msg.user")).to_have_text(["電池"])
+    expect(bot_messages(page).last).to_contain_text("通信できませんでした")  # said, not redone
+
+
+@pytest.mark.parametrize(
+    ("html_lang", "locale", "data_lang", "expected", "open_label"),
+    [
+        ("en", "ja-JP", None, "en", "Open the garbage sorting chat"),
+        ("en-GB", "ja-JP", "auto", "en", "Open the garbage sorting chat"),
+        (None, "en-US", None, "en", "Open the garbage sorting chat"),
+        (None, "ko-KR", None, "ko", "쓰레기 분리배출 채팅 열기"),
+        (None, "zh-TW", None, "zh-Hant", "開啟垃圾分類聊天"),
+        ("zh-CN", "en-US", None, "zh-Hans", "打开垃圾分类聊天"),
+        ("fr", "fr-FR", None, "ja", "ごみ分別チャットを開く"),  # none of ours: Japanese
+        ("en", "en-US", "ko", "ko", "쓰레기 분리배출 채팅 열기"),  # the ward's choice
+    ],
+)  # fmt: skip
+def test_auto_follows_the_page_then_the_browser(
+    browser: Browser,
+    app_server: str,
+    html_lang: str | None,
+    locale: str,
+    data_lang: str | None,
+    expected: str,
+    open_label: str,
+) -> None:
+    context = browser.new_context(base_url=app_server, locale=locale)
+    page = context.new_page()
+    embedding_page(page, html_lang, data_lang)
+    page.get_by_role("button", name=open_label).click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    assert widget_lang(page) == expected
+    expect(page.get_by_role("combobox")).to_have_value(expected)
+    context.close()
+
+
+def test_the_residents_choice_wins_over_the_page(browser: Browser, app_server: str) -> None:
+    context = browser.new_context(base_url=app_server, locale="en-US")
+    page = context.new_page()
+    embedding_page(page, "en")
+    page.get_by_role("button", name="Open the garbage sorting chat").click()
+    page.get_by_role("combobox", name="Language").select_option("ja")
+    page.reload()  # the next page of the English site
+    expect(page.get_by_role("button", name="ごみ分別チャットを開く")).to_be_visible()
+    assert widget_lang(page) == "ja"
+    context.close()
+
+
+def test_a_question_in_english_gets_an_english_answer(browser: Browser, app_server: str) -> None:
+    context = browser.new_context(base_url=app_server, locale="en-US")
+    page = context.new_page()
+    embedding_page(page, "en")
+    page.get_by_role("button", name="Open the garbage sorting chat").click()
+    page.get_by_label("Your question").fill("What kind of garbage is a spray can?")
+    page.get_by_label("Your question").press("Enter")
+    answer = bot_messages(page).last
+    expect(answer).to_contain_text("Spray can")
+    expect(answer).to_contain_text("(陶器・ガラス・金属ごみ)")
+    expect(answer).not_to_contain_text("「スプレー缶」は")
+    context.close()
+
+
+def test_the_answer_follows_what_is_written_not_the_widgets_language(page: Page) -> None:
+    open_widget(page)  # Japanese words
+    chips = example_chips(page)
+    say(page, "What kind of garbage is a spray can?")
+    expect(bot_messages(page).last).to_contain_text("Spray can")
+    page.get_by_role("combobox", name="言語（Language）").select_option("en")
+    chips.nth(2).click()  # "How do I put out bulky waste?"
+    answered(page)
+    expect(bot_messages(page).last).not_to_contain_text("申し訳ありません")
+    expect(page.locator("nakano-chat .msg.user").last).to_have_text(ENGLISH_EXAMPLES[2])

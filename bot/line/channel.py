@@ -38,9 +38,12 @@ from linebot.v3.webhooks import (
     UserSource,
 )
 
+from bot.i18n import ENGLISH
+from bot.i18n.voice import template
 from bot.line.messages import to_line
 from bot.server.conversation import Conversations
-from bot.server.rate_limit import TOO_MANY_TEXT, RateLimits
+from bot.server.own_words import too_fast_text
+from bot.server.rate_limit import RateLimits
 from bot.server.schemas import Button, ChatMessage
 from bot.settings import Settings
 
@@ -124,12 +127,12 @@ class LineChannel:
         if isinstance(event, PostbackEvent) and sender and event.postback.data:
             return await self._converse(sender, event.postback.data)
         if isinstance(event, FollowEvent | JoinEvent):
-            return self._guide("greet")
+            return self._greet()
         return []
 
     async def _converse(self, sender: str, text: str) -> list[ChatMessage]:
         if not (await self._limits.check(sender=sender)).allowed:
-            return [ChatMessage(text=TOO_MANY_TEXT)]
+            return [ChatMessage(text=too_fast_text(text))]
         return (await self._conversations.reply(sender, text)).messages
 
     def _guide(self, key: str) -> list[ChatMessage]:
@@ -139,6 +142,21 @@ class LineChannel:
         buttons = [Button(title=q.strip(), payload=q.strip()) for q in examples if q.strip()]
         text = self._conversations.ward_text(key) or self._conversations.ward_text("help")
         return [ChatMessage(text=text, buttons=buttons)] if text else []
+
+    def _greet(self) -> list[ChatMessage]:
+        """The Japanese greeting with the example buttons, then the greeting in English:
+        a new friend who does not read Japanese learns at once that they may write in
+        their own language (the bot answers in the language it is written to). The
+        English is the greeting's translation while it translates the current Japanese,
+        else a line of ``replies.yml``."""
+        [guide] = self._guide("greet") or [None]
+        if guide is None:
+            return []
+        japanese = self._conversations.ward_text("greet")
+        english = self._conversations.translated_ward_text("greet", ENGLISH, japanese)
+        english = english or template("line_greeting", ENGLISH)
+        # The buttons stay on the last message: LINE shows quick replies under it only.
+        return [ChatMessage(text=guide.text), ChatMessage(text=english, buttons=guide.buttons)]
 
     async def _send(
         self, reply_token: str, messages: list[ChatMessage], source: Source | None
