@@ -576,8 +576,10 @@ def test_answers_go_on_when_an_action_server_is_killed(client: TestClient, stack
         answer = ask(client, sender, "燃やすごみは何曜日？")
         assert "野方3丁目" in answer
         assert "・燃やすごみ：火曜日・金曜日" in answer
-        dead = f"action server {stack.settings.action_urls[0]}/webhook refused the connection"
-        for number in (1, 2):  # each replica found it dead and went to the other
+        # Each replica found it dead and went to the other: the connection refused, or,
+        # just after the kill, reset before the server asked for the call.
+        dead = f"action server {stack.settings.action_urls[0]}/webhook is down (it "
+        for number in (1, 2):
             assert dead in stack.replica(number).log_path.read_text(errors="replace")
     finally:
         _restart(first)

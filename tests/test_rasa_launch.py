@@ -341,11 +341,14 @@ folder = Path(tempfile.mkdtemp())
 
 
 class Server:
-    # An action server on loopback that records every call it reads, then answers (200),
+    # An action server on loopback that, as Sanic does, asks for a call's body when the
+    # call expects it (100 Continue), records every call it reads, then answers (200),
     # fails (500, after running the action) or crashes (closes the connection after
-    # reading the call, as a server that dies in the middle of an action).
+    # reading the call, as a server that dies in the middle of an action). A dying one
+    # resets the connection before it asks for the body, as the kernel does for a server
+    # killed a moment ago whose listening socket was not closed yet.
     def __init__(self, behaviour):
-        self.behaviour, self.calls = behaviour, []
+        self.behaviour, self.calls, self.expected = behaviour, [], []
 
     async def start(self, port=0):
         self.server = await asyncio.start_server(self.handle, "127.0.0.1", port)
@@ -358,8 +361,15 @@ class Server:
 
     async def handle(self, reader, writer):
         head = await reader.readuntil(b"\r\n\r\n")
-        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                      if line.lower().startswith(b"content-length"))
+        if self.behaviour == "dying":
+            writer.transport.abort()
+            return
+        lines = head.lower().split(b"\r\n")
+        length = next(int(line.split(b":")[1]) for line in lines
+                      if line.startswith(b"content-length"))
+        self.expected.append(b"expect: 100-continue" in lines)
+        if self.expected[-1]:
+            writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         self.calls.append(json.loads(await reader.readexactly(length))["sender_id"])
         if self.behaviour == "crash":
             writer.transport.abort()
@@ -409,6 +419,7 @@ async def main():
     out["two_type"] = type(both).__name__
     out["spread"] = [await run(both, f"s{n}") for n in range(4)]
     out["spread_calls"] = [a.calls, b.calls]
+    out["expected"] = a.expected + b.expected
 
     down, up = nobody(), await Server("answer").start()
     refused = endpoint(down, up.url)
@@ -416,11 +427,12 @@ async def main():
     out["refused_calls"] = up.calls
     out["refused_skipped"] = refused.down_until[0] > time.monotonic() and not refused.down_until[1]
 
-    for behaviour in ("fail", "crash"):
+    for behaviour in ("fail", "crash", "dying"):
         first, second = await Server(behaviour).start(), await Server("answer").start()
         pair = endpoint(first.url, second.url)
         pair._turn = iter([0])  # this call goes to the first server
         out[behaviour] = [await run(pair, "x"), first.calls, second.calls]
+        out[behaviour + "_skipped"] = pair.down_until[0] > time.monotonic()
 
     out["all_down"] = await run(endpoint(nobody(), nobody()), "d")
 
@@ -443,8 +455,9 @@ print(json.dumps(asyncio.run(main()), ensure_ascii=False))
 
 def test_action_calls_fail_over_only_when_the_server_never_got_them() -> None:
     """Rasa's real action call (``RemoteAction.run``) over several real HTTP servers: the
-    calls are spread, a refused connection goes to the next server, and a call a server
-    received is never sent to another one, whatever happened to it after."""
+    calls are spread, a refused connection or one lost before the server asked for the
+    call goes to the next server, and a call a server received is never sent to another
+    one, whatever happened to it after."""
     python = get_settings().rasa_venv / "bin" / "python"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -460,6 +473,8 @@ def test_action_calls_fail_over_only_when_the_server_never_got_them() -> None:
     # Both in service: the calls alternate.
     assert out["spread"] == [answered] * 4
     assert out["spread_calls"] == [["s0", "s2"], ["s1", "s3"]]
+    # Each call sends its body only when the server asks for it.
+    assert out["expected"] == [True] * 4
     # The first refuses: every call is answered by the other, and the first is skipped.
     assert out["refused"] == [answered] * 3
     assert out["refused_calls"] == ["r0", "r1", "r2"]
@@ -468,6 +483,12 @@ def test_action_calls_fail_over_only_when_the_server_never_got_them() -> None:
     # whether the server answered with an error or died before answering.
     assert out["fail"] == ["failed: RasaException", ["x"], []]
     assert out["crash"] == ["failed: RasaException", ["x"], []]
+    assert not out["fail_skipped"]
+    assert not out["crash_skipped"]
+    # The first server lost the connection before it asked for the call (a server killed
+    # a moment ago): it never had the call, so the other runs it, and the first is skipped.
+    assert out["dying"] == [answered, [], ["x"]]
+    assert out["dying_skipped"]
     # None accepts the connection: the action fails as Rasa's own call does.
     assert out["all_down"] == "failed: RasaException"
     # A restarted server is skipped for its short skip time, then used again.

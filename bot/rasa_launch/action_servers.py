@@ -12,14 +12,22 @@ endpoints file that ``bot.services`` writes lists every server under the action 
 and :func:`apply` makes Rasa's action endpoint an :class:`ActionServers`:
 
 - each call goes to the next server, round-robin, so that the servers share the work;
-- a call whose **connection could not be opened** (refused, no route, a name that does not
-  resolve: ``aiohttp.ClientConnectorError``) goes to the next server at once: the server
-  never received the request, so the action did not run. That server is then skipped for
-  :data:`DOWN_SECONDS` (and tried last, not never: when all are skipped they are all
-  tried), after which a call finds out whether it is back;
+- a call that **the server never received** goes to the next server at once, and that
+  server is then skipped for :data:`DOWN_SECONDS` (and tried last, not never: when all are
+  skipped they are all tried), after which a call finds out whether it is back. "Never
+  received" is proven, not guessed: each call asks the server for leave to send its body
+  (``Expect: 100-continue``) and sends it only when the server asks for it, which the
+  action server (Sanic) does just before it reads it, to run the action. A call fails
+  over when its connection could not be opened (refused, no route, a name that does not
+  resolve: ``aiohttp.ClientConnectorError``) or was lost before its body was sent. The
+  second is a server killed a moment ago: its dying process still held the listening
+  socket, the kernel accepted the connection, and then reset it
+  (``ClientOSError: [Errno 104] Connection reset by peer``), a few milliseconds after the
+  kill on a quiet machine, longer on a loaded one. The headers alone name no action
+  (the action and the conversation are in the body), so nothing ran;
 - anything else is Rasa's as before, and is never sent again: an answer (an error status
-  included), a connection that dropped after the request went out (the server may have
-  run the action and died before answering), a timeout. Those fail the message, the app
+  included), a connection lost once the body was (being) sent (the server may have run
+  the action and died before answering), a timeout. Those fail the message, the app
   shows its apology, and an action never runs twice for one message.
 
 With one URL (the embedded profile), the endpoint is Rasa's own, untouched.
@@ -27,22 +35,85 @@ With one URL (the embedded profile), the endpoint is Rasa's own, untouched.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import time
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
 
 #: The action endpoint's key (in the endpoints file) that lists every action server.
 URLS_KEY = "urls"
-#: How long a server that refused a connection is skipped. Short: a refusal costs well
+#: How long a server that did not take a call is skipped. Short: finding out costs well
 #: under a millisecond on loopback, and a restarted server is used again soon.
 DOWN_SECONDS = 5.0
+
+
+async def _body_sent(
+    session: aiohttp.ClientSession,
+    context: SimpleNamespace,
+    params: aiohttp.TraceRequestChunkSentParams,
+) -> None:
+    # Called before each piece of the body is handed to the socket: once it is, the
+    # server may have read it.
+    context.trace_request_ctx.body_sent = True
+
+
+#: Tells :meth:`ActionServer.request` whether a call's body was handed to the socket.
+_BODY_TRACE = aiohttp.TraceConfig()
+_BODY_TRACE.on_request_chunk_sent.append(_body_sent)
+
+
+class NotReceivedError(aiohttp.ClientConnectionError):
+    """The connection was lost before the call's body was sent: the server never had the
+    action to run, and another server may run it."""
+
+
+class ActionServer(EndpointConfig):
+    """One action server: Rasa's endpoint whose calls send their body only when the server
+    asks for it, so that a connection lost before then is known not to have delivered the
+    call (:class:`NotReceivedError`)."""
+
+    @classmethod
+    def of(cls, endpoint: EndpointConfig, url: str) -> ActionServer:
+        """``endpoint``'s headers, token, parameters and options at ``url``."""
+        return cls(
+            url, endpoint.params, endpoint.headers, endpoint.basic_auth, endpoint.token,
+            endpoint.token_name, endpoint.cafile, **endpoint.kwargs,
+        )  # fmt: skip
+
+    def session(self) -> aiohttp.ClientSession:
+        """Rasa's session (its headers, basic authentication and timeout), traced."""
+        auth = None
+        if self.basic_auth:
+            auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+        return aiohttp.ClientSession(
+            headers=self.headers,
+            auth=auth,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            trace_configs=[_BODY_TRACE],
+        )
+
+    async def request(self, *args: Any, **kwargs: Any) -> Any:
+        """Rasa's request, with ``Expect: 100-continue``; :class:`NotReceivedError` when
+        the connection failed before the body was sent (a timeout is Rasa's: not that)."""
+        call = SimpleNamespace(body_sent=False)
+        try:
+            return await super().request(*args, expect100=True, trace_request_ctx=call, **kwargs)
+        except aiohttp.ClientConnectionError as error:
+            if call.body_sent or isinstance(error, asyncio.TimeoutError):
+                raise
+            raise NotReceivedError(f"{type(error).__name__}: {error}") from error
+
+    def copy(self) -> ActionServer:
+        return ActionServer.of(self, self.url)
 
 
 class ActionServers(EndpointConfig):
@@ -65,10 +136,8 @@ class ActionServers(EndpointConfig):
             urls[0], endpoint.params, endpoint.headers, endpoint.basic_auth, endpoint.token,
             endpoint.token_name, endpoint.cafile, **options,
         )  # fmt: skip
-        #: One plain endpoint per server, with this endpoint's options.
-        self.servers = [EndpointConfig.copy(self) for _ in urls]
-        for server, url in zip(self.servers, urls, strict=True):
-            server.url = url
+        #: One endpoint per server, with this endpoint's options.
+        self.servers = [ActionServer.of(self, url) for url in urls]
         #: Until when (``time.monotonic``) each server is skipped; 0: in service.
         self.down_until = [0.0] * len(urls)
         self._turn = itertools.count()
@@ -88,28 +157,33 @@ class ActionServers(EndpointConfig):
         return up + down
 
     async def request(self, *args: Any, **kwargs: Any) -> Any:
-        """Rasa's request to the first server that accepts the connection."""
-        refused: aiohttp.ClientConnectorError | None = None
+        """Rasa's request to the first server that receives the call."""
+        missed: NotReceivedError | None = None
         for index in self.candidates():
             server = self.servers[index]
             try:
                 answer = await server.request(*args, **kwargs)
-            except aiohttp.ClientConnectorError as error:
+            except NotReceivedError as error:
                 if self.down_until[index] <= time.monotonic():
+                    how = (
+                        "it refused the connection"
+                        if isinstance(error.__cause__, aiohttp.ClientConnectorError)
+                        else "it closed the connection before it read the call"
+                    )
                     logger.warning(
-                        "action server %s refused the connection; trying the next one "
-                        "and skipping it for %.0f s: %s",
-                        server.url, self._down_seconds, error,
+                        "action server %s is down (%s); trying the next one and skipping "
+                        "it for %.0f s: %s",
+                        server.url, how, self._down_seconds, error,
                     )  # fmt: skip
                 self.down_until[index] = time.monotonic() + self._down_seconds
-                refused = error
+                missed = error
                 continue
             if self.down_until[index]:
                 logger.info("action server %s answers again", server.url)
                 self.down_until[index] = 0.0
             return answer
-        assert refused is not None
-        raise refused
+        assert missed is not None
+        raise missed
 
     def copy(self) -> ActionServers:
         return ActionServers(self, [s.url for s in self.servers], down_seconds=self._down_seconds)
