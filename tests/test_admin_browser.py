@@ -133,7 +133,8 @@ def test_the_item_list_fits_the_screen_in_words(page: Page) -> None:
 @pytest.mark.parametrize(
     "path",
     ["/admin/audit-log/list", "/admin/schedule/list", "/admin/area/list",
-     "/admin/ward-text/list", "/admin/staff-user/list", "/admin/staff-token/list"],
+     "/admin/ward-text/list", "/admin/staff-user/list", "/admin/staff-token/list",
+     "/admin/translation/list", "/admin/alias/list", "/admin/unanswered-question/list"],
 )  # fmt: skip
 def test_every_list_fits_a_1280_px_screen(page: Page, path: str) -> None:
     page.goto(path)
@@ -186,6 +187,47 @@ def test_the_delete_question_and_character_count_are_japanese(page: Page) -> Non
     page.locator("tbody tr").first.get_by_role("link", name="削除").click()
     expect(page.locator("#modal-delete-text")).to_contain_text("を削除します。元に戻せません。")
     page.get_by_role("link", name="キャンセル").click()
+    _no_reprs_or_english(page)
+
+
+def test_a_translation_is_corrected_beside_its_japanese(page: Page) -> None:
+    """Issue #14: the Japanese beside the English, a save confirmed in words; a new
+    translation shows the whole Japanese of the text chosen."""
+    page.goto("/admin/translation/list?language=en&kind=text&search=greet")
+    row = page.locator("tbody tr").filter(has_text="本文").first
+    expect(row).to_contain_text("あいさつ（greet）")
+    expect(row).to_contain_text("使用中")
+    row.get_by_role("link", name="編集").click()
+    expect(page.locator("#japanese-now")).to_contain_text("中野区のごみ分別案内です")
+    page.locator("textarea#body").fill("Hello. Ask me how to sort your garbage in Nakano City.")
+    page.locator("#reviewed").check()
+    page.locator('input[type="submit"][name="save"]').first.click()
+    expect(page).to_have_url(re.compile(r"/admin/translation/list"))
+    expect(page.locator(".toast")).to_contain_text(
+        "案内文「greet」の本文（英語）」を保存しました。"
+    )
+    _no_reprs_or_english(page)
+
+    page.goto("/admin/translation/create")
+    page.locator("select#target").select_option(label="案内文：あいさつ（greet）— 本文")
+    expect(page.locator("#japanese-preview")).to_contain_text("中野区のごみ分別案内です")
+    _no_reprs_or_english(page)
+
+
+def test_aliases_are_ticked_as_checked_from_the_list(page: Page) -> None:
+    page.goto("/admin/alias/list?language=zh&reviewed=false")
+    rows = page.locator("tbody tr")
+    names = [rows.nth(i).locator("td").nth(3).inner_text().strip() for i in range(2)]
+    for i in range(2):
+        rows.nth(i).locator("input.select-box").check()
+    page.get_by_role("button", name="操作").click()
+    page.get_by_role("link", name="確認済みにする").click()
+    expect(page.locator("table")).to_contain_text(names[0])
+    page.get_by_role("button", name="確認済みにする").click()
+    expect(page.locator(".toast")).to_contain_text("別名 2件を確認済みにしました。")
+    page.goto("/admin/alias/list?language=zh&reviewed=true")
+    for name in names:
+        expect(page.locator("tbody")).to_contain_text(name)
     _no_reprs_or_english(page)
 
 

@@ -32,8 +32,9 @@ from bot.catalog.item_changes import ItemPreview, StalePreviewError, apply_items
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.matcher import noun_phrase
 from bot.catalog.models import Category, Item, UnansweredQuestion
+from bot.i18n import JAPANESE, LANGUAGE_NAMES
 from bot.japanese import get_analyzer, match_key
-from bot.staff import analytics
+from bot.staff import alias_files, analytics
 from bot.staff.accounts import AccountError, Role, create_token
 from bot.staff.audit import current_actor
 from bot.staff.operations import (
@@ -134,8 +135,10 @@ class ResolvePage(StaffPages):
             close = [c for m in found.mentions for c in m.candidates] + found.suggestions
             ids = list(dict.fromkeys(item.id for item in close))[:10]
             phrase = unknown_phrase(question.text, found.query)
+            foreign = question.language not in (None, "", JAPANESE)
             return {
                 "question": question,
+                "language_name": LANGUAGE_NAMES.get(question.language) if foreign else "",
                 "phrase": phrase,
                 "warnings": alias_warnings(session, phrase),
                 "suggestions": list(session.scalars(select(Item).where(Item.id.in_(ids)))),
@@ -432,18 +435,67 @@ class ImportExportPage(StaffPages):
                 expected_fingerprint=pending["fingerprint"],
             )
 
+    # --- aliases ---------------------------------------------------------------------------
+
+    @expose("/import-export/aliases", methods=["GET"], identity="import-export-aliases")
+    async def export_aliases(self, request: Request) -> Response:
+        """Every alias with its language and tick (別名,品目,言語,確認済み)."""
+        encoding = request.query_params.get("encoding", "utf-8-sig")
+        if encoding not in alias_files.WRITE_ENCODINGS:
+            return await self._refused(request, "文字コードを一覧から選んでください。")
+        data = await run_in_threadpool(self._export_aliases, encoding)
+        return Response(
+            data,
+            media_type=csv_media_type(encoding),
+            headers={"Content-Disposition": _attachment(f"aliases-{today_in_tokyo():%Y%m%d}.csv")},
+        )
+
+    def _export_aliases(self, encoding: str) -> bytes:
+        with self.sessions() as session:
+            return alias_files.export_aliases(session, encoding)
+
+    @expose(
+        "/import-export/aliases/import", methods=["POST"], identity="import-export-aliases-import"
+    )
+    async def import_aliases(self, request: Request) -> Response:
+        """All or nothing, at once: an alias file changes nothing but names (no deletions),
+        so there is no preview step; a bad line refuses the whole file."""
+        if refusal := self._forbidden(request, Role.EDITOR):
+            return refusal
+        form = await request.form()
+        upload = form.get("alias_file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return await self._refused(request, "別名のファイルを選んでください。")
+        data = await upload.read()
+        try:
+            done = await run_in_threadpool(self._import_aliases, upload.filename, data)
+        except CatalogFileError as exc:
+            return await self._page(
+                request, "import_export.html", status_code=422, formats=FORMAT_LABELS,
+                encodings=ENCODINGS, alias_encodings=alias_files.WRITE_ENCODINGS,
+                alias_errors=exc.errors,
+            )  # fmt: skip
+        return await self._page(request, "aliases_done.html", done=done, languages=LANGUAGE_NAMES)
+
+    def _import_aliases(self, file: str, data: bytes) -> alias_files.AliasImport:
+        with self.sessions() as session:
+            done = alias_files.import_aliases(session, file, data)
+            session.commit()
+            return done
+
     async def _refused(self, request: Request, message: str) -> Response:
         """The import/export page again, with what was wrong."""
         return await self._page(
             request, "import_export.html", status_code=422, formats=FORMAT_LABELS,
-            encodings=ENCODINGS, message=message,
+            encodings=ENCODINGS, alias_encodings=alias_files.WRITE_ENCODINGS, message=message,
         )  # fmt: skip
 
     @expose("/import-export", methods=["GET"], identity="import-export")
     async def form(self, request: Request) -> Response:
         return await self._page(
-            request, "import_export.html", formats=FORMAT_LABELS, encodings=ENCODINGS
-        )
+            request, "import_export.html", formats=FORMAT_LABELS, encodings=ENCODINGS,
+            alias_encodings=alias_files.WRITE_ENCODINGS,
+        )  # fmt: skip
 
 
 class AnalyticsPage(StaffPages):
@@ -463,7 +515,13 @@ class AnalyticsPage(StaffPages):
             )
         peak = max((count for _, count in report.per_day), default=0)
         return await self._page(
-            request, "analytics.html", report=report, year=year, month=month, peak=peak
+            request,
+            "analytics.html",
+            report=report,
+            year=year,
+            month=month,
+            peak=peak,
+            languages=LANGUAGE_NAMES,
         )
 
     def _report(self, year: int, month: int) -> Any:

@@ -13,9 +13,14 @@ from datetime import datetime, timezone
 from typing import Any, ClassVar
 
 from markupsafe import Markup
-from sqladmin import ModelView
+from sqladmin import ModelView, action, expose
 from sqladmin.ajax import QueryAjaxModelLoader
-from sqladmin.filters import AllUniqueStringValuesFilter, ForeignKeyFilter, StaticValuesFilter
+from sqladmin.filters import (
+    AllUniqueStringValuesFilter,
+    BooleanFilter,
+    ForeignKeyFilter,
+    StaticValuesFilter,
+)
 from sqladmin.flash import Flash
 from sqladmin.formatters import BASE_FORMATTERS
 from sqladmin.helpers import get_object_identifier, object_identifier_values
@@ -23,9 +28,9 @@ from sqlalchemy import Select, String, cast, false, or_, select
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import StreamingResponse
-from wtforms import Form, PasswordField, SelectField
-from wtforms.validators import Optional, ValidationError
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+from wtforms import BooleanField, Form, PasswordField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from bot.catalog.calendar import TOKYO
 from bot.catalog.models import (
@@ -37,13 +42,27 @@ from bot.catalog.models import (
     Schedule,
     StaffToken,
     StaffUser,
+    Translation,
     UnansweredQuestion,
     WardText,
+    utcnow,
 )
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES
 from bot.japanese import fold_kana, normalize
+from bot.staff import translations as staff_translations
 from bot.staff.accounts import MIN_PASSWORD_LENGTH, AccountError, Role, hash_password
 from bot.staff.audit import label
-from bot.staff.operations import OperationError, check_url
+from bot.staff.operations import OperationError, check_url, mark_aliases_reviewed
+from bot.staff.translations import (
+    FIELD_NAMES,
+    FOREIGN_NAMES,
+    IN_USE,
+    KIND_NAMES,
+    JapaneseNow,
+    Original,
+    language_name,
+)
+from bot.staff.web_auth import require
 
 CATALOG = "品目と分別"
 AREAS = "収集日"
@@ -141,6 +160,8 @@ class StaffView(ModelView):
 
     column_type_formatters: ClassVar[dict[type, Any]] = TYPE_FORMATTERS
     form_base_class = JapaneseForm
+    #: For templates: 「英語」 for ``en``.
+    language_name = staticmethod(language_name)
     use_pretty_export = True
     export_types: ClassVar[list[str]] = ["csv"]
 
@@ -154,11 +175,11 @@ class StaffView(ModelView):
 
     async def insert_model(self, request: Request, data: dict) -> Any:
         with _refusals_in_words(self.name):
-            return await super().insert_model(request, data)
+            return await super().insert_model(request, _line_feeds(data))
 
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
         with _refusals_in_words(self.name):
-            return await super().update_model(request, pk, data)
+            return await super().update_model(request, pk, _line_feeds(data))
 
     async def delete_model(self, request: Request, pk: Any) -> None:
         with _refusals_in_words(self.name):
@@ -198,6 +219,17 @@ class StaffView(ModelView):
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": response.headers["content-disposition"]},
         )
+
+
+def _line_feeds(data: dict) -> dict:
+    """The form's texts with the line breaks the catalog keeps (``\\n``). A browser sends a
+    text area's breaks as ``\\r\\n``: stored so, a text saved unchanged would differ from
+    before, and its translations, which translate the text as it was, would stop being
+    used (:mod:`bot.catalog.translations`)."""
+    return {
+        key: value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+        for key, value in data.items()
+    }
 
 
 async def _with_bom(rows: AsyncIterator[Any]) -> AsyncIterator[str]:
@@ -326,7 +358,10 @@ class ItemAdmin(NormalizedSearch, StaffView, model=Item):
     form_args = {
         "name": {"description": "住民への回答にそのまま表示されます。例：スプレー缶"},
         "reading": {"description": "ひらがなで。例：すぷれーかん（空でも検索はできます）"},
-        "notes": {"description": "出し方の注意。URLを書くとリンクになります。"},
+        "notes": {
+            "description": "出し方の注意。URLを書くとリンクになります。"
+            "変えると、この説明の外国語訳は使われなくなります（「翻訳」で訳し直せます）。"
+        },
         "url": {
             "description": "http:// か https:// で始まるURL。空ならリンクなし。",
             "validators": [Optional(), _url_validator],
@@ -342,16 +377,132 @@ class ItemAdmin(NormalizedSearch, StaffView, model=Item):
     page_size = 25
 
 
+#: Languages as the admin's choices and filters name them: 「英語（en）」.
+LANGUAGE_CHOICES = [(code, f"{LANGUAGE_NAMES[code]}（{code}）") for code in LANGUAGES]
+
+
+class ReviewedFilter(BooleanFilter):
+    """sqladmin's yes/no filter, in words (its own says Yes and No)."""
+
+    async def lookups(self, request: Request, model: Any, run_query: Any) -> list[tuple[str, str]]:
+        return [("__all", "すべて"), ("true", "確認済み"), ("false", "未確認")]
+
+    async def get_filtered_query(self, query: Select, value: Any, model: Any) -> Select:
+        return await super().get_filtered_query(query, "all" if value == "__all" else value, model)
+
+
+def _reviewed(model: Any, attribute: Any) -> str:
+    return "確認済み" if model.reviewed else "未確認"
+
+
+def _language(model: Any, attribute: Any) -> str:
+    return language_name(model.language)
+
+
 class AliasAdmin(NormalizedSearch, StaffView, model=Alias):
+    """Other names of items, in the language residents use them. Names the developers
+    wrote in other languages come unreviewed: a clerk checks them here (one at a time in
+    the form, or many at once with 「確認済みにする」)."""
+
     name, name_plural, icon, category = "別名", "別名", "fa-solid fa-tags", CATALOG
-    column_list = [Alias.id, Alias.name, Alias.item]
-    column_labels = {Alias.name: "別名（住民の言い方）", Alias.item: "品目"}
-    form_columns = [Alias.name, Alias.item]
-    form_args = {"name": {"description": "例：ノートPC（品目「パソコン」の別名として）"}}
+    column_list = [Alias.id, Alias.name, Alias.item, Alias.language, Alias.reviewed]
+    column_labels = {
+        Alias.name: "別名（住民の言い方）",
+        Alias.item: "品目",
+        Alias.language: "言語",
+        Alias.reviewed: "確認済み",
+    }
+    column_formatters = {Alias.language: _language, Alias.reviewed: _reviewed}
+    column_formatters_detail = column_formatters
+    form_columns = [Alias.name, Alias.item, Alias.language, Alias.reviewed]
+    form_overrides = {"language": SelectField}
+    form_args = {
+        "name": {"description": "例：ノートPC（品目「パソコン」の別名として）"},
+        "language": {
+            "choices": LANGUAGE_CHOICES,
+            "default": LANGUAGES[0],
+            "description": "住民がこの言い方を使う言語。日本語の別名は日本語の質問で、"
+            "英語の別名は英語の質問で使われます。",
+        },
+        "reviewed": {
+            "default": True,
+            "description": "職員が確かめた別名にチェックします。"
+            "開発者が用意した外国語の別名は、確認するまでチェックが外れています（それでも使われます）。",
+        },
+    }
+    form_widget_args = {"language": {"class": "form-select"}}
     form_ajax_refs = {"item": {"fields": ("name", "reading"), "order_by": "reading"}}
     column_searchable_list = [Alias.name]
-    column_sortable_list = [Alias.id, Alias.name]
+    column_sortable_list = [Alias.id, Alias.name, Alias.language, Alias.reviewed]
+    column_filters = [
+        StaticValuesFilter(Alias.language, LANGUAGE_CHOICES, title="言語"),
+        ReviewedFilter(Alias.reviewed, title="確認済み"),
+    ]
     page_size = 25
+
+    async def on_model_change(
+        self, data: dict, model: Any, is_created: bool, request: Request
+    ) -> None:
+        if data.get("language") not in LANGUAGES:
+            raise OperationError("言語を一覧から選んでください。")
+
+    @action(
+        "mark-reviewed",
+        label="確認済みにする",
+        add_in_detail=False,
+        add_in_list=True,
+    )
+    async def mark_reviewed(self, request: Request) -> Response:
+        """The rows ticked in the list, shown once more with a button that ticks them as
+        checked: the action's link is a GET, and a GET must not write."""
+        ids = _ids(request.query_params.get("pks", ""))
+        aliases = await run_in_threadpool(self._aliases, ids)
+        return await self.templates.TemplateResponse(
+            request,
+            "staff/aliases_reviewed.html",
+            {"model_view": self, "aliases": aliases, "ids": ",".join(map(str, ids))},
+        )
+
+    def _aliases(self, ids: list[int]) -> list[tuple[Alias, str]]:
+        with self.session_maker() as session:
+            rows = session.execute(
+                select(Alias, Item.name)
+                .join(Item, Alias.item_id == Item.id)
+                .where(Alias.id.in_(ids))
+                .order_by(Alias.id)
+            ).tuples()
+            return list(rows)
+
+    @expose("/reviewed", methods=["POST"])
+    async def reviewed(self, request: Request) -> Response:
+        if not require(request, Role.EDITOR):
+            return Response("この操作の権限がありません。", status_code=403)
+        form = await request.form()
+        ids = _ids(str(form.get("pks", "")))
+        if not ids:
+            Flash.error(request, "確認済みにする別名を一覧で選んでください。")
+        else:
+            try:
+                count = await run_in_threadpool(self._mark_reviewed, ids)
+            except OperationError as exc:
+                Flash.error(request, str(exc))
+            else:
+                Flash.success(request, f"別名 {count}件を確認済みにしました。")
+        return RedirectResponse(
+            str(request.url_for("admin:list", identity=self.identity)), status_code=303
+        )
+
+    def _mark_reviewed(self, ids: list[int]) -> int:
+        with self.session_maker() as session:
+            aliases = mark_aliases_reviewed(session, ids)
+            session.commit()
+            return len(aliases)
+
+
+def _ids(text: str) -> list[int]:
+    """Row ids as sqladmin sends the selected rows (「3,5,8」); anything else is dropped."""
+    ids = {int(part) for part in text.split(",") if part.strip().isdigit()}
+    return sorted(i for i in ids if 0 < i < 2**31)
 
 
 class WardTextAdmin(StaffView, model=WardText):
@@ -386,6 +537,10 @@ class WardTextAdmin(StaffView, model=WardText):
     form_edit_rules = ["title", "body", "examples", "url"]
     form_args = {
         "key": {"description": "半角英字と _ で。例：spray_can_notice"},
+        "body": {
+            "description": "変えると、この本文の外国語訳は使われなくなり、外国語の質問には"
+            "日本語で答えます（「翻訳」で訳し直せます）。"
+        },
         "examples": {
             "description": (
                 "この文章で答える住民の質問を1行に1つ。書くと「よくある質問」になり、"
@@ -400,6 +555,296 @@ class WardTextAdmin(StaffView, model=WardText):
     form_widget_args = {"body": {"rows": 8}, "examples": {"rows": 8}}
     column_searchable_list = [WardText.title, WardText.body, WardText.examples]
     page_size = 25
+
+
+class UnusedFilter:
+    """Translations the bot uses now, or those it does not (their Japanese changed or is
+    gone, or they are empty): what a clerk has to update. Worked out in Python by the
+    rule the bot uses (:mod:`bot.catalog.translations`), then filtered by id."""
+
+    has_operator = False
+    template = "sqladmin/filters/lookup_filter.html"
+    title = "使われているか"
+    parameter_name = "unused"
+
+    def __init__(self, sessions: Any) -> None:
+        self.sessions = sessions
+
+    async def lookups(self, request: Request, model: Any, run_query: Any) -> list[tuple[str, str]]:
+        return [("__all", "すべて"), ("yes", "未使用のもの"), ("no", IN_USE)]
+
+    def _unused(self) -> list[int]:
+        with self.sessions() as session:
+            return staff_translations.unused_ids(session)
+
+    async def get_filtered_query(self, query: Select, value: Any, model: Any) -> Select:
+        if value not in ("yes", "no"):
+            return query
+        ids = await run_in_threadpool(self._unused)
+        column = Translation.id
+        return query.filter(column.in_(ids) if value == "yes" else column.not_in(ids))
+
+
+def _original(model: Any) -> Original:
+    """What :meth:`TranslationAdmin._annotate` found the translation stands for."""
+    found = getattr(model, "_staff_original", None)
+    return found if found is not None else Original(None, model.key)
+
+
+def _state(model: Any, attribute: Any) -> Markup:
+    state = staff_translations.state(model.source, model.body, _original(model).japanese)
+    css = "text-success" if state == IN_USE else "text-danger fw-bold"
+    return Markup('<span class="{}">{}</span>').format(css, state)
+
+
+def _whole(text: str | None) -> Markup:
+    """A text with its line breaks, as residents read it."""
+    if text is None:
+        return Markup('<span class="text-danger">（ありません）</span>')
+    return Markup('<div class="staff-text">{}</div>').format(text)
+
+
+class TranslationAdmin(NormalizedSearch, StaffView, model=Translation):
+    """What residents writing in English, Chinese or Korean read instead of the Japanese:
+    the ward texts, categories and item notes, translated. A translation is used only
+    while the Japanese is what it was translated from; saving one makes the Japanese
+    shown beside it its source."""
+
+    name, name_plural, icon, category = (
+        "翻訳",
+        "翻訳（外国語）",
+        "fa-solid fa-language",
+        CATALOG,
+    )
+    column_list = [
+        Translation.kind,
+        "target",
+        Translation.field,
+        Translation.language,
+        Translation.body,
+        "state",
+        Translation.reviewed,
+        Translation.updated_at,
+    ]
+    column_details_list = [
+        Translation.kind,
+        "target",
+        Translation.field,
+        Translation.language,
+        "state",
+        "japanese",
+        Translation.source,
+        Translation.body,
+        Translation.reviewed,
+        Translation.updated_at,
+    ]
+    column_export_list = [
+        Translation.kind,
+        Translation.key,
+        Translation.field,
+        Translation.language,
+        "state",
+        Translation.source,
+        Translation.body,
+        Translation.reviewed,
+        Translation.updated_at,
+    ]
+    column_labels = {
+        Translation.kind: "種類",
+        "target": "対象",
+        Translation.key: "対象（識別名・日本語）",
+        Translation.field: "項目",
+        Translation.language: "言語",
+        Translation.body: "訳文",
+        "state": "使われているか",
+        "japanese": "いまの日本語",
+        Translation.source: "訳したときの日本語",
+        Translation.reviewed: "確認済み",
+        Translation.updated_at: "更新日時",
+    }
+    column_formatters = {
+        Translation.kind: lambda m, a: KIND_NAMES.get(m.kind, m.kind),
+        "target": lambda m, a: _original(m).target,
+        Translation.field: lambda m, a: FIELD_NAMES.get((m.kind, m.field), m.field),
+        Translation.language: _language,
+        Translation.body: _short(40),
+        "state": _state,
+        Translation.reviewed: _reviewed,
+    }
+    column_formatters_detail = {
+        **column_formatters,
+        Translation.body: lambda m, a: _whole(m.body),
+        Translation.source: lambda m, a: _whole(m.source),
+        "japanese": lambda m, a: _whole(_original(m).japanese),
+    }
+    column_searchable_list = [Translation.key, Translation.body, Translation.source]
+    column_sortable_list = [
+        Translation.kind,
+        Translation.language,
+        Translation.reviewed,
+        Translation.updated_at,
+    ]
+    column_default_sort = [
+        (Translation.kind, True),
+        (Translation.key, False),
+        (Translation.field, False),
+        (Translation.language, False),
+    ]
+    form_create_rules = ["target", "language", "body", "reviewed"]
+    form_edit_rules = ["body", "reviewed"]
+    edit_template = "staff/translation_edit.html"
+    page_size = 25
+
+    def get_filters(self) -> list[Any]:
+        return [
+            StaticValuesFilter(Translation.language, list(FOREIGN_NAMES.items()), title="言語"),
+            StaticValuesFilter(Translation.kind, list(KIND_NAMES.items()), title="種類"),
+            ReviewedFilter(Translation.reviewed, title="確認済み"),
+            UnusedFilter(self.session_maker),
+        ]
+
+    # --- each row with the Japanese it stands for now ------------------------------------
+
+    def _annotate(self, rows: list[Any]) -> list[Any]:
+        with self.session_maker() as session:
+            now = JapaneseNow(session, [(r.kind, r.key, r.field) for r in rows])
+        for row in rows:
+            row._staff_original = now.original(row.kind, row.key, row.field)
+        return rows
+
+    async def list(self, request: Request) -> Any:
+        pagination = await super().list(request)
+        await run_in_threadpool(self._annotate, pagination.rows)
+        return pagination
+
+    async def get_model_objects(self, request: Request, limit: int | None = 0) -> list[Any]:
+        rows = await super().get_model_objects(request, limit)
+        return await run_in_threadpool(self._annotate, list(rows))
+
+    async def get_object_for_details(self, request: Request) -> Any:
+        row = await super().get_object_for_details(request)
+        if row is not None:
+            await run_in_threadpool(self._annotate, [row])
+        return row
+
+    async def get_object_for_edit(self, request: Request) -> Any:
+        row = await super().get_object_for_edit(request)
+        if row is not None:
+            await run_in_threadpool(self._annotate, [row])
+        return row
+
+    async def get_prop_value(self, obj: Any, prop: str) -> Any:
+        if prop == "target":
+            return _original(obj).target
+        if prop == "japanese":
+            return _original(obj).japanese
+        if prop == "state":
+            return staff_translations.state(obj.source, obj.body, _original(obj).japanese)
+        return await super().get_prop_value(obj, prop)
+
+    # --- the forms --------------------------------------------------------------------------
+
+    def _targets(self) -> list[tuple[str, str, dict[str, str]]]:
+        with self.session_maker() as session:
+            now = JapaneseNow(session)
+        choices = []
+        for target, words in now.targets():
+            japanese = now.original(*target).japanese or ""
+            key = staff_translations.target_id(target)
+            choices.append((key, words, {"data-japanese": japanese}))
+        return choices
+
+    async def scaffold_form(self, rules: list[str] | None = None) -> Any:
+        """Made here rather than from the table: the target is chosen among the texts
+        there are (a key typed by hand would translate nothing), and kind, key and field
+        do not change once made."""
+        fields: dict[str, Any] = {}
+        if rules and "target" in rules:
+            fields["target"] = SelectField(
+                "訳す日本語",
+                choices=[("", "選んでください"), *await run_in_threadpool(self._targets)],
+                validators=[InputRequired("訳す日本語を選んでください。")],
+                description="案内文・種別・品目の説明のどれを訳すか。選ぶと、下に日本語の全文が出ます。",
+                render_kw={"class": "form-select", "data-staff-japanese": "japanese-preview"},
+            )
+            fields["language"] = SelectField(
+                "言語",
+                choices=list(FOREIGN_NAMES.items()),
+                render_kw={"class": "form-select"},
+            )
+        fields["body"] = TextAreaField(
+            "訳文",
+            validators=[InputRequired("訳文を入力してください。")],
+            description="住民に表示する文。日本語にない事実（日付・電話番号・料金など）を足さないでください。",
+            render_kw={"rows": 10},
+        )
+        fields["reviewed"] = BooleanField(
+            "確認済み",
+            description="職員が訳文を確かめたらチェックします（チェックがなくても使われます）。",
+        )
+        return type("TranslationForm", (self.form_base_class,), fields)
+
+    @staticmethod
+    def state_of(obj: Any) -> str:
+        """For the edit template: whether the bot uses the translation now."""
+        return staff_translations.state(obj.source, obj.body, _original(obj).japanese)
+
+    async def get_form_data_for_edit(self, obj: Any) -> dict[str, Any]:
+        return {"body": obj.body, "reviewed": obj.reviewed}
+
+    async def edit_context(self, request: Request) -> dict[str, Any]:
+        return {"kind_names": KIND_NAMES, "field_names": FIELD_NAMES}
+
+    def _find_original(self, kind: str, key: str, field: str) -> Original:
+        with self.session_maker() as session:
+            return JapaneseNow(session, [(kind, key, field)]).original(kind, key, field)
+
+    def _exists(self, kind: str, key: str, field: str, language: str) -> bool:
+        with self.session_maker() as session:
+            found = session.scalar(
+                select(Translation.id).where(
+                    Translation.kind == kind,
+                    Translation.key == key,
+                    Translation.field == field,
+                    Translation.language == language,
+                )
+            )
+            return found is not None
+
+    def _resolve_target(self, value: str) -> tuple[str, str, str] | None:
+        with self.session_maker() as session:
+            now = JapaneseNow(session)
+        return next((t for t, _ in now.targets() if staff_translations.target_id(t) == value), None)
+
+    async def on_model_change(
+        self, data: dict, model: Any, is_created: bool, request: Request
+    ) -> None:
+        """The source becomes the Japanese as it is now: the clerk has just translated
+        what the form showed."""
+        if is_created:
+            target = await run_in_threadpool(self._resolve_target, str(data.pop("target", "")))
+            if target is None:
+                raise OperationError("訳す日本語を一覧から選んでください。")
+            if data.get("language") not in FOREIGN_NAMES:
+                raise OperationError("言語を一覧から選んでください。")
+            data["kind"], data["key"], data["field"] = target
+            kind, key, field = target
+            if await run_in_threadpool(self._exists, kind, key, field, data["language"]):
+                raise OperationError(
+                    f"この日本語の{language_name(data['language'])}の翻訳はすでにあります。"
+                    "一覧から選んで直してください。"
+                )
+        else:
+            kind, key, field = model.kind, model.key, model.field
+        original = await run_in_threadpool(self._find_original, kind, key, field)
+        if original.japanese is None:
+            raise OperationError(
+                "この翻訳の元の日本語がもうありません（案内文・種別が消されたか、"
+                "品目の説明が書き換えられました）。使われないので、削除してかまいません。"
+            )
+        data["source"] = original.japanese
+        data["body"] = (data.get("body") or "").strip()
+        data["updated_at"] = utcnow()
 
 
 class AreaAdmin(NormalizedSearch, StaffView, model=Area):
@@ -454,12 +899,14 @@ class UnansweredAdmin(NormalizedSearch, StaffView, model=UnansweredQuestion):
     can_edit = False
     column_list = [
         UnansweredQuestion.text,
+        UnansweredQuestion.language,
         UnansweredQuestion.count,
         UnansweredQuestion.first_seen,
         UnansweredQuestion.last_seen,
     ]
     column_labels = {
         UnansweredQuestion.text: "質問",
+        UnansweredQuestion.language: "言語",
         UnansweredQuestion.normalized: "正規化した質問",
         UnansweredQuestion.count: "回数",
         UnansweredQuestion.first_seen: "最初",
@@ -468,10 +915,19 @@ class UnansweredAdmin(NormalizedSearch, StaffView, model=UnansweredQuestion):
     column_formatters = {
         UnansweredQuestion.text: lambda m, a: Markup('<a href="../resolve/{}">{}</a>').format(
             m.id, m.text
-        )
+        ),
+        UnansweredQuestion.language: _language,
     }
+    column_formatters_detail = {UnansweredQuestion.language: _language}
     column_searchable_list = [UnansweredQuestion.text, UnansweredQuestion.normalized]
-    column_sortable_list = [UnansweredQuestion.count, UnansweredQuestion.last_seen]
+    column_sortable_list = [
+        UnansweredQuestion.count,
+        UnansweredQuestion.last_seen,
+        UnansweredQuestion.language,
+    ]
+    column_filters = [
+        StaticValuesFilter(UnansweredQuestion.language, LANGUAGE_CHOICES, title="言語")
+    ]
     column_default_sort = [(UnansweredQuestion.count, True)]
     page_size = 25
 
@@ -483,6 +939,7 @@ AUDIT_TABLES = {
     "aliases": "別名",
     "categories": "種別",
     "ward_texts": "案内文",
+    "translations": "翻訳",
     "areas": "地域",
     "schedules": "収集日",
     "unanswered_questions": "答えられなかった質問",
@@ -530,6 +987,11 @@ AUDIT_FIELDS = {
     "created_by": "作成者",
     "token_hash": "トークン",
     "revoked_at": "無効にした日時",
+    "language": "言語",
+    "reviewed": "確認済み",
+    "kind": "種類",
+    "field": "項目",
+    "source": "訳したときの日本語",
 }
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
@@ -708,6 +1170,7 @@ VIEWS = [
     AliasAdmin,
     CategoryAdmin,
     WardTextAdmin,
+    TranslationAdmin,
     AreaAdmin,
     ScheduleAdmin,
     UnansweredAdmin,

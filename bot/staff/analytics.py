@@ -1,7 +1,8 @@
 """The figures of the staff's analytics page and the ward's monthly report.
 
-Questions per day, the share answered / asked back / not found, the items asked about most,
-and the questions (and their words) the bot could not answer. Days are Tokyo days: a
+Questions per day, the share answered / asked back / not found, the languages residents
+wrote in, the items asked about most, and the questions (and their words) the bot could not
+answer. Days are Tokyo days: a
 question at 23:30 JST counts on that day, one at 00:30 JST on the next, whatever the
 server's clock or the database's time zone.
 
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from bot.catalog.calendar import TOKYO
 from bot.catalog.chat_events import ANSWERED, OUTCOMES
 from bot.catalog.models import ChatEvent, UnansweredQuestion
+from bot.i18n import JAPANESE, LANGUAGE_NAMES, LANGUAGES
 from bot.japanese.sudachi import Morpheme, get_analyzer
 
 #: How the outcomes are called in the report staff download.
@@ -136,6 +138,21 @@ def outcome_shares(session: Session, start: date, end: date) -> dict[str, tuple[
     return {outcome: (count, count / total if total else 0.0) for outcome, count in counts.items()}
 
 
+def language_shares(session: Session, start: date, end: date) -> dict[str, tuple[int, float]]:
+    """``{language: (count, share)}`` of the messages of [start, end), every language the
+    bot answers in present (Japanese first), in the manner of :func:`outcome_shares`."""
+    rows = session.execute(
+        select(ChatEvent.language, func.count())
+        .where(_in_range(start, end))
+        .group_by(ChatEvent.language)
+    ).tuples()
+    counts = dict.fromkeys(LANGUAGES, 0)
+    for language, count in rows:
+        counts[language or JAPANESE] = counts.get(language or JAPANESE, 0) + count
+    total = sum(counts.values())
+    return {language: (n, n / total if total else 0.0) for language, n in counts.items()}
+
+
 def top_items(session: Session, start: date, end: date, limit: int = 20) -> list[tuple[str, int]]:
     """The items answered most often in [start, end), most first (ties by name).
 
@@ -239,6 +256,8 @@ class UnansweredRow:
     count: int
     first_seen: datetime
     last_seen: datetime
+    #: The language it was asked in (the last time).
+    language: str = JAPANESE
 
 
 @dataclass(frozen=True)
@@ -253,6 +272,8 @@ class MonthlyReport:
     total: int
     per_day: list[tuple[date, int]]
     outcomes: dict[str, tuple[int, float]]
+    #: Messages per language the residents wrote in: ``{language: (count, share)}``.
+    languages: dict[str, tuple[int, float]]
     top_items: list[tuple[str, int]]
     #: Questions asked in the month that the bot could not answer; counts are all-time.
     top_unanswered: list[UnansweredRow]
@@ -270,9 +291,10 @@ def monthly_report(session: Session, year: int, month: int, limit: int = 20) -> 
         total=sum(count for _, count in per_day),
         per_day=per_day,
         outcomes=outcome_shares(session, start, end),
+        languages=language_shares(session, start, end),
         top_items=top_items(session, start, end, limit),
         top_unanswered=[
-            UnansweredRow(q.text, q.count, q.first_seen, q.last_seen)
+            UnansweredRow(q.text, q.count, q.first_seen, q.last_seen, q.language or JAPANESE)
             for q in top_unanswered(session, limit, start=start, end=end)
         ],
         top_unanswered_words=top_unanswered_words(session, limit, start=start, end=end),
@@ -283,6 +305,11 @@ def _cell(value: object) -> str:
     """A CSV cell Excel will not run: residents' text starting with = + - @ is quoted."""
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _in(language: str) -> str:
+    """「（英語）」 after a question asked in another language than Japanese."""
+    return "" if language == JAPANESE else f"（{LANGUAGE_NAMES.get(language, language)}）"
 
 
 def report_csv(report: MonthlyReport) -> str:
@@ -302,10 +329,15 @@ def report_csv(report: MonthlyReport) -> str:
     for outcome, (count, share) in report.outcomes.items():
         label = OUTCOME_LABELS.get(outcome, outcome)
         writer.writerow(["結果の内訳", label, count, f"{share:.1%}"])
+    for language, (count, share) in report.languages.items():
+        name = LANGUAGE_NAMES.get(language, language)
+        writer.writerow(["言語別の質問数", name, count, f"{share:.1%}"])
     for name, count in report.top_items:
         writer.writerow(["よく聞かれた品目", _cell(name), count, ""])
     for row in report.top_unanswered:
-        writer.writerow(["答えられなかった質問", _cell(row.text), row.count, ""])
+        writer.writerow(
+            ["答えられなかった質問", _cell(row.text) + _in(row.language), row.count, ""]
+        )
     for word, count in report.top_unanswered_words:
         writer.writerow(["答えられなかった質問の語", _cell(word), count, ""])
     return out.getvalue()

@@ -60,7 +60,9 @@ from bot.catalog.models import (
     WardText,
 )
 from bot.catalog.schedule import WEEKDAY_NAMES
+from bot.i18n import JAPANESE, LANGUAGES
 from bot.japanese import match_key
+from bot.staff import alias_files
 from bot.staff import operations as ops
 from bot.staff.accounts import AccountError, Role, revoke_token, token_for
 from bot.staff.audit import acting_as
@@ -103,6 +105,8 @@ ImportFormat = Enum(
     "ImportFormat", [(AUTO, AUTO), *((f.value, f.value) for f in ItemFormat)], type=str
 )
 ExportEncoding = Enum("ExportEncoding", [(e, e) for e in WRITE_ENCODINGS], type=str)
+AliasEncoding = Enum("AliasEncoding", [(e, e) for e in alias_files.WRITE_ENCODINGS], type=str)
+_ALIAS_BOM = AliasEncoding("utf-8-sig")
 _AUTO_FORMAT = ImportFormat(AUTO)
 _UTF8 = ExportEncoding("utf-8")
 
@@ -182,9 +186,14 @@ def _aware(moment: datetime) -> datetime:
 Moment = Annotated[datetime, AfterValidator(_aware)]
 
 
+LanguageCode = Enum("LanguageCode", [(code, code) for code in LANGUAGES], type=str)
+_JAPANESE = LanguageCode(JAPANESE)
+
+
 class AliasRef(BaseModel):
     id: int
     name: str = Field(description="Another name residents use for the item")
+    language: str = Field(description="ja, en, zh or ko: the language residents use it in")
 
 
 class ItemOut(BaseModel):
@@ -236,6 +245,8 @@ class AliasOut(BaseModel):
     name: str = Field(description="The other name")
     item_id: int
     item_name: str = Field(description="The item it stands for")
+    language: str = Field(description="ja, en, zh or ko: matched in messages of that language only")
+    reviewed: bool = Field(description="Whether a clerk has checked the name")
 
 
 class AliasPage(BaseModel):
@@ -248,6 +259,31 @@ class AliasPage(BaseModel):
 class AliasCreate(BaseModel):
     name: str = Field(min_length=1, max_length=ops.MAX_NAME, description="The other name")
     item_id: int = Field(ge=1, le=MAX_ID, description="The item it stands for")
+    language: LanguageCode = Field(_JAPANESE, description="The language residents use it in")
+    reviewed: bool = Field(True, description="Checked by staff (false: to be checked)")
+
+
+class AliasPatch(BaseModel):
+    language: LanguageCode | None = Field(None, description="The language residents use it in")
+    reviewed: bool | None = Field(None, description="Checked by staff")
+
+
+class AliasImportRow(BaseModel):
+    line: int
+    name: str
+    item: str
+    language: str
+    reviewed: bool
+
+
+class AliasImportOut(BaseModel):
+    file: str
+    added: list[AliasImportRow]
+    changed: list[AliasImportRow] = Field(
+        description="Existing aliases whose language or tick changed"
+    )
+    unchanged: int
+    summary: str
 
 
 class CategoryOut(BaseModel):
@@ -296,6 +332,7 @@ class SchedulesPatch(BaseModel):
 class QuestionOut(BaseModel):
     id: int
     text: str = Field(description="The question as first asked")
+    language: str = Field(description="ja, en, zh or ko: the language it was asked in")
     count: int = Field(description="Times asked")
     first_seen: Moment
     last_seen: Moment
@@ -483,12 +520,22 @@ def _item_out(item: Item) -> ItemOut:
         url=item.url,
         source_row=item.source_row,
         updated_at=item.updated_at,
-        aliases=[AliasRef(id=a.id, name=a.name) for a in sorted(item.aliases, key=_by_id)],
+        aliases=[
+            AliasRef(id=a.id, name=a.name, language=a.language)
+            for a in sorted(item.aliases, key=_by_id)
+        ],
     )
 
 
 def _alias_out(alias: Alias) -> AliasOut:
-    return AliasOut(id=alias.id, name=alias.name, item_id=alias.item_id, item_name=alias.item.name)
+    return AliasOut(
+        id=alias.id,
+        name=alias.name,
+        item_id=alias.item_id,
+        item_name=alias.item.name,
+        language=alias.language,
+        reviewed=alias.reviewed,
+    )
 
 
 def _token_out(token: StaffToken) -> dict[str, Any]:
@@ -640,12 +687,22 @@ def list_aliases(
     q: Annotated[
         str | None, Query(max_length=200, description="Text in the alias, in any script")
     ] = None,
+    language: Annotated[
+        LanguageCode | None, Query(description="Only aliases in this language")
+    ] = None,
+    reviewed: Annotated[
+        bool | None, Query(description="Only those checked (true) or not yet (false)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> AliasPage:
     query = select(Alias).order_by(Alias.id)
     if item_id is not None:
         query = query.where(Alias.item_id == item_id)
+    if language is not None:
+        query = query.where(Alias.language == language.value)
+    if reviewed is not None:
+        query = query.where(Alias.reviewed == reviewed)
     with _reading(request) as session:
         aliases = list(session.scalars(query))
         key = match_key(q or "")
@@ -665,9 +722,76 @@ def list_aliases(
     responses={**_NOT_FOUND, **_CONFLICT, **_INVALID},
 )
 def create_alias(request: Request, caller: Editor, body: AliasCreate) -> AliasOut:
-    """Residents asking by this name get the item's answer from the next message on."""
+    """Residents asking by this name (in its language) get the item's answer from the
+    next message on."""
     with _writing(request, caller) as session:
-        return _alias_out(ops.add_alias(session, body.item_id, body.name))
+        alias = ops.add_alias(
+            session, body.item_id, body.name, body.language.value, reviewed=body.reviewed
+        )
+        return _alias_out(alias)
+
+
+@router.get(
+    "/aliases/export",
+    summary="Download every alias as CSV (別名,品目,言語,確認済み)",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "The alias table"}},
+)
+def export_aliases(
+    request: Request,
+    _caller: Viewer,
+    encoding: Annotated[
+        AliasEncoding, Query(description="utf-8-sig for Excel (no cp932: it has no Hangul)")
+    ] = _ALIAS_BOM,
+) -> Response:
+    with _reading(request) as session:
+        data = alias_files.export_aliases(session, encoding.value)
+    return Response(
+        content=data,
+        media_type=csv_media_type(encoding.value),
+        headers={"Content-Disposition": 'attachment; filename="aliases.csv"'},
+    )
+
+
+@router.post(
+    "/aliases/import",
+    response_model=AliasImportOut,
+    summary="Import an alias CSV: add new aliases, set language and tick of listed ones",
+    responses={422: {"model": ImportErrorOut, "description": "Bad lines of the file"}},
+)
+def import_aliases(
+    request: Request,
+    caller: Editor,
+    file: Annotated[UploadFile, File(description="別名,品目[,言語][,確認済み]")],
+) -> dict[str, Any]:
+    """All or nothing: a bad line (an unknown item or 言語, an empty name …) refuses the
+    whole file with every bad line listed. Aliases the file does not list are kept."""
+    name, data = _read_upload(file)
+    with _sessions(request)() as session, acting_as(caller.actor):
+        try:
+            done = alias_files.import_aliases(session, name, data)
+        except CatalogFileError as exc:
+            session.rollback()
+            raise _bad_file(exc.errors) from exc
+        session.commit()
+    return done.to_dict()
+
+
+@router.patch(
+    "/aliases/{alias_id}",
+    response_model=AliasOut,
+    summary="Change an alias's language or mark it checked",
+    responses={**_NOT_FOUND, **_INVALID},
+)
+def update_alias(request: Request, caller: Editor, alias_id: RowId, body: AliasPatch) -> AliasOut:
+    with _writing(request, caller) as session:
+        alias = ops.update_alias(
+            session,
+            alias_id,
+            language=body.language.value if body.language is not None else None,
+            reviewed=body.reviewed,
+        )
+        return _alias_out(alias)
 
 
 @router.delete(
@@ -824,13 +948,20 @@ def update_schedules(
 def list_unanswered(
     request: Request,
     _caller: Viewer,
+    language: Annotated[
+        LanguageCode | None, Query(description="Only questions asked in this language")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> QuestionPage:
+    only = [] if language is None else [UnansweredQuestion.language == language.value]
     with _reading(request) as session:
-        total = session.scalar(select(func.count()).select_from(UnansweredQuestion)) or 0
+        total = (
+            session.scalar(select(func.count()).select_from(UnansweredQuestion).where(*only)) or 0
+        )
         rows = session.scalars(
             select(UnansweredQuestion)
+            .where(*only)
             .order_by(
                 UnansweredQuestion.count.desc(),
                 UnansweredQuestion.last_seen.desc(),

@@ -31,13 +31,16 @@ from bot.catalog.models import (
     Schedule,
     StaffToken,
     StaffUser,
+    Translation,
     UnansweredQuestion,
     WardText,
 )
 from bot.catalog.schedule import area_label, weekday_rule
+from bot.catalog.translations import CATEGORY, NOTE, TEXT
+from bot.i18n import LANGUAGE_NAMES
 
 #: Tables whose rows the bot answers from: a change to one of them reloads the bot.
-CATALOG = (Category, Item, Alias, Area, Schedule, WardText)
+CATALOG = (Category, Item, Alias, Area, Schedule, WardText, Translation)
 AUDITED = (*CATALOG, StaffUser, StaffToken, UnansweredQuestion)
 #: Columns whose values never go into the audit log.
 SECRET_COLUMNS = {"password_hash", "token_hash"}
@@ -151,6 +154,8 @@ def label(obj: Any) -> str | None:
         return None
     if isinstance(obj, Area):
         return area_label(obj)
+    if isinstance(obj, Translation):
+        return translation_label(obj.kind, obj.key, obj.field, obj.language)
     if isinstance(obj, Schedule):
         rule = f"{label(obj.category)}：{weekday_rule(obj.weekdays, obj.nth_weeks)}"
         area = inspect(obj).dict.get("area")  # not loaded in a list of one area's days
@@ -160,6 +165,28 @@ def label(obj: Any) -> str | None:
         if isinstance(value, str):
             return value
     return str(obj)
+
+
+#: The words of :func:`translation_label` (the admin's view of translations has the same).
+TRANSLATION_KINDS = {TEXT: "案内文", CATEGORY: "種別", NOTE: "品目の説明"}
+TRANSLATION_FIELDS = {
+    (TEXT, "title"): "内容（題名）",
+    (TEXT, "body"): "本文",
+    (TEXT, "examples"): "質問の例",
+    (CATEGORY, "name"): "種別名",
+    (CATEGORY, "description"): "説明",
+    (NOTE, "note"): "説明",
+}
+
+
+def translation_label(kind: str, key: str, field: str, language: str) -> str:
+    """「案内文「greet」の本文（英語）」: a translation named by what it translates."""
+    what = TRANSLATION_KINDS.get(kind, kind)
+    key = " ".join(key.split())
+    key = key if len(key) <= 30 else key[:29] + "…"
+    field_name = TRANSLATION_FIELDS.get((kind, field), field)
+    suffix = "" if kind == NOTE else f"の{field_name}"
+    return f"{what}「{key}」{suffix}（{LANGUAGE_NAMES.get(language, language)}）"
 
 
 def _plain(value: Any) -> Any:

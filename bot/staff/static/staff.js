@@ -41,6 +41,23 @@
     });
   });
 
+  // A new translation: the whole Japanese of the text chosen, under the choice, so the
+  // clerk translates from it (the choice's label shows only its start).
+  document.querySelectorAll("select[data-staff-japanese]").forEach(function (select) {
+    var box = document.createElement("div");
+    box.id = select.getAttribute("data-staff-japanese");
+    box.className = "staff-text border rounded p-2 mt-2 bg-light";
+    select.parentNode.insertBefore(box, select.nextSibling);
+    var show = function () {
+      var option = select.options[select.selectedIndex];
+      var japanese = option ? option.getAttribute("data-japanese") : null;
+      box.textContent = japanese || "";
+      box.hidden = !japanese;
+    };
+    select.addEventListener("change", show);
+    show();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".toast").forEach(function (el) {
       new window.tabler.bootstrap.Toast(el, { autohide: false }).show();
