@@ -151,7 +151,9 @@ def test_only_the_bots_own_button_answers_an_item(client: TestClient) -> None:
     wood = next(b for b in question["buttons"] if "木製" in b["title"])
     assert wood["payload"].startswith("/ask_item")
     unsigned = wood["payload"].rpartition("~")[0]
-    [typed] = ask(client, unsigned, "cmd-zaru-forged")
-    assert "「ざる（木製）」は" not in typed["text"]
+    typed = ask(client, unsigned, "cmd-zaru-forged")
+    # read as words (what the model makes of them may change with its training data)
+    assert typed
+    assert not any("「ざる（木製）」は" in message["text"] for message in typed)
     [tapped] = ask(client, wood["payload"], "cmd-zaru")
     assert tapped["text"].startswith("「ざる（木製）」は「燃やすごみ」です。")

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from actions import answers
 from bot.catalog.db import bump_revision, get_sessionmaker
+from bot.catalog.loader import LiveCatalog
 from bot.catalog.models import ChatEvent, Translation, UnansweredQuestion, WardText
 from bot.catalog.translations import Translations
 from bot.i18n.detect import TRADITIONAL_CHINESE, language_of
@@ -193,6 +194,26 @@ def test_a_japanese_text_changed_by_staff_is_said_in_japanese_until_translated(
         bump_revision(session)
     again, _ = run(answers.ActionRespond(), "Hello", intent="greet")
     assert again[0]["text"] == "Hello. A new greeting."
+
+
+def test_example_questions_translated_from_older_japanese_ones_are_not_used(
+    catalog: str,
+) -> None:
+    """Translated examples match foreign questions only while they translate the Japanese
+    examples as they are; blank lines a clerk adds do not change that."""
+    live = LiveCatalog(get_sessionmaker(catalog))
+    english = live.knowledge("en").entries["many_bags"]
+    assert english.examples != live.knowledge().entries["many_bags"].examples
+    with get_sessionmaker(catalog)() as session, session.begin():
+        text = session.get(WardText, "many_bags")
+        text.examples = "\n\n".join(f" {line}" for line in text.examples.splitlines()) + "\n"
+        bump_revision(session)
+    assert live.knowledge("en").entries["many_bags"].examples == english.examples
+    with get_sessionmaker(catalog)() as session, session.begin():
+        session.get(WardText, "many_bags").examples += "\nごみ袋は何個まで？"
+        bump_revision(session)
+    assert "many_bags" not in live.knowledge("en").entries
+    assert "many_bags" in live.knowledge().entries
 
 
 def test_japanese_answers_are_unchanged_by_the_languages(catalog: str) -> None:

@@ -92,20 +92,21 @@ def _translated_knowledge(
     knowledge: KnowledgeBase, translations: Translations, language: str
 ) -> KnowledgeBase:
     """The knowledge entries matched by their examples in ``language``; an entry with none
-    there is left out (its Japanese examples would match nothing). The entry keeps its
+    there, or with examples translated from other Japanese ones, is left out (the Japanese
+    rendering of a question still finds it by its Japanese examples). The entry keeps its
     Japanese body: the answer is said through its translation, or in Japanese."""
-    translated = translations.of_kind(TEXT, language)
     entries = []
     for entry in knowledge.entries.values():
-        examples = translated.get((entry.key, "examples"))
-        if examples is None or not examples.body.strip():
+        japanese_examples = "\n".join(entry.examples)
+        examples = translations.get(TEXT, entry.key, "examples", language, japanese_examples)
+        if examples is None:
             continue
-        title = translated.get((entry.key, "title"))
+        title = translations.get(TEXT, entry.key, "title", language, entry.title)
         entries.append(
             replace(
                 entry,
-                title=title.body if title and title.body.strip() else entry.title,
-                examples=tuple(e.strip() for e in examples.body.splitlines() if e.strip()),
+                title=title or entry.title,
+                examples=tuple(e.strip() for e in examples.splitlines() if e.strip()),
             )
         )
     return KnowledgeBase(entries, terms_of(language), unseen_as_rarest=language == ENGLISH)

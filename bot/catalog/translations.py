@@ -28,6 +28,17 @@ class Translated:
     body: str
 
 
+def translates(source: str, japanese: str) -> bool:
+    """Whether a translation made from ``source`` still translates ``japanese``: the same
+    lines, whatever the blank lines and the spaces around them (a clerk who re-saves a text
+    has not changed what it says)."""
+    return _lines(source) == _lines(japanese)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class Translations:
     """Every translation in memory, found by kind, key, field and language."""
 
@@ -56,18 +67,10 @@ class Translations:
         """The translation of ``japanese`` (the ``field`` of ``kind`` ``key``), or ``None``
         when there is none, it is empty, or it translates another Japanese text."""
         found = self._rows.get((kind, key, field, language))
-        if found is None or not found.body.strip() or found.source.strip() != japanese.strip():
+        if found is None or not found.body.strip() or not translates(found.source, japanese):
             return None
         return found.body
 
     def note(self, japanese: str, language: str) -> str | None:
         """An item's notes, found by the Japanese notes themselves (items share them)."""
         return self.get(NOTE, japanese.strip(), "note", language, japanese)
-
-    def of_kind(self, kind: str, language: str) -> dict[tuple[str, str], Translated]:
-        """Every ``(key, field)`` of ``kind`` in ``language``."""
-        return {
-            (key, field): value
-            for (k, key, field, lang), value in self._rows.items()
-            if k == kind and lang == language
-        }

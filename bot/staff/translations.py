@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalog.models import Category, Item, Translation, WardText
-from bot.catalog.translations import CATEGORY, FIELDS, NOTE, TEXT
+from bot.catalog.translations import CATEGORY, FIELDS, NOTE, TEXT, translates
 from bot.i18n import FOREIGN, LANGUAGE_NAMES
 from bot.staff.audit import TRANSLATION_FIELDS, TRANSLATION_KINDS
 
@@ -52,7 +52,7 @@ def state(source: str, body: str, japanese: str | None) -> str:
     :meth:`bot.catalog.translations.Translations.get`, and why not."""
     if japanese is None:
         return JAPANESE_GONE
-    if source.strip() != japanese.strip():
+    if not translates(source, japanese):
         return JAPANESE_CHANGED
     if not body.strip():
         return EMPTY
