@@ -107,10 +107,12 @@ def answer_item(
     dispatcher: CollectingDispatcher, reading: Reading, context: Context
 ) -> list[EventType]:
     """「スプレー缶は何ごみ？」: the items' categories and notes, or a question back; a
-    tapped item button; an honest not-found with close items as buttons."""
+    tapped item button; an honest not-found with close items as buttons. A name that only
+    sounds like an item's (「ヘッドフォン」) is answered as that item when the model took
+    the message for an item question or it asks 「何ごみ」."""
     if reading.chosen is not None:
         result = MatchResult(mentions=[Mention(reading.chosen.name, [reading.chosen], exact=True)])
-    elif reading.intent == "ask_item":
+    elif reading.intent == "ask_item" or reading.asks_which_category:
         result = reading.found
     else:
         result = reading.outright

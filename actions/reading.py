@@ -16,7 +16,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.catalog.knowledge import KnowledgeBase, KnowledgeHit, terms
+from bot.catalog.knowledge import KnowledgeHit, terms
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult, Mention, only_names_things
 from bot.catalog.models import Area
@@ -30,6 +30,7 @@ from bot.catalog.schedule import (
 from bot.catalog.words import matching_words
 from bot.i18n import CHINESE, JAPANESE
 from bot.i18n.detect import base_language, language_of
+from bot.i18n.pivot import Rendering
 from bot.japanese import Morpheme, get_analyzer, match_key
 
 #: Slots of the conversation (see domain.yml).
@@ -143,9 +144,11 @@ class Reading:
     wants_gone: bool
     #: It points back at the last thing talked about (「それ」「その」).
     refers_back: bool
-    #: Nothing is left of it once the categories and fillers are taken out
-    #: (「じゃあ資源プラスチックは？」).
+    #: Nothing is left of it once the categories, fillers and the place are taken out
+    #: (「じゃあ資源プラスチックは？」「江原町 ペットボトル」).
     only_categories: bool
+    #: It asks which category a thing is (「何ごみ？」).
+    asks_which_category: bool
     #: It names nothing: no noun but question words (「いつ出すの？」「どうやって出せばいいの？」).
     says_nothing: bool
     #: The whole name of a thing the catalog does not have (「ヨガマット」), as opposed to
@@ -233,7 +236,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     outright, loose = named_outright(found)
     key = match_key(text)
     vocabulary = matching_words()
-    categories = categories_in(text)
+    categories = categories_in(text, [m.text for m in outright.mentions])
     place = _place(text, catalog, context)
     topic_categories = catalog.categories().named_in(key, vocabulary.category_names)
     topic_categories = list(dict.fromkeys([*categories, *topic_categories]))
@@ -241,7 +244,12 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     topic_words = catalog.categories().name_keys(topic_categories, vocabulary.category_names)
     rest = _without(key, _longest_first(vocabulary.follow_up_fillers + category_words))
     morphemes = get_analyzer().analyze(text)
-    names_nothing = _names_nothing(morphemes, vocabulary.question_words)
+    asks_which_category = _says_any(key, vocabulary.which_category)
+    # words of another language the pivot could not render are left as they were, which
+    # Sudachi does not take for nouns
+    names_nothing = _names_nothing(morphemes, vocabulary.question_words) and not (
+        rendering and rendering.unknown
+    )
     return Reading(
         text=text,
         intent=intent.get("name") or "",
@@ -263,10 +271,11 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         wants_gone=_says_any(text, vocabulary.disposal_words),
         refers_back=_says_any(key, vocabulary.references),
         only_categories=bool(categories)
-        and len(rest) <= 1
-        and not _says_any(key, vocabulary.which_category),
+        and len(_without_place(rest, place)) <= 1
+        and not asks_which_category,
+        asks_which_category=asks_which_category,
         says_nothing=not categories and names_nothing,
-        unknown_thing="" if names_nothing else _unknown_thing(found, text, catalog.knowledge()),
+        unknown_thing="" if names_nothing else _unknown_thing(found, text, catalog, rendering),
         only_place=place.town is not None and len(_without_place(rest, place)) <= 1,
         says_big=_says_any(key, vocabulary.over_size),
         size_cm=_size_cm(text),
@@ -452,11 +461,17 @@ _SCRIPTS = (
 )
 
 
-def _unknown_thing(found: MatchResult, text: str, knowledge: KnowledgeBase) -> str:
+def _unknown_thing(
+    found: MatchResult, text: str, catalog: LiveCatalog, rendering: Rendering | None
+) -> str:
     """The noun phrase the matcher found no item for, if it is the whole name of a thing
-    that the knowledge entries do not talk about either (「年末」 is not a thing)."""
+    that the knowledge entries do not talk about either (「年末」 is not a thing). In a
+    message in another language, only its words the pivot could not render can be one:
+    the rest are words it knows (「6袋」「いくつ」 are a count and a question)."""
+    if rendering is not None:
+        return rendering.unknown[0] if rendering.unknown and not found.mentions else ""
     query = found.query if not found.mentions else ""
-    return query if quotable(query, text) and not knowledge.knows(query) else ""
+    return query if quotable(query, text) and not catalog.knowledge().knows(query) else ""
 
 
 def quotable(query: str, text: str) -> bool:

@@ -72,9 +72,9 @@ def route(reading: Reading, context: Context) -> Route:
     8    after a knowledge answer (or an item with a procedure), matches an       GENERAL
          entry read with that topic; naming an item, only what it says besides
          the item, and clearly
-    9    was taken for an item or general question: a category day naming no     SCHEDULE,
-         item is a schedule question; a general question naming no thing gets     FALLBACK,
-         the fallback                                                             ITEM
+    9    was taken for an item or general question: a category day (or a         SCHEDULE,
+         category and a place) naming no item is a schedule question; a general   FALLBACK,
+         question naming no thing gets the fallback                               ITEM
     10   was taken for a schedule question or an area — unless it asks about a    ITEM or
          thing (on a day, or naming nothing but things)                           SCHEDULE
     11   was taken for a bulky-waste question                                     BULKY
@@ -188,7 +188,11 @@ def _by_intent(reading: Reading, names_items: bool) -> Route:
     """Rows 9–13: the model's intent, overruled where the catalog knows better."""
     intent = reading.intent
     if intent in ("ask_item", "ask_general"):
-        if not reading.found.mentions and reading.categories and reading.asks_days:
+        if (
+            not reading.found.mentions
+            and reading.categories
+            and (reading.asks_days or reading.place.town is not None)
+        ):
             return Route.SCHEDULE
         names_a_thing_ = (
             names_items or reading.loose or reading.unknown_thing or reading.found.likely
@@ -220,7 +224,11 @@ def _by_intent(reading: Reading, names_items: bool) -> Route:
 def _asks_about_a_thing(reading: Reading) -> bool:
     """A schedule question that is really about a thing: 「ペットボトルのふた」 has a
     category word but names an item; 「クッキーの缶って缶の日に出していいの？」 asks
-    whether a thing may go out on a day; 「鹿の剥製が実家にある」 names only a thing."""
+    whether a thing may go out on a day; 「鹿の剥製が実家にある」 names only a thing;
+    「スプレー缶はいつ出せる？」 asks the day of an item, not of a category (its 缶 is the
+    item's name), which the item's answer gives."""
+    if reading.names_items and not reading.categories:
+        return True
     asks_about_days = reading.asks_days or reading.place.town is not None
     if asks_about_days and not reading.item_on_a_day:
         return False

@@ -49,6 +49,15 @@ def run(
     return dispatcher.messages, events
 
 
+def test_a_name_that_sounds_like_an_item_is_answered_when_its_category_is_asked(
+    catalog: str,
+) -> None:
+    """「ヘッドフォン」 sounds like ヘッドホン: 「何ごみ」 makes it an item question whatever
+    the model took it for."""
+    [message], _ = run(answers.ActionRespond(), "ヘッドフォン何ごみ", intent="ask_general")
+    assert message["text"].startswith("「ヘッドホン」は「陶器・ガラス・金属ごみ」です。")
+
+
 def test_item_answer_names_the_category_and_notes(catalog: str) -> None:
     [message], _ = run(answers.ActionRespond(), "スプレー缶は何ごみ？")
     assert message["text"].startswith("「スプレー缶」は「陶器・ガラス・金属ごみ」です。")

@@ -66,6 +66,13 @@ def test_short_names_need_word_boundaries(index: CatalogIndex) -> None:
     assert answer(index, "本を捨てたい") == [("本",)]
 
 
+def test_a_verb_after_a_word_is_no_name_however_it_sounds(index: CatalogIndex) -> None:
+    # 竹刀 reads しない: 「収集しない」 is a verb, 「しないを」 a name
+    assert answer(index, "区で収集しないものは？") == []
+    assert answer(index, "これは回収しない？") == []
+    assert answer(index, "しないを捨てたい") == [("竹刀",)]
+
+
 def test_unknown_item_gives_suggestions_not_an_answer(index: CatalogIndex) -> None:
     result = index.find("ヨガマットはどうする？")
     assert result.mentions == []

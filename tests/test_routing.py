@@ -120,6 +120,14 @@ def test_row_5_a_category_alone_with_the_area_known_is_its_day(
     assert _route(catalog, text, "ask_item", area="松が丘2丁目") is Route.SCHEDULE
 
 
+@pytest.mark.parametrize("text", ["江原町 ペットボトル", "中央4丁目 陶器・ガラス・金属ごみ"])
+def test_row_4_a_place_and_a_category_is_a_schedule_question_whatever_the_model_says(
+    catalog: LiveCatalog, text: str
+) -> None:
+    """The category's name is an item's too (ペットボトル, the ガラス inside)."""
+    assert _route(catalog, text, "ask_item") is Route.SCHEDULE
+
+
 @pytest.mark.parametrize(
     "text", ["資源プラスチックとは？", "燃やすごみには何が入る？", "不燃ごみは週に何回？"]
 )
@@ -166,8 +174,12 @@ def test_row_8_a_thing_the_list_lacks_is_not_read_with_the_topic(catalog: LiveCa
     [
         ("スプレー缶は何ごみ？", "ask_item", Route.ITEM),
         ("燃えるごみは何曜日？", "ask_item", Route.SCHEDULE),
+        ("のがた3ちょうめ もえるごみ", "ask_item", Route.SCHEDULE),
         ("野方3丁目の燃やすごみは何曜日？", "ask_schedule", Route.SCHEDULE),
         ("鹿の剥製が実家にある", "inform_area", Route.ITEM),
+        ("スプレー缶はいつ出せる？", "ask_schedule", Route.ITEM),
+        ("ペットボトルのキャップは何曜日？", "ask_schedule", Route.ITEM),
+        ("缶はいつ？", "ask_schedule", Route.SCHEDULE),
         ("ソファは粗大ごみ？", "ask_bulky", Route.BULKY),
         ("こんにちは", "greet", Route.SMALL_TALK),
         ("ざる", "greet", Route.ITEM),

@@ -1156,6 +1156,8 @@ def _spans_in(
                 continue  # 「野球|スパイク」 (やきゅう|すぱいく) holds no 急須 (きゅうす)
             if len(key) <= 3 and _function_word(morphemes[first : last + 1]):
                 continue  # 「…することに」 says nothing of a コート (こと without its ー)
+            if _verb_of_the_word_before(morphemes, first, last):
+                continue  # 「収集しない」 says nothing of a 竹刀 (しない)
             if len(key) <= 3 and not whole_word:
                 if begin not in starts or morphemes[first].pos[0] not in _SHORT_NAME_POS:
                     continue
@@ -1200,6 +1202,7 @@ def _kana_word_spans(text: str, morphemes: list[Morpheme], table: _KeyTable) -> 
                 and key in table.ids
                 and word[:length] not in _FUNCTION_NOUNS
                 and (length == len(word) or _PARTICLE.match(word, length))
+                and not _verb_of_the_word_before(morphemes, starts[run.start()], ends[end])
             ):
                 spans.append(_Span(starts[run.start()], ends[end], key, False))
                 break
@@ -1223,6 +1226,24 @@ def _unmatched_nouns(morphemes: list[Morpheme], spans: list[_Span]) -> list[int]
         and match_key(m.text) not in _QUESTION_WORDS
         and m.text not in _FUNCTION_NOUNS
     ]
+
+
+def _verb_of_the_word_before(morphemes: list[Morpheme], first: int, last: int) -> bool:
+    """Whether ``first``…``last`` are a verb and its auxiliaries that go with the word
+    before (「収集|し|ない」): grammar, however it sounds. After a particle or alone
+    (「剣道のしない」「しないを捨てたい」) the same letters may be a name."""
+    verb, *auxiliaries = morphemes[first : last + 1]
+    return (
+        bool(auxiliaries)
+        and verb.pos[0] == "動詞"
+        and all(m.pos[0] == "助動詞" for m in auxiliaries)
+        and first > 0
+        and morphemes[first - 1].pos[0] not in _BEFORE_A_NAME_POS
+    )
+
+
+#: What may stand before a name: a particle, a mark, a space.
+_BEFORE_A_NAME_POS = frozenset({"助詞", "補助記号", "空白", "記号"})
 
 
 def _function_word(covered: list[Morpheme]) -> bool:

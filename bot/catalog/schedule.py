@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -92,13 +93,19 @@ def weekday_rule(weekdays: list[int], nth_weeks: list[int]) -> str:
     return "・".join(f"第{n}" for n in nth_weeks) + days
 
 
-def categories_in(text: str) -> list[str]:
+def categories_in(text: str, item_names: Iterable[str] = ()) -> list[str]:
     """The categories a question names, in :data:`COLLECTED_CATEGORIES` order.
 
     「資源」 alone means both resource categories; nothing named means none (callers answer
-    all four then).
+    all four then). ``item_names`` are the items the question names: a category word inside
+    one (the 缶 of 「スプレー缶」) is part of the item's name, unless the name is the word
+    itself (「ペットボトル」).
     """
     key = match_key(text)
+    words = {word for word, _ in _CATEGORY_KEYS}
+    for name in map(match_key, item_names):
+        if name not in words:
+            key = key.replace(name, " ")
     found: set[str] = set()
     for word, category in _CATEGORY_KEYS:
         if word in key:

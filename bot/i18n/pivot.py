@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -270,7 +271,7 @@ class Pivot:
             kept = " ".join(words)
         else:
             kept = self._without_particles("".join(words), after_match=bool(pieces))
-        if kept and not kept.isdigit():
+        if kept and not kept.isnumeric():
             unknown.append(kept)
         if kept:
             pieces.append(kept)
@@ -341,13 +342,15 @@ def _plain_latin(text: str) -> str:
 
 def _one_name(items: list[str]) -> str:
     """The Japanese for an alias: its item; for an alias of several variants of one name
-    (「chair」 for the metal, plastic and wooden いす), that name, which the reading asks
-    about; for an alias of unrelated items, the first (the files list the likeliest first)."""
+    (「chair」 for the metal, plastic and wooden いす; 「chopstick」 for the three 箸 and
+    割り箸), the name most of them share, which the reading asks about; for an alias of
+    unrelated items, the first (the files list the likeliest first)."""
     unique = list(dict.fromkeys(without_cross_reference(item) for item in items))
     if len(unique) == 1:
         return unique[0]
-    bases = {base_name(name) or name for name in unique}
-    return bases.pop() if len(bases) == 1 else unique[0]
+    bases = Counter(base_name(name) or name for name in unique)
+    base, variants = bases.most_common(1)[0]  # the first of equals: the likeliest
+    return base if variants > 1 else unique[0]
 
 
 def singular(word: str) -> str:
