@@ -33,6 +33,8 @@ from tests.test_actions import run
         ("野方3丁目的可燃垃圾是星期几", "zh"),  # a Japanese place in a Chinese question
         ("舊手機怎麼處理", TRADITIONAL_CHINESE),
         ("电视怎么扔", "zh"),
+        ("这个垃圾怎么扔？ゴミ", "zh"),  # kana among Chinese words: the statistical detector
+        ("垃圾の分別", "ja"),
         ("우산 버리는 법", "ko"),
         ("노가타 3초메", "ko"),
         ("How should I throw out an old kettle?", "en"),

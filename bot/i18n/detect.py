@@ -113,7 +113,8 @@ def _statistically(text: str) -> str:
 
 @cache
 def _identifier() -> py3langid.langid.LanguageIdentifier:
-    identifier = py3langid.langid.LanguageIdentifier.from_pickled_model(py3langid.langid.MODEL_FILE)
+    langid = py3langid.langid
+    identifier = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE)
     identifier.set_languages([JAPANESE, CHINESE])
     return identifier
 
