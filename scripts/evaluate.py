@@ -68,14 +68,19 @@ NOT_FOUND_PHRASES = _not_found_phrases()
 def stated_categories(texts: list[str]) -> list[str]:
     """The categories a reply states, in order: in a Japanese answer those said as an
     item's (「…」は「燃やすごみ」です); in another language, where the Japanese name stands
-    beside the translation, each category name as it first appears in an answer."""
+    beside the translation in brackets, the first category name so bracketed in each
+    answer (a whole bracket: the パソコン of 「(パソコン用プリンター)」 is an item's name)."""
     stated = [match.group(1) for text in texts for match in STATED_CATEGORY.finditer(text)]
     if stated:
         return stated
     found = []
     for text in texts:
         first = min(
-            ((text.find(name), name) for name in CATEGORY_NAMES if name in text),
+            (
+                (match.start(), name)
+                for name in CATEGORY_NAMES
+                if (match := re.search(f"[（(]{re.escape(name)}[）)]", text))
+            ),
             default=None,
         )
         if first is not None:
