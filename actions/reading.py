@@ -243,6 +243,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     category_words = _category_keys(categories)
     topic_words = catalog.categories().name_keys(topic_categories, vocabulary.category_names)
     rest = _without(key, _longest_first(vocabulary.follow_up_fillers + category_words))
+    rest_but_place = _without_place(rest, place)
     morphemes = get_analyzer().analyze(text)
     asks_which_category = _says_any(key, vocabulary.which_category)
     # words of another language the pivot could not render are left as they were, which
@@ -270,13 +271,11 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         <= 2,
         wants_gone=_says_any(text, vocabulary.disposal_words),
         refers_back=_says_any(key, vocabulary.references),
-        only_categories=bool(categories)
-        and len(_without_place(rest, place)) <= 1
-        and not asks_which_category,
+        only_categories=bool(categories) and len(rest_but_place) <= 1 and not asks_which_category,
         asks_which_category=asks_which_category,
         says_nothing=not categories and names_nothing,
         unknown_thing="" if names_nothing else _unknown_thing(found, text, catalog, rendering),
-        only_place=place.town is not None and len(_without_place(rest, place)) <= 1,
+        only_place=place.town is not None and len(rest_but_place) <= 1,
         says_big=_says_any(key, vocabulary.over_size),
         size_cm=_size_cm(text),
         knowledge=_knowledge(catalog, text, original, base),

@@ -31,6 +31,7 @@ _CATEGORY_KEYS = sorted(
     ((word, category) for category, words in CATEGORY_WORDS.items() for word in words),
     key=lambda pair: -len(pair[0]),
 )
+_CATEGORY_WORD_SET = frozenset(word for word, _ in _CATEGORY_KEYS)
 _RESOURCE_WORDS = _WORDS.resources
 #: The day offset each group of ``asked_date`` words means (``None``: the next collection
 #: day of each category).
@@ -102,9 +103,8 @@ def categories_in(text: str, item_names: Iterable[str] = ()) -> list[str]:
     itself (「ペットボトル」).
     """
     key = match_key(text)
-    words = {word for word, _ in _CATEGORY_KEYS}
     for name in map(match_key, item_names):
-        if name not in words:
+        if name not in _CATEGORY_WORD_SET:
             key = key.replace(name, " ")
     found: set[str] = set()
     for word, category in _CATEGORY_KEYS:
