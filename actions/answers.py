@@ -41,6 +41,7 @@ from actions.routing import (
     FOLLOW_UP_COVERAGE,
     Route,
     names_a_thing,
+    needed_coverage,
     route,
     says_size,
 )
@@ -263,13 +264,24 @@ def answer_refinement(
     dispatcher: CollectingDispatcher, reading: Reading, context: Context
 ) -> list[EventType]:
     """「割れてるんです」「金属製です」 after an item: the variant that fits; 「大きいです」
-    after an item whose notes set a size for 粗大ごみ: 粗大ごみ, with the procedure."""
+    after an item whose notes set a size for 粗大ごみ: 粗大ごみ, with the procedure;
+    「30cm以下の小さいやつ」 after one whose notes set another category up to a size: that
+    category."""
     if reading.refined is not None:
         return _answer_items(dispatcher, reading, context, reading.refined, follow_up=True)
     index = live_catalog().index()
     items = [index.items[i] for i in context.last_items if i in index.items]
     limit = reading.last_size_limit or 0
     over = reading.says_big or (reading.size_cm or 0) > limit
+    smaller = reading.under_limit_category if says_size(reading) and not over else None
+    if smaller:
+        voice = _voice(reading)
+        with sessions()() as session:
+            record_chat_event(
+                session, chat_events.FOLLOW_UP, items[0].name, language=reading.language
+            )
+        _send(dispatcher, [replies.undersized(voice, items[0], limit, smaller)])
+        return []
     if not (says_size(reading) and over and reading.over_limit_is_bulky):
         # The item's own answer: its notes say what to do in the case the resident names.
         said = MatchResult([Mention(context.last_said, items)])
@@ -295,7 +307,8 @@ def answer_schedule(
     alone after an answer (「2丁目だと？」) repeats the last question for that place.
     """
     text = reading.text
-    asks = bool(reading.categories) or reading.asks_days or asks_group_collection(text)
+    asks_a_day = reading.asks_days and not reading.says_nothing  # not 「いつ出せばいい？」
+    asks = bool(reading.categories) or asks_a_day or asks_group_collection(text)
     earlier = context.pending_question or context.last_question
     question = text if asks or not earlier else earlier
     voice = _voice(reading)
@@ -395,16 +408,18 @@ def answer_category(
 def answer_general(
     dispatcher: CollectingDispatcher, reading: Reading, context: Context
 ) -> list[EventType]:
-    """A knowledge entry (よくある質問); a question back with buttons when two are close.
+    """A knowledge entry (よくある質問), with buttons for the entries matched about as
+    well; a question back with buttons instead when the best is close to another, or weak,
+    and the BM25 ranking puts another first.
 
     After a knowledge answer, a message that names nothing is read together with the last
     topic (「電話番号は？」 after bulky waste is about the bulky-waste centre's number).
     """
     hits = [] if reading.names_items else reading.knowledge
-    follow_up = bool(reading.topical) and _better(reading.topical, hits)
+    follow_up = bool(reading.topical) and (reading.says_nothing or _better(reading.topical, hits))
     if follow_up:
         hits = reading.topical
-    needed = FOLLOW_UP_COVERAGE if follow_up and reading.says_nothing else ANSWER_COVERAGE
+    needed = FOLLOW_UP_COVERAGE if follow_up and reading.says_nothing else needed_coverage(reading)
     if not hits or hits[0].coverage < needed:
         return answer_fallback(dispatcher, reading, context)
     best = hits[0]
@@ -416,10 +431,13 @@ def answer_general(
             chat_events.FOLLOW_UP if follow_up else chat_events.GENERAL,
             language=reading.language,
         )
-    if close and best.coverage < CLEAR_COVERAGE:
-        _send(dispatcher, [replies.which_topic(voice, [best, *close])])
+    weak = best.coverage < ANSWER_COVERAGE and not follow_up
+    if best.rank > 0 and ((close and best.coverage < CLEAR_COVERAGE) or weak):
+        # About as close as another, or weakly matched, and not what the ranking puts
+        # first either: the resident chooses.
+        _send(dispatcher, [replies.which_topic(voice, [best, *(close or hits[1:2])])])
         return []
-    _send(dispatcher, [replies.knowledge_answer(voice, best.entry)])
+    _send(dispatcher, [replies.knowledge_answer(voice, best.entry, related=close)])
     return [SlotSet(LAST_TOPIC_SLOT, best.entry.key)]
 
 

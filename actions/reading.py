@@ -65,6 +65,9 @@ _CHOME_NUMBER = re.compile(r"(\d+|[一二三四五六七八九十]+)(ちょう�
 SIZE_RULE = re.compile(r"一辺が(\d+)\s*(?:㎝|cm|センチ)")
 #: A size rule that makes a thing over the size 粗大ごみ.
 OVER_SIZE_IS_BULKY = re.compile(r"(\d+)\s*(?:㎝|cm|センチ)を超える場合は粗大ごみ")
+#: A size rule that puts a thing up to the size in another category: 「一辺が30㎝以下の
+#: 場合は陶器・ガラス・金属ごみです」 (the 扇風機, 粗大ごみ when larger).
+UNDER_SIZE_CATEGORY = re.compile(r"(\d+)\s*(?:㎝|cm|センチ)以下の場合は(.+?)です")
 
 
 @dataclass
@@ -160,6 +163,8 @@ class Reading:
     only_place: bool
     #: It says the thing is big (「大きい」), or gives its size in centimetres.
     says_big: bool
+    #: It says the thing is small (「小さい」「30cm以下」).
+    says_small: bool
     size_cm: float | None
     #: The best knowledge entries for the message alone, and read with the last topic's
     #: title (「電話番号は？」 after bulky waste is about the bulky-waste centre's number);
@@ -177,6 +182,8 @@ class Reading:
     #: that size in centimetres, and whether over it the thing is 粗大ごみ.
     last_size_limit: int | None = None
     over_limit_is_bulky: bool = False
+    #: The category the last item's notes give it up to their size, if they give one.
+    under_limit_category: str | None = None
     #: After an item answer: the message speaks to what the item's notes say (「割れてる」
     #: after a bottle whose notes say what to do with broken ones).
     meets_last_notes: bool = False
@@ -267,8 +274,9 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         asks_category_topic=_says_any(key, vocabulary.category_topic)
         and not _says_any(key, vocabulary.category_topic_not),
         topic_categories=topic_categories,
-        only_topic=len(_without(rest, _longest_first(topic_words + vocabulary.category_topic)))
-        <= 2,
+        only_topic=_only_topic(
+            rest, morphemes, topic_words + vocabulary.category_topic + vocabulary.follow_up_fillers
+        ),
         wants_gone=_says_any(text, vocabulary.disposal_words),
         refers_back=_says_any(key, vocabulary.references),
         only_categories=bool(categories) and len(rest_but_place) <= 1 and not asks_which_category,
@@ -277,15 +285,22 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         unknown_thing="" if names_nothing else _unknown_thing(found, text, catalog, rendering),
         only_place=place.town is not None and len(rest_but_place) <= 1,
         says_big=_says_any(key, vocabulary.over_size),
+        says_small=_says_any(key, vocabulary.under_size),
         size_cm=_size_cm(text),
         knowledge=_knowledge(catalog, text, original, base),
         topical=_topical(
-            catalog, context, _remainder(text, outright, vocabulary.asking_words), original, base
+            catalog,
+            context,
+            _remainder(text, outright, vocabulary.asking_words),
+            original,
+            base,
+            names_nothing,
         ),
         entities=entities,
         refined=_refined(index, context, text, outright, key, vocabulary.references),
         last_size_limit=_size_limit(index, context),
         over_limit_is_bulky=_over_limit_is_bulky(index, context),
+        under_limit_category=_under_limit_category(index, context),
         meets_last_notes=_meets_notes(index, context, text) if not outright.mentions else False,
         original=original,
         language=language,
@@ -405,11 +420,22 @@ def _knowledge(
 
 
 def _topical(
-    catalog: LiveCatalog, context: Context, text: str, original: str, language: str
+    catalog: LiveCatalog,
+    context: Context,
+    text: str,
+    original: str,
+    language: str,
+    names_nothing: bool,
 ) -> list[KnowledgeHit]:
+    """The entries the message matches read with the last topic; a message that names
+    nothing (「どうやって出せばいいの？」) is about the topic itself when it matches it at
+    all, however well the question words fit another entry."""
     if not context.last_topic:
         return []
-    return _knowledge(catalog, text, original, language, topic=context.last_topic)
+    hits = _knowledge(catalog, text, original, language, topic=context.last_topic)
+    if names_nothing:
+        hits.sort(key=lambda hit: hit.entry.key != context.last_topic)
+    return hits
 
 
 def _last_notes(index: CatalogIndex, context: Context) -> list[str]:
@@ -423,6 +449,11 @@ def _size_limit(index: CatalogIndex, context: Context) -> int | None:
 
 def _over_limit_is_bulky(index: CatalogIndex, context: Context) -> bool:
     return any(OVER_SIZE_IS_BULKY.search(n) for n in _last_notes(index, context))
+
+
+def _under_limit_category(index: CatalogIndex, context: Context) -> str | None:
+    found = [m[2] for n in _last_notes(index, context) for m in UNDER_SIZE_CATEGORY.finditer(n)]
+    return found[0] if found else None
 
 
 def _meets_notes(index: CatalogIndex, context: Context, text: str) -> bool:
@@ -443,10 +474,29 @@ def _says_a_date(morphemes: list[Morpheme]) -> bool:
     )
 
 
-def _names_nothing(morphemes: list[Morpheme], question_words: tuple[str, ...]) -> bool:
-    """No noun in ``text`` but question words (「何」「いつ」) and pronouns (「それ」)."""
+def _only_topic(rest: str, morphemes: list[Morpheme], topic: tuple[str, ...]) -> bool:
+    """Whether a message asks about nothing but its categories: what is left without the
+    ``topic`` words is a particle or two (「資源プラスチックは週に何回？」), or holds no
+    noun of its own (「燃やすごみには何を出せばいいですか」; not 「粗大ごみ処理券って何？」,
+    whose 処理券 is another thing)."""
+    if len(_without(rest, _longest_first(topic))) <= 2:
+        return True
+    question_words = matching_words().question_words
     return not any(
-        m.pos[0] == "名詞" and match_key(m.text) not in question_words for m in morphemes
+        m.pos[0] == "名詞"
+        and (key := match_key(m.text)) not in question_words
+        and not any(key in phrase for phrase in topic)
+        for m in morphemes
+    )
+
+
+def _names_nothing(morphemes: list[Morpheme], question_words: tuple[str, ...]) -> bool:
+    """No noun in ``text`` but question words (「何」「いつ」) and pronouns (「それ」); a
+    noun-forming suffix counts as a noun (the 車 of 「収集車が来なかった」)."""
+    return not any(
+        (m.pos[0] == "名詞" or m.pos[:2] == ("接尾辞", "名詞的"))
+        and match_key(m.text) not in question_words
+        for m in morphemes
     )
 
 
@@ -473,11 +523,18 @@ def _unknown_thing(
     return query if quotable(query, text) and not catalog.knowledge().knows(query) else ""
 
 
+#: Kinds of noun (Sudachi's third part of speech) that name no thing: 「普通」「大量」
+#: (形状詞可能), 「当日」「朝」 (副詞可能), 「仕事」「予約」 (サ変可能), 「9時」 (助数詞可能).
+_NOT_THING_NOUNS = frozenset({"形状詞可能", "副詞可能", "サ変可能", "助数詞可能"})
+
+
 def quotable(query: str, text: str) -> bool:
     """Whether ``query`` is the whole name of something, worth quoting back as the thing
-    asked about: not a fragment of a longer word (the 「車」 of 「収集車」), not a word of
-    a sentence in a language written in Latin letters (the 「How」 of "How should I …")."""
-    if not query or len(_LATIN_WORD.findall(text)) >= 3:
+    asked about: a noun phrase ending in a noun that may name a thing (not 「本当」,
+    「朝9時すぎ」, 「当日何時」, 「中野駅」), not a fragment of a longer word (the 「車」 of
+    「収集車」), not a word of a sentence in a language written in Latin letters (the
+    「How」 of "How should I …")."""
+    if not query or len(_LATIN_WORD.findall(text)) >= 3 or not _ends_in_a_thing(query):
         return False
     start = text.find(query)
     if start < 0:
@@ -485,6 +542,22 @@ def quotable(query: str, text: str) -> bool:
     before = text[start - 1 : start]
     after = text[start + len(query) : start + len(query) + 1]
     return not (_same_script(before, query[0]) or _same_script(after, query[-1]))
+
+
+def _ends_in_a_thing(query: str) -> bool:
+    """The last word of ``query`` may name a thing, and no word of it asks (「何時」)."""
+    words = matching_words()
+    morphemes = get_analyzer().analyze(query)
+    if not morphemes or any(m.text.startswith("何") for m in morphemes):
+        return False
+    last = morphemes[-1]
+    return not (
+        last.pos[0] != "名詞"
+        or last.pos[1] == "固有名詞"  # a place or a name: 「中野駅」
+        or last.pos[2] in _NOT_THING_NOUNS
+        or (key := match_key(last.text)) in words.question_words
+        or key in words.not_things
+    )
 
 
 def _same_script(a: str, b: str) -> bool:

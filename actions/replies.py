@@ -230,19 +230,37 @@ def category_answer(
     return Reply("\n".join(lines))
 
 
-def knowledge_answer(voice: Voice, entry: KnowledgeEntry) -> Reply:
-    """A knowledge entry's answer, with its link."""
+def knowledge_answer(
+    voice: Voice, entry: KnowledgeEntry, related: list[KnowledgeHit] | None = None
+) -> Reply:
+    """A knowledge entry's answer, with its link, and a button for each ``related`` entry
+    that matched almost as well (its title, which matches that entry itself)."""
     body = voice.text(entry.key, entry.body)
     text = body if not entry.url or entry.url in body else f"{body}\n{entry.url}"
-    return Reply(text)
+    return Reply(text, _topic_buttons(voice, related or []))
 
 
 def which_topic(voice: Voice, hits: list[KnowledgeHit]) -> Reply:
-    """Two entries match about as well: ask which. Each button sends its entry's title,
-    which matches that entry itself (in the resident's language, its translated title)."""
+    """Two entries match about as well, and the ranking prefers another than the best
+    covered: ask which."""
+    return Reply(voice.say("which_topic"), _topic_buttons(voice, hits))
+
+
+def _topic_buttons(voice: Voice, hits: list[KnowledgeHit]) -> list[dict[str, str]]:
+    """A button per entry, sending its title (in the resident's language, its translated
+    title)."""
     titles = [voice.title(hit.entry.key, hit.entry.title) for hit in hits[:3]]
-    buttons = [_button(title, title) for title in titles]
-    return Reply(voice.say("which_topic"), buttons)
+    return [_button(title, title) for title in titles]
+
+
+def undersized(voice: Voice, item: CatalogItem, limit: int, category: str) -> Reply:
+    """An item said to be within the size its notes set for another category (the small
+    扇風機 is 陶器・ガラス・金属ごみ)."""
+    text = voice.say(
+        "undersized", name=voice.item_name(item.name), limit=limit,
+        category=voice.category(category),
+    )  # fmt: skip
+    return Reply(text)
 
 
 def oversized(voice: Voice, item: CatalogItem, limit: int, bulky_procedure: str) -> Reply:

@@ -22,6 +22,12 @@ CLEAR_COVERAGE = 0.75
 SMALL_TALK_INTENTS = {"greet", "thanks", "goodbye", "help", "bot_challenge"}
 #: Small talk that is never a question about the last topic (「ありがとう」 names nothing too).
 _SOCIAL = {"greet", "thanks", "goodbye", "bot_challenge"}
+#: A message the model took for a general question this surely needs only
+#: :data:`GUESS_COVERAGE` to be answered from the entries (an entry clearly ahead, or a
+#: question back): the model was trained on the entries' kind of question, and words that
+#: no entry uses (「中野駅」「本当」) lower the coverage of a plain general question.
+CONFIDENT_GENERAL = 0.9
+GUESS_COVERAGE = 0.3
 #: Right after a topic, a message naming nothing (「どうやって出せばいいの？」) needs only a
 #: weaker match, read with the topic's title, to be about it.
 FOLLOW_UP_COVERAGE = 0.4
@@ -57,30 +63,35 @@ def route(reading: Reading, context: Context) -> Route:
     row  the message …                                                            route
     ===  =======================================================================  ==========
     1    is a tapped item button                                                  ITEM
-    2    names no item, asks a day and points back (or names nothing at all),     ITEM_DAY
-         after an item answer
+    2    names no item (or the last item again), asks a day and points back      ITEM_DAY
+         (or names nothing at all), after an item answer
     3    tells more of the last item: read with its name it names another         REFINE
-         variant (「割れてる」「金属製」, 「それのキャップは？」); or, naming no item,
-         it gives the size of an item whose notes set one, it speaks to the
-         item's notes, or it asks about 「それ」
-    4    names only a place (or only a 丁目, in the remembered town)              SCHEDULE
+         variant (「割れてる」「金属製」, 「それのキャップは？」); or, naming no item
+         (or the last item again: 「大きい鍋で40センチ」), it gives the size of an
+         item whose notes set one, it speaks to the item's notes, or it asks
+         about 「それ」
+    4    names only a place (or only a 丁目, in the remembered town), or, after   SCHEDULE
+         a collection-day answer, nothing but a day asked (「いつ出せばいい？」)
     5    names only collected categories, with a day asked or the area known      SCHEDULE
     6    asks about a category itself (「とは」「何が入る」「何回」), naming no     CATEGORY
          other item
-    7    names no item and matches a knowledge entry, taken by the model for a    GENERAL
-         general question (or matched clearly, naming no other thing)
-    8    after a knowledge answer (or an item with a procedure), matches an       GENERAL
+    7    names a place and no item, with collected categories or taken by the    SCHEDULE
+         model for telling the area (「鷺宮3丁目に住んでいます」)
+    8    names something besides question words, no item, and matches a          GENERAL
+         knowledge entry, taken by the model for a general question (or matched
+         clearly, naming no other thing)
+    9    after a knowledge answer (or an item with a procedure), matches an       GENERAL
          entry read with that topic; naming an item, only what it says besides
          the item, and clearly
-    9    was taken for an item or general question: a category day (or a         SCHEDULE,
-         category and a place) naming no item is a schedule question; a general   FALLBACK,
-         question naming no thing gets the fallback                               ITEM
-    10   was taken for a schedule question or an area — unless it asks about a    ITEM or
+    10   was taken for an item or general question: a category day naming no     SCHEDULE,
+         item is a schedule question; a general question naming no thing gets     FALLBACK,
+         the fallback                                                             ITEM
+    11   was taken for a schedule question or an area — unless it asks about a    ITEM or
          thing (on a day, or naming nothing but things)                           SCHEDULE
-    11   was taken for a bulky-waste question                                     BULKY
-    12   was taken for small talk — unless it names an item, or a thing the       ITEM or
+    12   was taken for a bulky-waste question                                     BULKY
+    13   was taken for small talk — unless it names an item, or a thing the       ITEM or
          model was unsure of or took for a request for help                       SMALL_TALK
-    13   anything else: a category day or a place is a schedule question, a       SCHEDULE,
+    14   anything else: a category day or a place is a schedule question, a       SCHEDULE,
          thing (named alone, or wanted gone) an item question; the rest gets      ITEM or
          the fallback                                                             FALLBACK
     ===  =======================================================================  ==========
@@ -90,17 +101,19 @@ def route(reading: Reading, context: Context) -> Route:
         return Route.ITEM
     if context.last_items and reading.refined is not None:
         return Route.REFINE
-    if not names_items and context.last_items:
+    if context.last_items and (not names_items or _names_only_the_last_item(reading, context)):
         if _asks_day_of_last_item(reading):
             return Route.ITEM_DAY
         if _tells_more_of_last_item(reading):
             return Route.REFINE
-    if not names_items and reading.only_place:
+    if not names_items and (reading.only_place or _asks_the_last_question(reading, context)):
         return Route.SCHEDULE
     if reading.only_categories and _asks_days_of(reading, context):
         return Route.SCHEDULE
     if _asks_about_a_category(reading):
         return Route.CATEGORY
+    if _names_a_place_for_its_days(reading):
+        return Route.SCHEDULE
     if _answers_generally(reading, names_items):
         return Route.GENERAL
     if _follows_the_topic(reading, names_items):
@@ -128,8 +141,28 @@ def _asks_day_of_last_item(reading: Reading) -> bool:
     return reading.asks_days and asks_nothing_else and (reading.refers_back or reading.says_nothing)
 
 
+def _names_a_place_for_its_days(reading: Reading) -> bool:
+    """Row 7: 「中野2丁目の燃やすごみの日を教えて」, 「鷺宮3丁目に住んでいます」; not
+    「中野3丁目だけど毎日収集の地域？」, a general question naming a place."""
+    if reading.place.town is None or reading.found.mentions:
+        return False
+    return bool(reading.categories) or reading.intent == "inform_area"
+
+
+def _names_only_the_last_item(reading: Reading, context: Context) -> bool:
+    """「大きい鍋で40センチくらいある」 after 「鍋はなにごみ？」: the item named is the last
+    one again."""
+    named = {item.id for mention in reading.mentions for item in mention.candidates}
+    return bool(named) and named <= set(context.last_items)
+
+
+def _asks_the_last_question(reading: Reading, context: Context) -> bool:
+    """「いつ出せばいい？」 after a collection-day answer: its question again."""
+    return context.last_question is not None and reading.says_nothing and reading.asks_days
+
+
 def _follows_the_topic(reading: Reading, names_items: bool) -> bool:
-    """Row 8: read with the last topic, a message matches an entry — clearly, or at all
+    """Row 9: read with the last topic, a message matches an entry — clearly, or at all
     when the model could not place it or it names nothing (「どうやって出せばいいの？」
     after bulky waste). One naming a thing the list lacks is about that thing; one naming
     an item is about the topic only when what it says besides the item matches clearly
@@ -155,7 +188,8 @@ def _asks_days_of(reading: Reading, context: Context) -> bool:
 
 def says_size(reading: Reading) -> bool:
     """The message gives the size of the last item, whose notes set a size."""
-    return reading.last_size_limit is not None and (reading.says_big or reading.size_cm is not None)
+    said = reading.says_big or reading.says_small or reading.size_cm is not None
+    return reading.last_size_limit is not None and said
 
 
 def _tells_more_of_last_item(reading: Reading) -> bool:
@@ -170,13 +204,15 @@ def _tells_more_of_last_item(reading: Reading) -> bool:
 
 
 def _answers_generally(reading: Reading, names_items: bool) -> bool:
-    """Row 7. A message that names an item is about the item, whose answer carries its
+    """Row 8. A message that names an item is about the item, whose answer carries its
     notes and its category's procedure. Otherwise a match answers a message the model took
     for a general question, and a clear match one it did not. A message naming a thing the
     list does not have (「カヌーを処分したいのですが区で回収できますか」) is about that
     thing unless the model took it for a general question and the match is clear."""
     top = reading.top_knowledge
-    if top is None or top.coverage < ANSWER_COVERAGE or names_items:
+    if top is None or top.coverage < needed_coverage(reading) or names_items:
+        return False
+    if reading.says_nothing:  # 「いつ出せばいい？」 is about no entry on its own
         return False
     clear = top.coverage >= CLEAR_COVERAGE
     if reading.unknown_thing:
@@ -184,15 +220,17 @@ def _answers_generally(reading: Reading, names_items: bool) -> bool:
     return clear or reading.intent == "ask_general"
 
 
+def needed_coverage(reading: Reading) -> float:
+    """The coverage a knowledge entry needs to answer ``reading`` on its own."""
+    confident = reading.intent == "ask_general" and reading.confidence >= CONFIDENT_GENERAL
+    return GUESS_COVERAGE if confident else ANSWER_COVERAGE
+
+
 def _by_intent(reading: Reading, names_items: bool) -> Route:
-    """Rows 9–13: the model's intent, overruled where the catalog knows better."""
+    """Rows 10–14: the model's intent, overruled where the catalog knows better."""
     intent = reading.intent
     if intent in ("ask_item", "ask_general"):
-        if (
-            not reading.found.mentions
-            and reading.categories
-            and (reading.asks_days or reading.place.town is not None)
-        ):
+        if not reading.found.mentions and reading.categories and reading.asks_days:
             return Route.SCHEDULE
         names_a_thing_ = (
             names_items or reading.loose or reading.unknown_thing or reading.found.likely

@@ -96,6 +96,46 @@ def test_more_about_the_last_topic(client: TestClient) -> None:
 def test_the_fallback_never_quotes_a_fragment(client: TestClient) -> None:
     reply = conversation(client, "How should I throw out an old kettle?")
     assert "「How」" not in said(reply)
+    for question in (
+        "中野駅の周りは毎日回収してるって本当？",
+        "年末は何日まで収集してもらえますか",
+    ):
+        reply = said(conversation(client, question))
+        for fragment in ("「中野駅」", "「本当」", "「何日」"):
+            assert fragment not in reply
+
+
+def test_a_question_joining_what_two_examples_say(client: TestClient) -> None:
+    """The entry's words together, not one example's: ゴールデンウィーク and 回収."""
+    reply = said(conversation(client, "ゴールデンウィーク中もごみの回収ってやってますか"))
+    assert "祝日も通常どおり" in reply
+
+
+def test_a_day_asked_after_a_schedule_answer_repeats_its_question(client: TestClient) -> None:
+    reply = said(conversation(client, "上高田1丁目です", "生ごみ", "いつ出せばいい？"))
+    assert "燃やすごみ：月曜日・木曜日" in reply
+    assert "資源プラスチック：" not in reply
+
+
+def test_the_area_said_in_a_sentence_is_remembered(client: TestClient) -> None:
+    reply = said(
+        conversation(client, "鷺宮3丁目に住んでいます", "フライパンを捨てたい", "出す日は？")
+    )
+    assert "陶器・ガラス・金属ごみ：第1・第3水曜日" in reply
+
+
+def test_the_size_of_the_last_item_said_with_its_name(client: TestClient) -> None:
+    bigger = said(conversation(client, "鍋はなにごみ？", "大きい鍋で40センチくらいある"))
+    assert "「粗大ごみ」" in bigger
+    smaller = said(conversation(client, "扇風機捨てたい", "小さいやつで30cm以下なんだけど"))
+    assert "「陶器・ガラス・金属ごみ」です" in smaller
+    assert "「粗大ごみ」です" not in smaller
+
+
+def test_a_bare_question_after_a_topic_is_about_the_topic(client: TestClient) -> None:
+    reply = said(conversation(client, "本棚は何ごみ？", "どうやって出せばいいの？"))
+    assert "03-5715-2255" in reply
+    assert "集団回収" not in reply
 
 
 def test_a_staff_edit_of_a_knowledge_entry_is_answered_next(

@@ -107,10 +107,28 @@ def test_row_3_a_new_item_is_not_a_refinement(catalog: LiveCatalog) -> None:
     assert _route(catalog, "フライパンは？", "ask_item", last_item="蛍光管") is Route.ITEM
 
 
-@pytest.mark.parametrize("text", ["2丁目だと？", "隣の2丁目は？", "松が丘1丁目は？"])
+@pytest.mark.parametrize(
+    "text", ["2丁目だと？", "隣の2丁目は？", "松が丘1丁目は？", "いつ出せばいい？"]
+)
 def test_row_4_a_place_alone_repeats_the_question_there(catalog: LiveCatalog, text: str) -> None:
-    route_ = _route(catalog, text, "inform_area", area="若宮1丁目", question="燃やすごみは何曜日？")
+    route_ = _route(catalog, text, "ask_general", area="若宮1丁目", question="燃やすごみは何曜日？")
     assert route_ is Route.SCHEDULE
+
+
+def test_row_4_a_bare_day_question_needs_a_question_before(catalog: LiveCatalog) -> None:
+    assert _route(catalog, "いつ出せばいい？", "ask_general") is Route.FALLBACK
+
+
+@pytest.mark.parametrize("text", ["何曜日？", "出す日は？"])
+def test_row_2_a_bare_day_question_after_an_item(catalog: LiveCatalog, text: str) -> None:
+    assert _route(catalog, text, "ask_schedule", last_item="スプレー缶", area="上高田4丁目") is (
+        Route.ITEM_DAY
+    )
+
+
+@pytest.mark.parametrize("text", ["大きい鍋で40センチくらいある", "30センチ以下の小さい鍋です"])
+def test_row_3_the_last_item_named_again_with_its_size(catalog: LiveCatalog, text: str) -> None:
+    assert _route(catalog, text, "ask_general", last_item="鍋") is Route.REFINE
 
 
 @pytest.mark.parametrize("text", ["びん・缶・ペットボトルは？", "じゃあ資源プラスチックは？"])
@@ -120,16 +138,30 @@ def test_row_5_a_category_alone_with_the_area_known_is_its_day(
     assert _route(catalog, text, "ask_item", area="松が丘2丁目") is Route.SCHEDULE
 
 
-@pytest.mark.parametrize("text", ["江原町 ペットボトル", "中央4丁目 陶器・ガラス・金属ごみ"])
-def test_row_4_a_place_and_a_category_is_a_schedule_question_whatever_the_model_says(
-    catalog: LiveCatalog, text: str
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("江原町 ペットボトル", "ask_item"),
+        ("中央4丁目 陶器・ガラス・金属ごみ", "ask_item"),
+        ("中野2丁目の燃やすごみの日を教えて", "ask_schedule"),  # not the daily-collection entry
+        ("鷺宮3丁目に住んでいます", "inform_area"),
+    ],
+)
+def test_row_7_a_place_and_a_category_is_a_schedule_question_whatever_the_model_says(
+    catalog: LiveCatalog, text: str, intent: str
 ) -> None:
     """The category's name is an item's too (ペットボトル, the ガラス inside)."""
-    assert _route(catalog, text, "ask_item") is Route.SCHEDULE
+    assert _route(catalog, text, intent) is Route.SCHEDULE
 
 
 @pytest.mark.parametrize(
-    "text", ["資源プラスチックとは？", "燃やすごみには何が入る？", "不燃ごみは週に何回？"]
+    "text",
+    [
+        "資源プラスチックとは？",
+        "燃やすごみには何が入る？",
+        "不燃ごみは週に何回？",
+        "燃やすごみには何を出せばいいですか",  # no noun but the category's and 何
+    ],
 )
 def test_row_6_a_category_itself(catalog: LiveCatalog, text: str) -> None:
     assert _route(catalog, text, "ask_general") is Route.CATEGORY
@@ -143,12 +175,27 @@ def test_row_6_a_category_itself(catalog: LiveCatalog, text: str) -> None:
         ("収集車が来なかった", "ask_item"),
     ],
 )
-def test_row_7_a_knowledge_entry(catalog: LiveCatalog, text: str, intent: str) -> None:
+def test_row_8_a_knowledge_entry(catalog: LiveCatalog, text: str, intent: str) -> None:
     assert _route(catalog, text, intent) is Route.GENERAL
 
 
-def test_row_7_an_item_question_naming_a_thing_is_about_the_thing(catalog: LiveCatalog) -> None:
+def test_row_8_an_item_question_naming_a_thing_is_about_the_thing(catalog: LiveCatalog) -> None:
     assert _route(catalog, "ヨガマットはどうやって捨てるの", "ask_item") is Route.ITEM
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ゴールデンウィーク中もごみの回収ってやってますか", "中野駅の周りは毎日回収してるって本当？"],
+)
+def test_row_8_words_that_name_no_thing_do_not_stop_a_general_answer(
+    catalog: LiveCatalog, text: str
+) -> None:
+    assert _route(catalog, text, "ask_general") is Route.GENERAL
+
+
+def test_row_8_a_general_place_question_is_general(catalog: LiveCatalog) -> None:
+    text = "中野3丁目に住んでるんですが、うちは毎日収集の地域に入ってますか？"
+    assert _route(catalog, text, "ask_general") is Route.GENERAL
 
 
 @pytest.mark.parametrize(
@@ -158,13 +205,13 @@ def test_row_7_an_item_question_naming_a_thing_is_about_the_thing(catalog: LiveC
         ("どうやって出せばいいの？", "help", "bulky_waste"),
     ],
 )
-def test_row_8_after_a_topic_a_bare_question_is_about_it(
+def test_row_9_after_a_topic_a_bare_question_is_about_it(
     catalog: LiveCatalog, text: str, intent: str, topic: str
 ) -> None:
     assert _route(catalog, text, intent, topic=topic) is Route.GENERAL
 
 
-def test_row_8_a_thing_the_list_lacks_is_not_read_with_the_topic(catalog: LiveCatalog) -> None:
+def test_row_9_a_thing_the_list_lacks_is_not_read_with_the_topic(catalog: LiveCatalog) -> None:
     route_ = _route(catalog, "ヨガマットは？", "ask_item", topic="bulky_waste")
     assert route_ is Route.ITEM
 
@@ -187,7 +234,7 @@ def test_row_8_a_thing_the_list_lacks_is_not_read_with_the_topic(catalog: LiveCa
         ("祖父の猟銃", "out_of_scope", Route.ITEM),
     ],
 )
-def test_rows_9_to_13_follow_the_model_where_the_catalog_agrees(
+def test_rows_10_to_14_follow_the_model_where_the_catalog_agrees(
     catalog: LiveCatalog, text: str, intent: str, expected: Route
 ) -> None:
     assert _route(catalog, text, intent) is expected

@@ -6,6 +6,7 @@ from 12/31 to 1/3 (ward rule, ``data/nakano/ward_info.md``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,17 @@ def is_collection_day(day: date, weekdays: list[int], nth_weeks: list[int]) -> b
     if is_year_end_break(day) or day.weekday() not in weekdays:
         return False
     return not nth_weeks or week_of_month(day) in nth_weeks
+
+
+def collection_dates(
+    start: date, end: date, weekdays: list[int], nth_weeks: list[int]
+) -> Iterator[date]:
+    """Every collection day of one rule from ``start`` up to, not including, ``end``,
+    judged as the answers judge a day (year-end break and week numbers included)."""
+    for offset in range((end - start).days):
+        day = start + timedelta(days=offset)
+        if is_collection_day(day, weekdays, nth_weeks):
+            yield day
 
 
 def next_collection(

@@ -17,11 +17,16 @@ How a question is matched:
    questions in which one rare word (「年末」, 「拠点」) decides the entry, which BM25's
    IDF weighting captures, and because it needs only numpy.
 3. A BM25 score is not comparable between questions, so whether the best entry answers at
-   all is decided by its *coverage*: the share of the question's IDF weight that the best
-   example of the entry contains. A word no entry uses weighs as much as the rarest word
-   they do: 「今日の天気は？」 shares only 「の」「は」 with the entries and covers little.
-   A question whose informative words are mostly in the entry's examples is answered by
-   it; see :data:`ANSWER_COVERAGE`.
+   all is decided by its *coverage*: the share of the question's IDF weight that the
+   entry's words (its title's and all its examples') contain, with IDF counted over
+   entries, so that a word many entries use (「ごみ」「出す」) weighs little and one word of
+   one entry (「年末」, 「拠点」) much. A word no entry uses weighs as much as the rarest
+   word they do: 「今日の天気は？」 shares only 「の」「は」 with the entries and covers
+   little. The entry's words, not one example's, because residents combine what the
+   examples say apart (「ゴールデンウィーク中もごみの回収ってやってますか」 meets
+   「ゴールデンウィークの収集は？」 and 「祝日も回収ある？」). Entries are ordered by
+   coverage, and equal coverage by the BM25 ranking. A question whose informative words are
+   mostly the entry's is answered by it; see :data:`ANSWER_COVERAGE`.
 """
 
 from __future__ import annotations
@@ -58,24 +63,28 @@ class KnowledgeEntry:
 @dataclass(frozen=True)
 class KnowledgeHit:
     entry: KnowledgeEntry
-    #: The share of the question's IDF weight that the entry's best example contains.
+    #: The share of the question's IDF weight that the entry's words contain.
     coverage: float
     #: The example question (or the title) that matched best.
     example: str
+    #: The entry's place in the BM25 ranking (0: the best-scoring example is the entry's).
+    rank: int = 0
+
+
+def _units(text: str) -> list[list[str]]:
+    """Sudachi's finest units of ``text`` that carry meaning, each as its normalised form
+    and its reading."""
+    return [
+        [key for key in dict.fromkeys(match_key(f) for f in (m.lemma, fold_kana(m.reading))) if key]
+        for m in get_analyzer("A").analyze(text)
+        if m.pos[0] not in _SKIPPED_POS
+    ]
 
 
 def terms(text: str) -> list[str]:
     """The matching units of ``text``: each content morpheme's normalised form and
     reading."""
-    out: list[str] = []
-    for morpheme in get_analyzer("A").analyze(text):
-        if morpheme.pos[0] in _SKIPPED_POS:
-            continue
-        for form in (morpheme.lemma, fold_kana(morpheme.reading)):
-            key = match_key(form)
-            if key and key not in out:
-                out.append(key)
-    return out
+    return list(dict.fromkeys(key for forms in _units(text) for key in forms))
 
 
 class KnowledgeBase:
@@ -103,8 +112,11 @@ class KnowledgeBase:
             for question in (entry.title, *entry.examples)
         ]
         self._said = [match_key(question) for _, question, _ in self._documents]
-        frequency = Counter(t for _, _, words in self._documents for t in set(words))
-        count = len(self._documents)
+        self._words: dict[str, set[str]] = {}
+        for entry, _, words in self._documents:
+            self._words.setdefault(entry.key, set()).update(words)
+        frequency = Counter(w for words in self._words.values() for w in words)
+        count = len(self._words)
         self._idf = {t: math.log(1 + (count - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
         self._bm25 = bm25s.BM25()
         if self._documents:
@@ -114,10 +126,16 @@ class KnowledgeBase:
         return len(self.entries)
 
     def knows(self, phrase: str) -> bool:
-        """Whether an entry's title or example says ``phrase``: 「年末」 is what entries
-        talk about; 「ヨガマット」 and 「壁紙」 (of which 「紙」 is) are not."""
+        """Whether the entries talk about ``phrase``: an entry's title or example says it
+        (「年末」), or says each of its words (「ゴールデンウィーク中」, 「電話受付」);
+        「ヨガマット」 and 「壁紙」 (of which only 「紙」 is) are things they do not."""
         key = match_key(phrase)
-        return bool(key) and any(key in said for said in self._said)
+        if not key:
+            return False
+        if any(key in said for said in self._said):
+            return True
+        units = [forms for forms in _units(phrase) if forms]
+        return bool(units) and all(any(w in self._idf for w in forms) for forms in units)
 
     def search(self, text: str, limit: int = 3, context: str = "") -> list[KnowledgeHit]:
         """The best entries for ``text``, best first, each with its coverage.
@@ -138,12 +156,11 @@ class KnowledgeBase:
         for position in np.argsort(-scores):
             if scores[position] <= 0:
                 break
-            entry, question, document = self._documents[position]
+            entry, question, _ = self._documents[position]
             if entry.key in best:
                 continue
-            shared = set(document)
+            shared = self._words[entry.key]
             covered = sum(self._idf.get(w, 0.0) for w in asked if w in shared) / total
-            best[entry.key] = KnowledgeHit(entry, covered, question)
-            if len(best) == limit:
-                break
-        return sorted(best.values(), key=lambda hit: -hit.coverage)  # stable: ranking order
+            best[entry.key] = KnowledgeHit(entry, covered, question, rank=len(best))
+        ranked = sorted(best.values(), key=lambda hit: -hit.coverage)  # stable: BM25's order
+        return ranked[:limit]

@@ -92,6 +92,7 @@ class MatchingWords:
     category_topic_not: Words = field(metadata=_KEYS)
     follow_up_fillers: Words = field(metadata=_KEYS)
     over_size: Words = field(metadata=_KEYS)
+    under_size: Words = field(metadata=_KEYS)
     bulky_question: Words = field(metadata=_KEYS)
     help_question: Words = field(metadata=_KEYS)
     schedule_words: Words = field(metadata=_AS_WRITTEN)

@@ -24,6 +24,7 @@ from bot.line.channel import LineChannel
 from bot.line.webhook import router as line_router
 from bot.logs import configure_logging
 from bot.server.api_docs import router as api_docs_router
+from bot.server.calendar import router as calendar_router
 from bot.server.chat import router as chat_router
 from bot.server.conversation import ButtonPayloads, Conversations, button_secret
 from bot.server.metrics import Metrics, MetricsMiddleware
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limits = RateLimits(settings)
     app.state.sessions = get_sessionmaker(settings.database_url)
     app.include_router(chat_router)
+    app.include_router(calendar_router)
     app.include_router(widget_router)
     app.include_router(line_router)
     app.include_router(staff_api_router)
