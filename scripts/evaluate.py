@@ -35,6 +35,10 @@ from pathlib import Path
 import httpx
 import yaml
 
+from bot.catalog.schedule import WEEKDAY_NAMES
+from bot.catalog.translations import Translations
+from bot.i18n import FOREIGN
+from bot.i18n.voice import Voice
 from bot.services import app_service, backend_services, ensure_model, running, scratch_settings
 from bot.settings import ROOT
 
@@ -119,6 +123,18 @@ def _holds(word: str | list[str], reply: str) -> bool:
     return any(_plain(alternative) in reply for alternative in alternatives)
 
 
+def said_rules(rule: str) -> list[str]:
+    """A weekday rule as the ward writes it (「第1・第3土曜日」) and as the bot says it in
+    each other language ("the 1st and 3rd Saturday of the month"): an answer in English
+    states the rule in English, beside the category's Japanese name."""
+    days = [WEEKDAY_NAMES.index(day) for day in re.findall(r"[月火水木金土日]曜日", rule)]
+    weeks = [int(n) for n in re.findall(r"第(\d)", rule)]
+    translated = [
+        Voice(language, Translations(())).weekday_rule(days, weeks) for language in FOREIGN
+    ]
+    return [rule, *translated]
+
+
 def judge(expect: dict, messages: list[dict]) -> bool:
     """Whether every expectation of ``expect`` holds for the reply ``messages``."""
     texts = [m["text"] for m in messages]
@@ -131,7 +147,11 @@ def judge(expect: dict, messages: list[dict]) -> bool:
         "unknown": lambda v: (
             not stated and any(phrase in t for phrase in NOT_FOUND_PHRASES for t in texts)
         ),
-        "weekdays": lambda v: any(f"：{v}" in text for text in texts),
+        "weekdays": lambda v: any(
+            re.search(rf"[：:]\s?{re.escape(rule)}(?=$|\n|\s*[。.、，,（(])", text, re.MULTILINE)
+            for rule in said_rules(v)
+            for text in texts
+        ),
         "says": lambda v: all(_holds(word, reply) for word in v),
         "not_says": lambda v: not any(_holds(word, reply) for word in v),
     }
