@@ -561,3 +561,9 @@ def test_a_part_of_a_thing_is_not_the_thing(index: CatalogIndex, text: str) -> N
 )
 def test_a_part_the_catalog_has_is_found(index: CatalogIndex, text: str, name: str) -> None:
     assert answer(index, text) == [(name,)]
+
+
+@pytest.mark.parametrize("text", ["8時半に出したらもうアウトですか？", "今朝8時前に出したのに"])
+def test_a_number_is_no_name_by_its_reading(index: CatalogIndex, text: str) -> None:
+    """The 8 of 「8時半」 is read はち, which is no 鉢."""
+    assert not index.find(text).mentions
