@@ -386,12 +386,19 @@ def _refined(
 
 def _remainder(text: str, outright: MatchResult, asking_words: tuple[str, ...]) -> str:
     """What a message naming items says besides them and the asking: 「スマホから申し込め
-    る？」 → 「から申し込める？」; the message itself when it names none."""
+    る？」 → 「から申し込める？」; nothing when that is only grammar and question words
+    (the 「の方て」 of 「薬缶の出し方おしえて」); the message itself when it names none."""
     if not outright.mentions:
         return text
     for word in (*(m.text for m in outright.mentions), *asking_words):
         text = text.replace(word, " ")
-    return text
+    question_words = matching_words().question_words
+    said = [
+        m
+        for m in get_analyzer().analyze(text)
+        if m.pos[0] not in _GRAMMAR and match_key(m.text) not in question_words
+    ]
+    return text if said else ""
 
 
 def _knowledge(
@@ -523,6 +530,8 @@ def _unknown_thing(
     return query if quotable(query, text) and not catalog.knowledge().knows(query) else ""
 
 
+#: Parts of speech that only hold a sentence together.
+_GRAMMAR = frozenset({"助詞", "助動詞", "補助記号", "空白"})
 #: Kinds of noun (Sudachi's third part of speech) that name no thing: 「普通」「大量」
 #: (形状詞可能), 「当日」「朝」 (副詞可能), 「仕事」「予約」 (サ変可能), 「9時」 (助数詞可能).
 _NOT_THING_NOUNS = frozenset({"形状詞可能", "副詞可能", "サ変可能", "助数詞可能"})

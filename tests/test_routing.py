@@ -243,6 +243,7 @@ def test_rows_10_to_14_follow_the_model_where_the_catalog_agrees(
 def test_after_a_topic_a_message_of_only_an_item_is_about_the_item(catalog: LiveCatalog) -> None:
     """Nothing besides the item is left to read with the topic (no words, no error)."""
     assert _route(catalog, "やかんは何ごみ？", "ask_item", topic="bulky_waste") is Route.ITEM
+    assert _route(catalog, "薬缶の出し方おしえて", "ask_item", topic="bulky_waste") is Route.ITEM
     assert _route(catalog, "スマホから申し込める？", "ask_item", topic="bulky_waste") is (
         Route.GENERAL
     )

@@ -959,16 +959,16 @@ def test_a_new_knowledge_entry_and_its_checks(
 def test_an_unanswered_question_becomes_an_example_of_an_entry(
     client: TestClient, tokens: dict[str, str], catalog: str, staff: sessionmaker[Session]
 ) -> None:
-    ask(catalog, "ごみ当番の決め方")
+    ask(catalog, "ごみ当番の順番")
     live = LiveCatalog(get_sessionmaker(catalog))
-    assert best_entry(live, "ごみ当番の決め方") is None
+    assert best_entry(live, "ごみ当番の順番") is None
     response = client.post(
-        f"/api/staff/unanswered/{question_id(staff, 'ごみ当番の決め方')}/example",
+        f"/api/staff/unanswered/{question_id(staff, 'ごみ当番の順番')}/example",
         headers=auth(tokens, "editor"),
         json={"key": "ask_office"},
     )
     assert response.status_code == 201, response.text
-    assert "ごみ当番の決め方" in response.json()["examples"]
-    assert best_entry(live, "ごみ当番の決め方") == "ask_office"
+    assert "ごみ当番の順番" in response.json()["examples"]
+    assert best_entry(live, "ごみ当番の順番") == "ask_office"
     with staff() as session:
         assert session.scalar(select(UnansweredQuestion)) is None
