@@ -396,7 +396,7 @@ def _remainder(text: str, outright: MatchResult, asking_words: tuple[str, ...]) 
     said = [
         m
         for m in get_analyzer().analyze(text)
-        if m.pos[0] not in _GRAMMAR and match_key(m.text) not in question_words
+        if not m.is_grammar and match_key(m.text) not in question_words
     ]
     return text if said else ""
 
@@ -530,8 +530,6 @@ def _unknown_thing(
     return query if quotable(query, text) and not catalog.knowledge().knows(query) else ""
 
 
-#: Parts of speech that only hold a sentence together.
-_GRAMMAR = frozenset({"助詞", "助動詞", "補助記号", "空白"})
 #: Kinds of noun (Sudachi's third part of speech) that name no thing: 「普通」「大量」
 #: (形状詞可能), 「当日」「朝」 (副詞可能), 「仕事」「予約」 (サ変可能), 「9時」 (助数詞可能).
 _NOT_THING_NOUNS = frozenset({"形状詞可能", "副詞可能", "サ変可能", "助数詞可能"})

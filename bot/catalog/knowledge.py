@@ -41,14 +41,10 @@ import numpy as np
 
 from bot.japanese import fold_kana, get_analyzer, match_key
 
-#: An entry answers when its best example covers at least this share of the question's
-#: IDF weight.
+#: An entry answers when its words cover at least this share of the question's IDF weight.
 ANSWER_COVERAGE = 0.5
 #: Entries within this share of the best one's coverage are close enough to ask which.
 CLOSE_COVERAGE = 0.1
-#: Parts of speech that carry no meaning for matching: punctuation, spaces, particles and
-#: auxiliaries (「は」「の」「です」 would make any question look like any other).
-_SKIPPED_POS = {"補助記号", "空白", "助詞", "助動詞"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +73,7 @@ def _units(text: str) -> list[list[str]]:
     return [
         [key for key in dict.fromkeys(match_key(f) for f in (m.lemma, fold_kana(m.reading))) if key]
         for m in get_analyzer("A").analyze(text)
-        if m.pos[0] not in _SKIPPED_POS
+        if not m.is_grammar  # 「は」「の」 would make any question look like any other
     ]
 
 

@@ -1284,9 +1284,9 @@ def _chunk_edges(morphemes: list[Morpheme]) -> tuple[set[int], set[int]]:
 def _reading(morpheme: Morpheme) -> str:
     """The reading where Sudachi has one in kana; otherwise the surface (Latin, digits).
     A number's reading is no word's: the 8 of 「8時半」 (はち) is no 鉢."""
-    reading = fold_kana(morpheme.reading)
     if morpheme.pos[1] == "数詞":
         return morpheme.text
+    reading = fold_kana(morpheme.reading)
     return reading if _KANA_ONLY.match(reading) else morpheme.text
 
 

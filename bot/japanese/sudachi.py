@@ -29,6 +29,16 @@ class Morpheme:
     def is_space(self) -> bool:
         return self.pos[0] == "空白" or not self.text.strip()
 
+    @property
+    def is_grammar(self) -> bool:
+        """Punctuation, a space, a particle or an auxiliary: what holds a sentence
+        together, meaning nothing of its own (「は」「の」「です」)."""
+        return self.pos[0] in _GRAMMAR_POS
+
+
+#: Sudachi's first part of speech of :attr:`Morpheme.is_grammar`.
+_GRAMMAR_POS = frozenset({"補助記号", "空白", "助詞", "助動詞"})
+
 
 class SudachiAnalyzer:
     """Sudachi tokenization with exact character offsets into the original text.
