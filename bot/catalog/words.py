@@ -69,7 +69,7 @@ class MatchingWords:
     not_contents: Words = field(metadata=_KEYS)
     states: WordGroups = field(metadata=_GROUPS_AS_WRITTEN)
     vehicle_prefixes: Words = field(metadata=_AS_WRITTEN)
-    # Finding items in a message (bot/catalog/matcher.py)
+    # Finding items in a message (bot/catalog/matcher/)
     question_words: Words = field(metadata=_KEYS)
     asking_words: Words = field(metadata=_AS_WRITTEN)
     not_things: Words = field(metadata=_KEYS)
