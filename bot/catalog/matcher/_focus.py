@@ -26,9 +26,9 @@ _PART = re.compile(
 )
 
 
-def parts(text: str, mentions: list[Mention]) -> list[Mention]:
-    """The mentions that only say what a part of the message is of (the part itself not
-    being an item the message names)."""
+def owners_of_parts(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions that only say what a part the message asks about is of: the
+    シュレッダー of 「シュレッダーのくず」 (the part itself not being an item it names)."""
     starts = {m.start for m in mentions}
     return [m for m in mentions if _is_part_of(text, m.end, starts)]
 
@@ -83,6 +83,19 @@ def places_dropped(
         and not any(p.start <= morphemes[i].start < p.end for p in places)
     ]
     return [] if unknown else mentions
+
+
+#: The end of a sentence; items in different sentences are asked about apart.
+_SENTENCE_END = re.compile(r"[。．！？!?\n]")
+#: The rest of a word a mention ends inside (「プリンターのインク|カートリッジ」と…): what
+#: follows it decides whether the next item is named alongside.
+_COMPOUND_TAIL = re.compile(r"^[ァ-ヴー一-龥A-Za-z0-9]+")
+#: What may stand between two items a resident asks about together (「AとB」「A、B」).
+_COORDINATION = re.compile(
+    r"^\s+$"  # nothing at all between them is one name (「灯油ポリタンク」), not two
+    rf"|^\s*(?:[、,，・/／]|{one_of(_WORDS.coordination['words'])})"
+    rf"|^\s*(?:{one_of(_WORDS.coordination['particles'])})(?![ぁ-ゖ])"  # 「と古い」, not 「から」
+)
 
 
 def focused(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -148,19 +161,6 @@ def _back_references_dropped(mentions: list[Mention]) -> list[Mention]:
             for earlier in keys[:index]
         )
     ]
-
-
-#: The end of a sentence; items in different sentences are asked about apart.
-_SENTENCE_END = re.compile(r"[。．！？!?\n]")
-#: The rest of a word a mention ends inside (「プリンターのインク|カートリッジ」と…): what
-#: follows it decides whether the next item is named alongside.
-_COMPOUND_TAIL = re.compile(r"^[ァ-ヴー一-龥A-Za-z0-9]+")
-#: What may stand between two items a resident asks about together (「AとB」「A、B」).
-_COORDINATION = re.compile(
-    r"^\s+$"  # nothing at all between them is one name (「灯油ポリタンク」), not two
-    rf"|^\s*(?:[、,，・/／]|{one_of(_WORDS.coordination['words'])})"
-    rf"|^\s*(?:{one_of(_WORDS.coordination['particles'])})(?![ぁ-ゖ])"  # 「と古い」, not 「から」
-)
 
 
 #: What a message that only names things may hold besides nouns: 「の」, marks, a prefix.

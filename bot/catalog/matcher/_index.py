@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.catalog.matcher._containers import container_spans
-from bot.catalog.matcher._focus import focused, parts, places_dropped
+from bot.catalog.matcher._focus import focused, owners_of_parts, places_dropped
 from bot.catalog.matcher._groups import (
     begins_unknown_compound,
     longest_first,
@@ -132,8 +132,8 @@ class CatalogIndex:
             mentions.append(mention)
             head = group[0].kind is SpanKind.HEAD
             weight += len(group[0].key) if head else len(mention.text)
-        leftovers = parts(text, mentions)
-        mentions = [m for m in mentions if m not in leftovers]
-        weight -= sum(len(m.text) for m in leftovers)
+        owners = owners_of_parts(text, mentions)
+        mentions = [m for m in mentions if m not in owners]
+        weight -= sum(len(m.text) for m in owners)
         asked = focused(text, places_dropped(text, morphemes, mentions, spans))
         return Interpretation(asked, weight, unsettled or len(asked) < len(mentions))
