@@ -46,12 +46,17 @@ from actions.routing import (
     says_size,
 )
 from bot.catalog import chat_events
-from bot.catalog.calendar import today_in_tokyo
+from bot.catalog.calendar import is_year_end_break, today_in_tokyo
 from bot.catalog.chat_events import record_chat_event
 from bot.catalog.knowledge import ANSWER_COVERAGE, CLOSE_COVERAGE, KnowledgeHit
 from bot.catalog.matcher import MatchResult, Mention
 from bot.catalog.models import Area, WardText
-from bot.catalog.schedule import asked_when, asks_group_collection, categories_in
+from bot.catalog.schedule import (
+    asked_when,
+    asks_group_collection,
+    categories_in,
+    written_date,
+)
 from bot.catalog.unanswered import record_unanswered
 from bot.catalog.words import matching_words
 from bot.i18n.detect import base_language
@@ -218,8 +223,9 @@ def _collection_day_of(
 ) -> list[EventType]:
     """「スプレー缶は何曜日に出せる？」: after the item's category, that category's day.
 
-    With the area known it is answered at once; otherwise the resident is asked for it and
-    the category's question is kept until they say.
+    With the area named in the message or remembered it is answered at once; otherwise the
+    resident is asked for it (or for the 丁目 of the town named) and the category's question
+    is kept until they say.
     """
     voice = _voice(reading)
     scheduled = _scheduled_categories()
@@ -229,12 +235,16 @@ def _collection_day_of(
     if not categories:
         return []
     question = "・".join(dict.fromkeys(categories)) + "は何曜日？"
-    area = _remembered_area(context)
+    lookup = reading.place
+    area = lookup.area or _remembered_area(context)
+    if lookup.area is None and lookup.town is not None:
+        _send(dispatcher, [replies.ask_chome(voice, lookup.town, lookup.options)])
+        return [SlotSet(PENDING_SLOT, question)]
     if area is None:
         _send(dispatcher, [replies.ask_area_for(voice, categories)])
         return [SlotSet(PENDING_SLOT, question)]
     _send(dispatcher, [_schedule_reply(voice, area, question, _texts(session, voice))])
-    return [SlotSet(LAST_QUESTION_SLOT, question)]
+    return [SlotSet(AREA_SLOT, str(area.id)), SlotSet(LAST_QUESTION_SLOT, question)]
 
 
 def answer_item_day(
@@ -282,6 +292,15 @@ def answer_refinement(
             )
         _send(dispatcher, [replies.undersized(voice, items[0], limit, smaller)])
         return []
+    case = reading.last_item_case
+    if case is not None and not says_size(reading):
+        voice = _voice(reading)
+        with sessions()() as session:
+            record_chat_event(
+                session, chat_events.FOLLOW_UP, items[0].name, language=reading.language
+            )
+        _send(dispatcher, [replies.in_case(voice, items[0], case)])
+        return []
     if not (says_size(reading) and over and reading.over_limit_is_bulky):
         # The item's own answer: its notes say what to do in the case the resident names.
         said = MatchResult([Mention(context.last_said, items)])
@@ -322,6 +341,11 @@ def answer_schedule(
             _send(dispatcher, [replies.ask_chome(voice, lookup.town, lookup.options)])
             return [SlotSet(PENDING_SLOT, question)]
         area = area or _remembered_area(context)
+        day = written_date(question, today_in_tokyo(get_settings().fixed_today))
+        if area is None and day is not None and is_year_end_break(day):
+            # No collection anywhere then: no need to know where the resident lives.
+            _send(dispatcher, [replies.new_year_break(voice, day)])
+            return []
         if area is None and not categories_in(question) and asks_group_collection(question):
             # 古紙・古着 go to the neighbourhood groups, wherever one lives.
             _send(dispatcher, [Reply(texts.get("group_collection", ""))])
@@ -331,6 +355,9 @@ def answer_schedule(
                 # A place was named, but it is not a town of Nakano (「高円寺」).
                 towns = live_catalog().areas().towns()
                 reply = replies.unknown_area(voice, towns, texts.get("contact", ""))
+            elif asked := categories_in(question):
+                # 「不燃ごみの日は？」: say which of the ward's categories that is.
+                reply = replies.ask_area_for(voice, asked)
             else:
                 reply = replies.ask_area(voice)
             _send(dispatcher, [reply])
@@ -359,8 +386,9 @@ def _schedule_reply(voice: Voice, area: Area, question: str, texts: dict[str, st
     guide = live_catalog().categories()
     categories = guide.ordered(asked or [s.category.name for s in area.schedules])
     rules = texts.get("collection_rules", "")
-    dated, offset = asked_when(question)
     today = today_in_tokyo(get_settings().fixed_today)
+    day = written_date(question, today)
+    dated, offset = (True, (day - today).days) if day else asked_when(question)
     if dated and offset is None:
         return replies.next_dates(voice, area, categories, today, rules)
     if dated:
@@ -415,7 +443,7 @@ def answer_general(
     After a knowledge answer, a message that names nothing is read together with the last
     topic (「電話番号は？」 after bulky waste is about the bulky-waste centre's number).
     """
-    hits = [] if reading.names_items else reading.knowledge
+    hits = reading.beside_items if reading.names_items else reading.knowledge
     follow_up = bool(reading.topical) and (reading.says_nothing or _better(reading.topical, hits))
     if follow_up:
         hits = reading.topical

@@ -20,12 +20,21 @@ from bot.catalog.knowledge import KnowledgeHit, terms
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult, Mention, only_names_things
 from bot.catalog.models import Area
+from bot.catalog.notes import (
+    NoteCase,
+    cases_in,
+    met_case,
+    over_limit_is_bulky,
+    size_limit,
+    under_limit_category,
+)
 from bot.catalog.schedule import (
     CATEGORY_WORDS,
     AreaLookup,
     asked_when,
     categories_in,
     place_form,
+    writes_a_date,
 )
 from bot.catalog.words import matching_words
 from bot.i18n import CHINESE, JAPANESE
@@ -60,14 +69,6 @@ _CHOME_ALONE = re.compile(r"(\d+|[一二三四五六七八九十]+)\s*(?:丁目|
 #: A size said with its unit: 「40cm」「1.2メートル」.
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|センチ|ｃｍ|m|メートル)", re.IGNORECASE)
 _CHOME_NUMBER = re.compile(r"(\d+|[一二三四五六七八九十]+)(ちょうめ|丁目)?")
-#: A size rule in an item's notes: 「一辺が30㎝を超える場合は粗大ごみです」, 「一辺が30㎝以下の
-#: 場合は陶器・ガラス・金属ごみです」.
-SIZE_RULE = re.compile(r"一辺が(\d+)\s*(?:㎝|cm|センチ)")
-#: A size rule that makes a thing over the size 粗大ごみ.
-OVER_SIZE_IS_BULKY = re.compile(r"(\d+)\s*(?:㎝|cm|センチ)を超える場合は粗大ごみ")
-#: A size rule that puts a thing up to the size in another category: 「一辺が30㎝以下の
-#: 場合は陶器・ガラス・金属ごみです」 (the 扇風機, 粗大ごみ when larger).
-UNDER_SIZE_CATEGORY = re.compile(r"(\d+)\s*(?:㎝|cm|センチ)以下の場合は(.+?)です")
 
 
 @dataclass
@@ -133,6 +134,8 @@ class Reading:
     category_words: tuple[str, ...]
     #: It asks for a day or a date (「いつ」「何曜日」「明日」).
     asks_days: bool
+    #: It writes out a date (「1月2日」「12/31」).
+    writes_a_date: bool
     #: It says one of the words of a collection-day question (「曜日」「いつ」「の日」);
     #: narrower than ``asks_days``, whose date words hide inside names (the あす of
     #: 「ヘアスプレー」).
@@ -152,14 +155,17 @@ class Reading:
     only_categories: bool
     #: It asks which category a thing is (「何ごみ？」).
     asks_which_category: bool
-    #: It names nothing: no noun but question words (「いつ出すの？」「どうやって出せばいいの？」).
+    #: It names nothing: no noun but question words (「いつ出すの？」「どうやって出せばいいの？」);
+    #: or nothing but the place it names (「それ大和町3丁目だといつ？」).
     says_nothing: bool
+    says_nothing_but_place: bool
     #: The whole name of a thing the catalog does not have (「ヨガマット」), as opposed to
     #: nothing, a fragment (the 「車」 of 「収集車が来なかった」) or a word of the knowledge
     #: entries (「年末」).
     unknown_thing: str
     #: Nothing is left once a 丁目, the fillers and the categories are taken out
-    #: (「2丁目だと？」「隣の松が丘1丁目は？」).
+    #: (「2丁目だと？」「隣の松が丘1丁目は？」), or nothing is named but the place
+    #: (「2丁目は違うの？」).
     only_place: bool
     #: It says the thing is big (「大きい」), or gives its size in centimetres.
     says_big: bool
@@ -172,6 +178,9 @@ class Reading:
     #: (「スマホから申し込める？」 after a bulky item).
     knowledge: list[KnowledgeHit]
     topical: list[KnowledgeHit]
+    #: For a message naming items, the entries what it says besides them matches
+    #: (「公園に冷蔵庫が不法投棄されている」 is about dumped garbage, not the 冷蔵庫).
+    beside_items: list[KnowledgeHit]
     #: The entities Rasa found (``item``, ``area``).
     entities: dict[str, Any]
     #: After an item answer, when this message names no item: the last item read together
@@ -184,6 +193,9 @@ class Reading:
     over_limit_is_bulky: bool = False
     #: The category the last item's notes give it up to their size, if they give one.
     under_limit_category: str | None = None
+    #: The case of the last item's notes the message describes (「汚れてるやつは？」 after
+    #: 衣類, whose notes send soiled ones to 燃やすごみ).
+    last_item_case: NoteCase | None = None
     #: After an item answer: the message speaks to what the item's notes say (「割れてる」
     #: after a bottle whose notes say what to do with broken ones).
     meets_last_notes: bool = False
@@ -238,6 +250,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     intent = message.get("intent") or {}
     entities = {e["entity"]: e.get("value") for e in message.get("entities") or []}
     index = catalog.index()
+    last_notes = _last_notes(index, context)
     chosen = _chosen_item(entities.get("item_id"), index.items)
     found = index.find(_NOT_NAMES.sub(" ", text)) if chosen is None else MatchResult()
     outright, loose = named_outright(found)
@@ -253,6 +266,11 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     rest_but_place = _without_place(rest, place)
     morphemes = get_analyzer().analyze(text)
     asks_which_category = _says_any(key, vocabulary.which_category)
+    remainder = _remainder(text, outright, vocabulary.asking_words)
+    writes_date = writes_a_date(text)
+    says_only_place = not categories and _names_nothing(
+        _besides_place(morphemes, place), vocabulary.question_words
+    )
     # words of another language the pivot could not render are left as they were, which
     # Sudachi does not take for nouns
     names_nothing = _names_nothing(morphemes, vocabulary.question_words) and not (
@@ -269,7 +287,10 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         place=place,
         categories=categories,
         category_words=category_words,
-        asks_days=_says_a_date(morphemes) or _says_any(text, vocabulary.schedule_words),
+        asks_days=writes_date
+        or _says_a_date(morphemes)
+        or _says_any(text, vocabulary.schedule_words),
+        writes_a_date=writes_date,
         says_day_words=_says_any(text, vocabulary.schedule_words),
         asks_category_topic=_says_any(key, vocabulary.category_topic)
         and not _says_any(key, vocabulary.category_topic_not),
@@ -282,25 +303,23 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         only_categories=bool(categories) and len(rest_but_place) <= 1 and not asks_which_category,
         asks_which_category=asks_which_category,
         says_nothing=not categories and names_nothing,
+        says_nothing_but_place=says_only_place,
         unknown_thing="" if names_nothing else _unknown_thing(found, text, catalog, rendering),
-        only_place=place.town is not None and len(rest_but_place) <= 1,
+        only_place=place.town is not None and (len(rest_but_place) <= 1 or says_only_place),
         says_big=_says_any(key, vocabulary.over_size),
         says_small=_says_any(key, vocabulary.under_size),
         size_cm=_size_cm(text),
-        knowledge=_knowledge(catalog, text, original, base),
-        topical=_topical(
-            catalog,
-            context,
-            _remainder(text, outright, vocabulary.asking_words),
-            original,
-            base,
-            names_nothing,
-        ),
+        knowledge=_knowledge(catalog, _blanked(text, category_words), original, base),
+        topical=_topical(catalog, context, remainder, original, base, names_nothing),
+        beside_items=_knowledge(catalog, remainder, remainder, JAPANESE)
+        if outright.mentions and remainder
+        else [],
         entities=entities,
         refined=_refined(index, context, text, outright, key, vocabulary.references),
-        last_size_limit=_size_limit(index, context),
-        over_limit_is_bulky=_over_limit_is_bulky(index, context),
-        under_limit_category=_under_limit_category(index, context),
+        last_size_limit=size_limit(last_notes),
+        over_limit_is_bulky=over_limit_is_bulky(last_notes),
+        under_limit_category=under_limit_category(last_notes),
+        last_item_case=_last_item_case(catalog, context, text) if not outright.mentions else None,
         meets_last_notes=_meets_notes(index, context, text) if not outright.mentions else False,
         original=original,
         language=language,
@@ -392,6 +411,11 @@ def _remainder(text: str, outright: MatchResult, asking_words: tuple[str, ...]) 
         return text
     for word in (*(m.text for m in outright.mentions), *asking_words):
         text = text.replace(word, " ")
+    return _if_it_says_anything(text)
+
+
+def _if_it_says_anything(text: str) -> str:
+    """``text``, or nothing when it holds only grammar and question words."""
     question_words = matching_words().question_words
     said = [
         m
@@ -449,18 +473,11 @@ def _last_notes(index: CatalogIndex, context: Context) -> list[str]:
     return [index.items[i].notes for i in context.last_items if i in index.items]
 
 
-def _size_limit(index: CatalogIndex, context: Context) -> int | None:
-    limits = [int(m.group(1)) for n in _last_notes(index, context) for m in SIZE_RULE.finditer(n)]
-    return min(limits, default=None)
-
-
-def _over_limit_is_bulky(index: CatalogIndex, context: Context) -> bool:
-    return any(OVER_SIZE_IS_BULKY.search(n) for n in _last_notes(index, context))
-
-
-def _under_limit_category(index: CatalogIndex, context: Context) -> str | None:
-    found = [m[2] for n in _last_notes(index, context) for m in UNDER_SIZE_CATEGORY.finditer(n)]
-    return found[0] if found else None
+def _last_item_case(catalog: LiveCatalog, context: Context, text: str) -> NoteCase | None:
+    """The case of the last item's notes that ``text`` describes (「汚れてるやつは？」)."""
+    names = catalog.categories().names()
+    notes = _last_notes(catalog.index(), context)
+    return met_case([case for note in notes for case in cases_in(note, names)], text)
 
 
 def _meets_notes(index: CatalogIndex, context: Context, text: str) -> bool:
@@ -497,6 +514,18 @@ def _only_topic(rest: str, morphemes: list[Morpheme], topic: tuple[str, ...]) ->
     )
 
 
+def _besides_place(morphemes: list[Morpheme], place: AreaLookup) -> list[Morpheme]:
+    """The morphemes that are not the place named: its town's words, a number and 丁目."""
+    if place.town is None:
+        return morphemes
+    town = match_key(place.town)
+    return [
+        m
+        for m in morphemes
+        if not (match_key(m.text) in town or m.pos[1] == "数詞" or m.lemma == "丁目")
+    ]
+
+
 def _names_nothing(morphemes: list[Morpheme], question_words: tuple[str, ...]) -> bool:
     """No noun in ``text`` but question words (「何」「いつ」) and pronouns (「それ」); a
     noun-forming suffix counts as a noun (the 車 of 「収集車が来なかった」)."""
@@ -527,7 +556,18 @@ def _unknown_thing(
     if rendering is not None:
         return rendering.unknown[0] if rendering.unknown and not found.mentions else ""
     query = found.query if not found.mentions else ""
-    return query if quotable(query, text) and not catalog.knowledge().knows(query) else ""
+    if not quotable(query, text):
+        return ""
+    return "" if catalog.knowledge().knows(_without_time_words(query)) else query
+
+
+def _without_time_words(phrase: str) -> str:
+    """``phrase`` from its first word that is not a time word (「明日祝日」 → 「祝日」): what
+    the knowledge entries are asked about on that day."""
+    for morpheme in get_analyzer().analyze(phrase):
+        if not (morpheme.pos[0] == "名詞" and morpheme.pos[2] == "副詞可能"):
+            return phrase[morpheme.start :]
+    return phrase
 
 
 #: Kinds of noun (Sudachi's third part of speech) that name no thing: 「普通」「大量」
@@ -609,6 +649,25 @@ def _without(key: str, words: tuple[str, ...]) -> str:
     for word in words:
         key = key.replace(word, "")
     return key
+
+
+def _blanked(text: str, words: tuple[str, ...]) -> str:
+    """``text`` with ``words`` (match keys) blanked out where they are written, the rest as
+    written (nothing, when the rest only asks): 「明日祝日だけど燃えるゴミ出していいの？」
+    asks about holidays whichever category it names, so the knowledge entries are matched
+    without it."""
+    if not words:
+        return text
+    places = [i for i, ch in enumerate(text) for _ in match_key(ch)]
+    key = "".join(match_key(ch) for ch in text)
+    blank = set()
+    for word in _longest_first(words):
+        start = key.find(word)
+        while start >= 0:
+            blank.update(range(places[start], places[start + len(word) - 1] + 1))
+            key = key[:start] + "\0" * len(word) + key[start + len(word) :]
+            start = key.find(word)
+    return _if_it_says_anything("".join(" " if i in blank else ch for i, ch in enumerate(text)))
 
 
 def _says_any(text: str, words: tuple[str, ...]) -> bool:

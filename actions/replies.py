@@ -16,6 +16,7 @@ from bot.catalog.item_names import base_name, without_cross_reference
 from bot.catalog.knowledge import KnowledgeEntry, KnowledgeHit
 from bot.catalog.matcher import CatalogItem, Mention
 from bot.catalog.models import Area
+from bot.catalog.notes import NoteCase
 from bot.i18n.voice import Voice
 
 #: Button titles longer than this are cut (a phone shows about this much on a chip).
@@ -171,11 +172,9 @@ def day_answer(
 ) -> Reply:
     """What can go out on one day (今日・明日・明後日) in one area; ``categories`` in the
     order to list them, ``named`` when the resident named them."""
-    words = voice.words("day_words")
-    word = words[offset] if 0 <= offset < len(words) else ""
-    label = voice.say("day_label", word=word, date=voice.date(day))
     if is_year_end_break(day):
-        return Reply(voice.say("year_end", label=label))
+        return new_year_break(voice, day, offset)
+    label = _day_label(voice, day, offset)
     by_category = {s.category.name: s for s in area.schedules}
     collected = [
         c
@@ -195,6 +194,19 @@ def day_answer(
             categories=voice.categories(collected),
         )
     )
+
+
+def new_year_break(voice: Voice, day: date, offset: int | None = None) -> Reply:
+    """No collection on ``day``, anywhere: it is in the New Year break (12/31–1/3)."""
+    return Reply(voice.say("year_end", label=_day_label(voice, day, offset)))
+
+
+def _day_label(voice: Voice, day: date, offset: int | None) -> str:
+    """「明日（12月8日（火））」, or the date alone beyond the day after tomorrow."""
+    words = voice.words("day_words")
+    if offset is None or not 0 <= offset < len(words):
+        return voice.date(day)
+    return voice.say("day_label", word=words[offset], date=voice.date(day))
 
 
 def fallback(voice: Voice, contact: str, examples: list[str]) -> Reply:
@@ -261,6 +273,16 @@ def undersized(voice: Voice, item: CatalogItem, limit: int, category: str) -> Re
         category=voice.category(category),
     )  # fmt: skip
     return Reply(text)
+
+
+def in_case(voice: Voice, item: CatalogItem, case: NoteCase) -> Reply:
+    """The category the item's notes give for the case the resident described (soiled
+    衣類 are 燃やすごみ), then the notes themselves, which say the rest."""
+    text = voice.say(
+        "in_case", name=voice.item_name(item.name), condition=case.condition,
+        category=voice.category(case.category),
+    )  # fmt: skip
+    return Reply("\n".join([text, *_notes(voice, [item])]))
 
 
 def oversized(voice: Voice, item: CatalogItem, limit: int, bulky_procedure: str) -> Reply:

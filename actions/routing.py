@@ -64,7 +64,7 @@ def route(reading: Reading, context: Context) -> Route:
     ===  =======================================================================  ==========
     1    is a tapped item button                                                  ITEM
     2    names no item (or the last item again), asks a day and points back      ITEM_DAY
-         (or names nothing at all), after an item answer
+         (or names nothing at all, or nothing but a place), after an item answer
     3    tells more of the last item: read with its name it names another         REFINE
          variant (「割れてる」「金属製」, 「それのキャップは？」); or, naming no item
          (or the last item again: 「大きい鍋で40センチ」), it gives the size of an
@@ -73,13 +73,16 @@ def route(reading: Reading, context: Context) -> Route:
     4    names only a place (or only a 丁目, in the remembered town), or, after   SCHEDULE
          a collection-day answer, nothing but a day asked (「いつ出せばいい？」)
     5    names only collected categories, with a day asked or the area known      SCHEDULE
+         (or writes out a date, naming no item: 「1月2日に燃やすごみを出していい？」)
     6    asks about a category itself (「とは」「何が入る」「何回」), naming no     CATEGORY
          other item
     7    names a place and no item, with collected categories or taken by the    SCHEDULE
          model for telling the area (「鷺宮3丁目に住んでいます」)
     8    names something besides question words, no item, and matches a          GENERAL
          knowledge entry, taken by the model for a general question (or matched
-         clearly, naming no other thing)
+         clearly, naming no other thing); or names an item, is surely taken for a
+         general question, and what it says besides the item matches, neither
+         wanting the item gone nor asking its category
     9    after a knowledge answer (or an item with a procedure), matches an       GENERAL
          entry read with that topic; naming an item, only what it says besides
          the item, and clearly
@@ -110,6 +113,8 @@ def route(reading: Reading, context: Context) -> Route:
         return Route.SCHEDULE
     if reading.only_categories and _asks_days_of(reading, context):
         return Route.SCHEDULE
+    if reading.writes_a_date and not names_items and not reading.unknown_thing:
+        return Route.SCHEDULE
     if _asks_about_a_category(reading):
         return Route.CATEGORY
     if _names_a_place_for_its_days(reading):
@@ -136,9 +141,11 @@ def _asks_about_a_category(reading: Reading) -> bool:
 
 
 def _asks_day_of_last_item(reading: Reading) -> bool:
-    """「それっていつ出せる？」「いつ出すの？」: a day asked about nothing but the last item."""
-    asks_nothing_else = not reading.categories and reading.place.town is None
-    return reading.asks_days and asks_nothing_else and (reading.refers_back or reading.says_nothing)
+    """「それっていつ出せる？」「いつ出すの？」: a day asked about nothing but the last item,
+    in the place the message names, if it names one (「それ大和町3丁目だといつ？」)."""
+    if not reading.asks_days or reading.categories:
+        return False
+    return reading.refers_back or reading.says_nothing_but_place
 
 
 def _names_a_place_for_its_days(reading: Reading) -> bool:
@@ -209,8 +216,10 @@ def _answers_generally(reading: Reading, names_items: bool) -> bool:
     for a general question, and a clear match one it did not. A message naming a thing the
     list does not have (「カヌーを処分したいのですが区で回収できますか」) is about that
     thing unless the model took it for a general question and the match is clear."""
+    if names_items:
+        return _asks_besides_the_items(reading)
     top = reading.top_knowledge
-    if top is None or top.coverage < needed_coverage(reading) or names_items:
+    if top is None or top.coverage < needed_coverage(reading):
         return False
     if reading.says_nothing:  # 「いつ出せばいい？」 is about no entry on its own
         return False
@@ -220,10 +229,24 @@ def _answers_generally(reading: Reading, names_items: bool) -> bool:
     return clear or reading.intent == "ask_general"
 
 
+def _asks_besides_the_items(reading: Reading) -> bool:
+    """「公園の横に冷蔵庫が不法投棄されてる」: a message naming an item, surely taken for a
+    general question, whose words besides the item match an entry — and that neither asks
+    to get rid of the item nor which category it is."""
+    top = reading.beside_items[0] if reading.beside_items else None
+    if top is None or top.coverage < ANSWER_COVERAGE:
+        return False
+    asks_of_the_item = reading.wants_gone or reading.asks_which_category
+    return _confidently_general(reading) and not asks_of_the_item
+
+
+def _confidently_general(reading: Reading) -> bool:
+    return reading.intent == "ask_general" and reading.confidence >= CONFIDENT_GENERAL
+
+
 def needed_coverage(reading: Reading) -> float:
     """The coverage a knowledge entry needs to answer ``reading`` on its own."""
-    confident = reading.intent == "ask_general" and reading.confidence >= CONFIDENT_GENERAL
-    return GUESS_COVERAGE if confident else ANSWER_COVERAGE
+    return GUESS_COVERAGE if _confidently_general(reading) else ANSWER_COVERAGE
 
 
 def _by_intent(reading: Reading, names_items: bool) -> Route:

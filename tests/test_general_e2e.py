@@ -132,6 +132,40 @@ def test_the_size_of_the_last_item_said_with_its_name(client: TestClient) -> Non
     assert "「粗大ごみ」です" not in smaller
 
 
+def test_a_day_asked_after_an_item_in_the_place_named(client: TestClient) -> None:
+    reply = said(conversation(client, "やかんって何ごみ？", "それ野方3丁目だといつ？"))
+    assert "陶器・ガラス・金属ごみ：第1・第3土曜日" in reply
+    assert "毎日収集" not in reply
+
+
+def test_a_case_the_last_items_notes_give_a_category_for(client: TestClient) -> None:
+    """衣類's notes send soiled ones to 燃やすごみ; a case the notes do not name is the
+    item's own answer again."""
+    reply = said(conversation(client, "着なくなった服はどう捨てる？", "汚れてるやつは？"))
+    assert reply.startswith("「服（汚れている場合）」は「燃やすごみ」です。")
+    again = said(conversation(client, "着なくなった服はどう捨てる？", "汚れてないやつは？"))
+    assert "「燃やすごみ」です" not in again
+
+
+def test_a_date_in_the_new_year_break_needs_no_area(client: TestClient) -> None:
+    reply = said(conversation(client, "1月2日に燃やすごみを出してもいいですか"))
+    assert "12月31日から1月3日" in reply
+    assert "町名と丁目" not in reply
+
+
+def test_an_items_rules_in_an_entry_that_lists_it(client: TestClient) -> None:
+    """スプレー缶's own notes do not say 穴を開けずに; the entry whose title lists it does."""
+    reply = said(conversation(client, "スプレー缶は穴を開けてから捨てるんですよね？"))
+    assert "「陶器・ガラス・金属ごみ」です" in reply
+    assert "穴を開けずに" in reply
+
+
+def test_a_situation_naming_an_item_is_about_the_situation(client: TestClient) -> None:
+    reply = said(conversation(client, "公園の横に冷蔵庫が不法投棄されてるのを見つけた"))
+    assert "03-3387-5353" in reply
+    assert "家電リサイクル法対象品目" not in reply
+
+
 def test_a_bare_question_after_a_topic_is_about_the_topic(client: TestClient) -> None:
     reply = said(conversation(client, "本棚は何ごみ？", "どうやって出せばいいの？"))
     assert "03-5715-2255" in reply

@@ -79,6 +79,11 @@ def test_row_2_a_day_asked_after_an_item_is_that_items_day(catalog: LiveCatalog,
     assert _route(catalog, text, "ask_schedule", last_item="フライパン") is Route.ITEM_DAY
 
 
+@pytest.mark.parametrize("text", ["それ大和町3丁目だといつ？", "いつ出すの？ 中野6丁目"])
+def test_row_2_a_day_asked_after_an_item_in_a_place_named(catalog: LiveCatalog, text: str) -> None:
+    assert _route(catalog, text, "ask_general", last_item="やかん") is Route.ITEM_DAY
+
+
 def test_row_2_needs_an_item_before(catalog: LiveCatalog) -> None:
     assert _route(catalog, "それっていつ出せる？", "ask_schedule") is Route.SCHEDULE
 
@@ -108,7 +113,8 @@ def test_row_3_a_new_item_is_not_a_refinement(catalog: LiveCatalog) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["2丁目だと？", "隣の2丁目は？", "松が丘1丁目は？", "いつ出せばいい？"]
+    "text",
+    ["2丁目だと？", "隣の2丁目は？", "松が丘1丁目は？", "いつ出せばいい？", "2丁目は違うの？"],
 )
 def test_row_4_a_place_alone_repeats_the_question_there(catalog: LiveCatalog, text: str) -> None:
     route_ = _route(catalog, text, "ask_general", area="若宮1丁目", question="燃やすごみは何曜日？")
@@ -136,6 +142,11 @@ def test_row_5_a_category_alone_with_the_area_known_is_its_day(
     catalog: LiveCatalog, text: str
 ) -> None:
     assert _route(catalog, text, "ask_item", area="松が丘2丁目") is Route.SCHEDULE
+
+
+@pytest.mark.parametrize("text", ["1月2日に燃やすごみを出してもいいですか", "12/31は回収ある？"])
+def test_row_5_a_date_written_out_is_a_schedule_question(catalog: LiveCatalog, text: str) -> None:
+    assert _route(catalog, text, "ask_general") is Route.SCHEDULE
 
 
 @pytest.mark.parametrize(
@@ -191,6 +202,20 @@ def test_row_8_words_that_name_no_thing_do_not_stop_a_general_answer(
     catalog: LiveCatalog, text: str
 ) -> None:
     assert _route(catalog, text, "ask_general") is Route.GENERAL
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("公園の横に冷蔵庫が不法投棄されてるのを見つけた", Route.GENERAL),
+        ("冷蔵庫を処分したいけど区で回収してる？", Route.ITEM),  # wants the item gone
+        ("冷蔵庫は何ごみ？", Route.ITEM),
+    ],
+)
+def test_row_8_what_an_item_question_says_besides_the_item(
+    catalog: LiveCatalog, text: str, expected: Route
+) -> None:
+    assert _route(catalog, text, "ask_general") is expected
 
 
 def test_row_8_a_general_place_question_is_general(catalog: LiveCatalog) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -11,6 +13,7 @@ from bot.catalog.schedule import (
     categories_in,
     kanji_number,
     weekday_rule,
+    written_date,
 )
 
 
@@ -82,3 +85,18 @@ def test_weekday_rules_are_said_in_full() -> None:
 )
 def test_kanji_numbers(text: str, n: int) -> None:
     assert kanji_number(text) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1月2日に燃やすごみを出してもいい？", date(2027, 1, 2)),  # next year's
+        ("12/31は回収ある？", date(2026, 12, 31)),
+        ("１２月２５日は何ごみ？", date(2026, 12, 25)),  # full-width digits
+        ("12月24日", date(2026, 12, 24)),  # today is still to come
+        ("野方3丁目の燃やすごみ", None),
+        ("2月30日", None),  # no such day
+    ],
+)
+def test_a_date_written_out(text: str, expected: date | None) -> None:
+    assert written_date(text, date(2026, 12, 24)) == expected

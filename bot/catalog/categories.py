@@ -68,6 +68,10 @@ class CategoryGuide:
                 key = key.replace(form, " ")
         return self.ordered(found)
 
+    def names(self) -> list[str]:
+        """Every category's name, in order."""
+        return self.ordered(self._by_name)
+
     def get(self, name: str) -> CategoryInfo | None:
         return self._by_name.get(name)
 

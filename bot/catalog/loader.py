@@ -18,11 +18,16 @@ from bot.catalog.schedule import AreaDirectory
 from bot.catalog.translations import TEXT, Translations
 from bot.i18n import ENGLISH, FOREIGN, JAPANESE
 from bot.i18n.pivot import Pivot, phrases, terms_of
+from bot.japanese import match_key
 
 logger = logging.getLogger(__name__)
 
 
-def load_index(session: Session) -> CatalogIndex:
+def load_index(session: Session, knowledge: KnowledgeBase | None = None) -> CatalogIndex:
+    """The items in memory. An item's procedure (``guidance_key``) is its category's, or
+    else the knowledge entry whose title lists it (「スプレー缶・カセットボンベ・ライター」 for
+    スプレー缶: its rules are not in the item's own notes)."""
+    entitled = _entries_by_listed_name(knowledge) if knowledge else {}
     items = [
         CatalogItem(
             id=item.id,
@@ -31,7 +36,7 @@ def load_index(session: Session) -> CatalogIndex:
             category=item.category.name,
             notes=item.notes,
             url=item.url,
-            guidance_key=item.category.guidance_key,
+            guidance_key=item.category.guidance_key or entitled.get(match_key(item.name)),
         )
         for item in session.scalars(select(Item))
     ]
@@ -39,6 +44,17 @@ def load_index(session: Session) -> CatalogIndex:
         select(Alias.name, Alias.item_id).where(Alias.language == JAPANESE)
     ).tuples()
     return CatalogIndex(items, aliases)
+
+
+def _entries_by_listed_name(knowledge: KnowledgeBase) -> dict[str, str]:
+    """Each name a knowledge entry's title lists (split at 「・」), as a match key, with the
+    entry's key."""
+    return {
+        match_key(name): key
+        for key, entry in knowledge.entries.items()
+        for name in entry.title.split("・")
+        if name
+    }
 
 
 @dataclass(frozen=True)
@@ -216,9 +232,9 @@ class LiveCatalog:
                 return
             with self._lock:
                 if revision != self._revision:
-                    self._index = load_index(session)
-                    self._areas = AreaDirectory.load(session)
                     self._knowledge = load_knowledge(session)
+                    self._index = load_index(session, self._knowledge)
+                    self._areas = AreaDirectory.load(session)
                     self._categories = load_categories(session)
                     self._translations = Translations.load(session)
                     self._languages = load_languages(session, self._knowledge, self._translations)

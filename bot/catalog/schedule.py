@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -124,6 +125,32 @@ def asked_when(text: str) -> tuple[bool, int | None]:
         if word in key:
             return True, offset
     return False, None
+
+
+#: A date written out: 「1月2日」「12/31」 (not the 3 of 「3丁目」).
+_WRITTEN_DATE = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*(?:月|/)\s*(3[01]|[12]\d|0?[1-9])(?!\d)")
+
+
+def writes_a_date(text: str) -> bool:
+    """Whether ``text`` writes out a date (「1月2日に出していい？」)."""
+    return _WRITTEN_DATE.search(normalize(text)) is not None
+
+
+def written_date(text: str, today: date) -> date | None:
+    """The date ``text`` writes out, the first such day from ``today`` on (「1月2日」 in
+    December is next year's); ``None`` for none, or for a day no month has."""
+    match = _WRITTEN_DATE.search(normalize(text))
+    if match is None:
+        return None
+    month, day = int(match[1]), int(match[2])
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            return None
+        if candidate >= today:
+            return candidate
+    return None
 
 
 def asks_group_collection(text: str) -> bool:
