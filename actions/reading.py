@@ -159,6 +159,8 @@ class Reading:
     #: or nothing but the place it names (「それ大和町3丁目だといつ？」).
     says_nothing: bool
     says_nothing_but_place: bool
+    #: It says 「ごみ」 (garbage in general), which is not a thing of its own.
+    says_garbage: bool
     #: The whole name of a thing the catalog does not have (「ヨガマット」), as opposed to
     #: nothing, a fragment (the 「車」 of 「収集車が来なかった」) or a word of the knowledge
     #: entries (「年末」).
@@ -304,6 +306,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         asks_which_category=asks_which_category,
         says_nothing=not categories and names_nothing,
         says_nothing_but_place=says_only_place,
+        says_garbage=_says_any(key, vocabulary.garbage_words),
         unknown_thing="" if names_nothing else _unknown_thing(found, text, catalog, rendering),
         only_place=place.town is not None and (len(rest_but_place) <= 1 or says_only_place),
         says_big=_says_any(key, vocabulary.over_size),
@@ -319,7 +322,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         last_size_limit=size_limit(last_notes),
         over_limit_is_bulky=over_limit_is_bulky(last_notes),
         under_limit_category=under_limit_category(last_notes),
-        last_item_case=_last_item_case(catalog, context, text) if not outright.mentions else None,
+        last_item_case=_last_item_case(catalog, context, text),
         meets_last_notes=_meets_notes(index, context, text) if not outright.mentions else False,
         original=original,
         language=language,

@@ -66,7 +66,8 @@ def route(reading: Reading, context: Context) -> Route:
     2    names no item (or the last item again), asks a day and points back      ITEM_DAY
          (or names nothing at all, or nothing but a place), after an item answer
     3    tells more of the last item: read with its name it names another         REFINE
-         variant (「割れてる」「金属製」, 「それのキャップは？」); or, naming no item
+         variant (「割れてる」「金属製」, 「それのキャップは？」), or it names only a
+         part its notes give a category for (「キャップは？」); or, naming no item
          (or the last item again: 「大きい鍋で40センチ」), it gives the size of an
          item whose notes set one, it speaks to the item's notes, or it asks
          about 「それ」
@@ -80,9 +81,10 @@ def route(reading: Reading, context: Context) -> Route:
          model for telling the area (「鷺宮3丁目に住んでいます」)
     8    names something besides question words, no item, and matches a          GENERAL
          knowledge entry, taken by the model for a general question (or matched
-         clearly, naming no other thing); or names an item, is surely taken for a
-         general question, and what it says besides the item matches, neither
-         wanting the item gone nor asking its category
+         clearly, naming no other thing); or, naming nothing but 「ごみ」, asked
+         first and surely general, the entry ranked first; or names an item, is surely
+         taken for a general question, and what it says besides the item
+         matches, neither wanting the item gone nor asking its category
     9    after a knowledge answer (or an item with a procedure), matches an       GENERAL
          entry read with that topic; naming an item, only what it says besides
          the item, and clearly
@@ -102,7 +104,7 @@ def route(reading: Reading, context: Context) -> Route:
     names_items = reading.names_items
     if reading.chosen is not None:
         return Route.ITEM
-    if context.last_items and reading.refined is not None:
+    if context.last_items and (reading.refined is not None or _names_a_case_of_last_item(reading)):
         return Route.REFINE
     if context.last_items and (not names_items or _names_only_the_last_item(reading, context)):
         if _asks_day_of_last_item(reading):
@@ -119,7 +121,7 @@ def route(reading: Reading, context: Context) -> Route:
         return Route.CATEGORY
     if _names_a_place_for_its_days(reading):
         return Route.SCHEDULE
-    if _answers_generally(reading, names_items):
+    if _answers_generally(reading, context, names_items):
         return Route.GENERAL
     if _follows_the_topic(reading, names_items):
         return Route.GENERAL
@@ -138,6 +140,16 @@ def _asks_about_a_category(reading: Reading) -> bool:
         return False
     names = [match_key(c) for c in reading.topic_categories] + list(reading.category_words)
     return all(any(match_key(m.text) in name for name in names) for m in reading.mentions)
+
+
+def _names_a_case_of_last_item(reading: Reading) -> bool:
+    """「キャップは？」 after ペットボトル, whose notes give its ラベルとキャップ a category:
+    the items named are words of that case."""
+    case = reading.last_item_case
+    if case is None or not reading.mentions:
+        return False
+    condition = match_key(case.condition)
+    return all(match_key(m.text) in condition for m in reading.mentions)
 
 
 def _asks_day_of_last_item(reading: Reading) -> bool:
@@ -210,7 +222,7 @@ def _tells_more_of_last_item(reading: Reading) -> bool:
     )
 
 
-def _answers_generally(reading: Reading, names_items: bool) -> bool:
+def _answers_generally(reading: Reading, context: Context, names_items: bool) -> bool:
     """Row 8. A message that names an item is about the item, whose answer carries its
     notes and its category's procedure. Otherwise a match answers a message the model took
     for a general question, and a clear match one it did not. A message naming a thing the
@@ -221,8 +233,13 @@ def _answers_generally(reading: Reading, names_items: bool) -> bool:
     top = reading.top_knowledge
     if top is None or top.coverage < needed_coverage(reading):
         return False
-    if reading.says_nothing:  # 「いつ出せばいい？」 is about no entry on its own
-        return False
+    if reading.says_nothing:
+        # 「いつ出せばいい？」 after an answer is about that answer; about garbage itself,
+        # asked first (「ごみはどこに出せばいいですか」), the entry the ranking puts first,
+        # if the model is sure the question is general.
+        asked_first = not (context.last_items or context.last_topic or context.last_question)
+        about_garbage = reading.says_garbage and _confidently_general(reading)
+        return asked_first and about_garbage and top.rank == 0
     clear = top.coverage >= CLEAR_COVERAGE
     if reading.unknown_thing:
         return clear and reading.intent == "ask_general"

@@ -139,12 +139,14 @@ def test_a_day_asked_after_an_item_in_the_place_named(client: TestClient) -> Non
 
 
 def test_a_case_the_last_items_notes_give_a_category_for(client: TestClient) -> None:
-    """衣類's notes send soiled ones to 燃やすごみ; a case the notes do not name is the
-    item's own answer again."""
+    """衣類's notes send soiled ones to 燃やすごみ, ラップ's its 芯 to 古紙; a case the notes
+    do not name is the item's own answer again."""
     reply = said(conversation(client, "着なくなった服はどう捨てる？", "汚れてるやつは？"))
     assert reply.startswith("「服（汚れている場合）」は「燃やすごみ」です。")
     again = said(conversation(client, "着なくなった服はどう捨てる？", "汚れてないやつは？"))
     assert "「燃やすごみ」です" not in again
+    part = said(conversation(client, "ラップは何ごみ？", "芯は？"))
+    assert part.startswith("「ラップ（芯）」は「古紙（集団回収）」です。")
 
 
 def test_a_date_in_the_new_year_break_needs_no_area(client: TestClient) -> None:

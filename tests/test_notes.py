@@ -28,8 +28,8 @@ def test_cases_said_together_are_each_a_case() -> None:
     """「集団回収に出せない場合や汚れている場合は燃やすごみへ」 is two cases."""
     cases = _cases("衣類")
     assert [(c.condition, c.category) for c in cases] == [
-        ("集団回収に出せない", "燃やすごみ"),
-        ("汚れている", "燃やすごみ"),
+        ("集団回収に出せない場合", "燃やすごみ"),
+        ("汚れている場合", "燃やすごみ"),
     ]
 
 
@@ -37,9 +37,25 @@ def test_cases_said_one_after_another() -> None:
     """「汚れている場合、汚れが落ちない場合は燃やすごみへ」 is two cases too."""
     cases = _cases("段ボール")
     assert [(c.condition, c.category) for c in cases] == [
-        ("汚れている", "燃やすごみ"),
-        ("汚れが落ちない", "燃やすごみ"),
+        ("汚れている場合", "燃やすごみ"),
+        ("汚れが落ちない場合", "燃やすごみ"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("item", "message", "part", "category"),
+    [
+        ("ラップ", "芯は？", "芯", "古紙（集団回収）"),
+        ("ペットボトル", "キャップは？", "ラベルとキャップ", "資源プラスチック"),
+        ("ティッシュペーパーの箱", "取り出し口のビニールは？", "ビニール部分", "資源プラスチック"),
+    ],
+)
+def test_a_part_the_notes_give_a_category_for(
+    item: str, message: str, part: str, category: str
+) -> None:
+    met = met_case(_cases(item), message)
+    assert met is not None
+    assert (met.condition, met.category) == (part, category)
 
 
 def test_a_size_case_is_left_to_the_sizes() -> None:
@@ -52,9 +68,9 @@ def test_a_size_case_is_left_to_the_sizes() -> None:
 @pytest.mark.parametrize(
     ("message", "condition"),
     [
-        ("汚れてるやつは？", "汚れている"),
-        ("油で汚れていたらどうする", "汚れている"),
-        ("集団回収がない地域なんだけど", "集団回収に出せない"),
+        ("汚れてるやつは？", "汚れている場合"),
+        ("油で汚れていたらどうする", "汚れている場合"),
+        ("集団回収がない地域なんだけど", "集団回収に出せない場合"),
         ("汚れてないやつは？", None),  # said the other way round
         ("割れていたら？", None),
     ],

@@ -218,6 +218,16 @@ def test_row_8_what_an_item_question_says_besides_the_item(
     assert _route(catalog, text, "ask_general") is expected
 
 
+@pytest.mark.parametrize(
+    "text", ["ゴミはどこに出せばいいですか？", "ごみは なんじまでに だせば いいですか"]
+)
+def test_row_8_garbage_itself_asked_first_is_a_general_question(
+    catalog: LiveCatalog, text: str
+) -> None:
+    assert _route(catalog, text, "ask_general") is Route.GENERAL
+    assert _route(catalog, text, "ask_general", last_item="フライパン") is not Route.GENERAL
+
+
 def test_row_8_a_general_place_question_is_general(catalog: LiveCatalog) -> None:
     text = "中野3丁目に住んでるんですが、うちは毎日収集の地域に入ってますか？"
     assert _route(catalog, text, "ask_general") is Route.GENERAL

@@ -27,6 +27,11 @@ UNDER_SIZE_CATEGORY = re.compile(r"(\d+)\s*(?:㎝|cm|センチ)以下の場合�
 _CASE = re.compile(r"([^。※]+?)場合は、?([^。]+)")
 #: Cases said together: 「集団回収に出せない場合や汚れている」.
 _CASE_SEPARATOR = re.compile(r"場合[や、]")
+#: 「<a part or a kind of the thing>は<what to do>」: 「芯は古紙（集団回収）へ」,
+#: 「割れたびんは陶器・ガラス・金属ごみへ」.
+_PART = re.compile(r"(?:^|[。、※])([^。、※]{1,20}?)は、?([^。]+)")
+#: The parts of speech of the words that say what a case is about.
+_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
 #: A case about size is answered from the sizes the resident gives, not from their words.
 _SIZE_WORD = re.compile(r"\d+\s*(?:㎝|cm|センチ|kg|㎏)")
 #: A case is met when the message says at least this share of its content words.
@@ -37,7 +42,8 @@ _NEGATIONS = frozenset({"ない", "無い", "ぬ", "ず"})
 
 @dataclass(frozen=True)
 class NoteCase:
-    """One case of an item's notes: 「汚れている」 → 燃やすごみ."""
+    """One case of an item's notes: 「汚れている場合」 → 燃やすごみ, 「芯」 → 古紙（集団回収）;
+    ``condition`` is how an answer names it."""
 
     condition: str
     category: str
@@ -46,21 +52,25 @@ class NoteCase:
 
 
 def cases_in(notes: str, categories: Iterable[str]) -> list[NoteCase]:
-    """The cases ``notes`` gives a category for, in the order written; ``categories`` are
-    the category names a case's consequence may name (longest first is not needed: the
-    first name found in the consequence is taken)."""
+    """The cases ``notes`` gives a category for — conditions (「汚れている場合は燃やすごみへ」)
+    first, then parts and kinds (「芯は古紙（集団回収）へ」) — in the order written;
+    ``categories`` are the names a case's consequence may give."""
     names = sorted(categories, key=len, reverse=True)
-    cases = []
+    said: list[tuple[str, str]] = []  # (how the case is named in an answer, consequence)
     for match in _CASE.finditer(notes):
-        category = next((name for name in names if name in match.group(2)), None)
-        if category is None:
-            continue
         for condition in _CASE_SEPARATOR.split(match.group(1)):
-            condition = condition.strip("、 ")
-            if condition and not _SIZE_WORD.search(condition):
-                words, negated = _content(condition)
-                if words:
-                    cases.append(NoteCase(condition, category, words, negated))
+            said.append((condition.strip("、 ") + "場合", match.group(2)))
+    for match in _PART.finditer(notes):
+        if "場合" not in match.group(1):
+            said.append((match.group(1).strip(), match.group(2)))
+    cases = []
+    for condition, consequence in said:
+        category = next((name for name in names if name in consequence), None)
+        if category is None or _SIZE_WORD.search(condition):
+            continue
+        words, negated = _content(condition.removesuffix("場合"))
+        if words:
+            cases.append(NoteCase(condition, category, words, negated))
     return cases
 
 
@@ -98,6 +108,6 @@ def _content(text: str) -> tuple[frozenset[str], bool]:
     for morpheme in get_analyzer().analyze(text):
         if morpheme.lemma in _NEGATIONS and morpheme.pos[0] in ("助動詞", "形容詞"):
             negated = True
-        elif not morpheme.is_grammar and morpheme.pos[1] != "非自立可能":
+        elif morpheme.pos[0] in _CONTENT_POS and morpheme.pos[1] != "非自立可能":
             words.add(morpheme.lemma)
     return frozenset(words), negated

@@ -100,6 +100,7 @@ class MatchingWords:
     disposal_words: Words = field(metadata=_AS_WRITTEN)
     category_names: WordGroups = field(metadata=_KEY_GROUPS)
     which_category: Words = field(metadata=_KEYS)
+    garbage_words: Words = field(metadata=_KEYS)
 
     @classmethod
     def read(cls, path: Path = WORDS_FILE) -> MatchingWords:

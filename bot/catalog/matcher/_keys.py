@@ -92,7 +92,8 @@ class FuzzyKeys:
         for gram in grams:
             counts.update(self._postings.get(gram, ()))
         needed = max(1, len(grams) // 3)
-        return [self.keys[number] for number, count in counts.items() if count >= needed]
+        # In the keys' own order: items tied in score are then offered the same way every run.
+        return [self.keys[number] for number in sorted(counts) if counts[number] >= needed]
 
 
 def _bigrams(key: str) -> set[str]:
