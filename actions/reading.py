@@ -315,7 +315,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         knowledge=_knowledge(catalog, _blanked(text, category_words), original, base),
         topical=_topical(catalog, context, remainder, original, base, names_nothing),
         beside_items=_knowledge(catalog, remainder, remainder, JAPANESE)
-        if outright.mentions and remainder
+        if outright.mentions and _names_a_subject(remainder)
         else [],
         entities=entities,
         refined=_refined(index, context, text, outright, key, vocabulary.references),
@@ -415,6 +415,22 @@ def _remainder(text: str, outright: MatchResult, asking_words: tuple[str, ...]) 
     for word in (*(m.text for m in outright.mentions), *asking_words):
         text = text.replace(word, " ")
     return _if_it_says_anything(text)
+
+
+#: Nouns of amount and manner (「たくさん」「大量」): how much or how, not what about.
+_AMOUNT_NOUNS = frozenset({"副詞可能", "形状詞可能"})
+
+
+def _names_a_subject(text: str) -> bool:
+    """Whether ``text`` names something to be about (「公園」「不法投棄」), not only an
+    amount (「カセットテープがたくさん出てきました」 is about the tapes)."""
+    question_words = matching_words().question_words
+    return any(
+        m.pos[0] == "名詞"
+        and m.pos[2] not in _AMOUNT_NOUNS
+        and match_key(m.text) not in question_words
+        for m in get_analyzer().analyze(text)
+    )
 
 
 def _if_it_says_anything(text: str) -> str:

@@ -84,7 +84,7 @@ def route(reading: Reading, context: Context) -> Route:
          clearly, naming no other thing); or, naming nothing but 「ごみ」, asked
          first and surely general, the entry ranked first; or names an item, is surely
          taken for a general question, and what it says besides the item
-         matches, neither wanting the item gone nor asking its category
+         matches clearly, neither wanting the item gone nor asking its category
     9    after a knowledge answer (or an item with a procedure), matches an       GENERAL
          entry read with that topic; naming an item, only what it says besides
          the item, and clearly
@@ -248,10 +248,10 @@ def _answers_generally(reading: Reading, context: Context, names_items: bool) ->
 
 def _asks_besides_the_items(reading: Reading) -> bool:
     """「公園の横に冷蔵庫が不法投棄されてる」: a message naming an item, surely taken for a
-    general question, whose words besides the item match an entry — and that neither asks
-    to get rid of the item nor which category it is."""
+    general question, whose words besides the item clearly match an entry — and that
+    neither asks to get rid of the item nor which category it is."""
     top = reading.beside_items[0] if reading.beside_items else None
-    if top is None or top.coverage < ANSWER_COVERAGE:
+    if top is None or top.coverage < CLEAR_COVERAGE:
         return False
     asks_of_the_item = reading.wants_gone or reading.asks_which_category
     return _confidently_general(reading) and not asks_of_the_item
