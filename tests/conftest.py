@@ -3,10 +3,15 @@ real trained model, and the real Rasa and action servers on their own loopback p
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import functools
 import importlib.util
 import os
 import shutil
+import sqlite3
 import sys
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -41,6 +46,25 @@ TEST_APP_PORT = 18000 + _PORT_OFFSET
 #: The end-to-end stack's "today" in Tokyo: Thursday, 24 December 2026.
 FROZEN_TODAY = date(2026, 12, 24)
 
+#: The fixtures that bring up what a test needs beyond this process, its files and the two
+#: Python environments, and the markers (pyproject.toml) they give every test that uses them,
+#: directly or through another fixture. `make check` runs the tests with none of these
+#: markers; a test that reaches such a service another way carries the marker itself.
+MARKERS_BY_FIXTURE: dict[str, tuple[str, ...]] = {
+    "backend": ("e2e",),
+    "browser": ("browser",),
+    "stack": ("e2e", "postgres", "redis"),  # tests/test_production_profile.py
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the fixtures it uses, so that no test has to repeat what its
+    fixtures already say."""
+    for item in items:
+        for fixture in MARKERS_BY_FIXTURE.keys() & set(getattr(item, "fixturenames", ())):
+            for marker in MARKERS_BY_FIXTURE[fixture]:
+                item.add_marker(marker)
+
 
 def load_script(name: str) -> ModuleType:
     """``scripts/<name>.py`` as a module (scripts/ is not a package), under the name
@@ -54,11 +78,27 @@ def load_script(name: str) -> ModuleType:
     return module
 
 
+@functools.cache
+def _shipped_catalog() -> Path:
+    """The shipped data imported once per test run (an import takes seconds), in a folder
+    removed when the run ends."""
+    folder = Path(tempfile.mkdtemp(prefix="nakano-catalog-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "catalog.sqlite3"
+    import_into(f"sqlite:///{path}", CatalogFiles.shipped(ROOT / "data"))
+    return path
+
+
 def make_catalog(path: Path) -> str:
-    """A SQLite catalog at ``path`` with the shipped data imported; its URL."""
-    url = f"sqlite:///{path}"
-    import_into(url, CatalogFiles.shipped(ROOT / "data"))
-    return url
+    """A SQLite catalog at ``path`` with the shipped data imported; its URL. A copy of one
+    import, taken with SQLite's backup, so that what is still in the import's write-ahead
+    log is copied too."""
+    with (
+        contextlib.closing(sqlite3.connect(_shipped_catalog())) as source,
+        contextlib.closing(sqlite3.connect(path)) as target,
+    ):
+        source.backup(target)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture(scope="session")

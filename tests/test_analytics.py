@@ -36,7 +36,10 @@ def jst(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> dat
     return datetime(year, month, day, hour, minute, tzinfo=TOKYO).astimezone(timezone.utc)
 
 
-@pytest.fixture(params=["sqlite", *(["postgresql"] if POSTGRES_URL else [])])
+POSTGRESQL = pytest.param("postgresql", marks=pytest.mark.postgres)
+
+
+@pytest.fixture(params=["sqlite", *([POSTGRESQL] if POSTGRES_URL else [])])
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]:
     if request.param == "sqlite":
         url = make_catalog(tmp_path / "catalog.sqlite3")

@@ -14,8 +14,6 @@ from bot.server.app import create_app
 from bot.services import Service, scratch_settings
 from bot.settings import Settings
 
-pytestmark = pytest.mark.e2e
-
 
 def ask(client: TestClient, text: str, sender: str = "e2e") -> list[dict]:
     response = client.post("/api/chat", json={"sender_id": sender, "text": text})

@@ -61,6 +61,7 @@ def test_loopback_callers_are_limited_per_sender_only(settings: Settings) -> Non
     assert statuses == [503] * 7
 
 
+@pytest.mark.redis
 def test_limits_shared_through_redis(settings: Settings) -> None:
     """Two app workers with the Redis store count one resident together."""
     import uuid

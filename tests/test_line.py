@@ -30,8 +30,6 @@ from bot.server.schemas import Button, ChatMessage
 from bot.services import Service
 from bot.settings import Settings
 
-pytestmark = pytest.mark.e2e
-
 SECRET = "test-channel-secret-0123456789ab"
 TOKEN = "test-access-token-should-never-be-logged"
 FAKE_LINE_PORT = 18090 + int(os.environ.get("NAKANO_BOT_TEST_PORT_OFFSET", "0"))

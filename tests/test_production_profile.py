@@ -103,6 +103,7 @@ def test_production_endpoints_keep_passwords_off_disk(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.postgres  # the tracker store's database is created
 def test_store_passwords_go_to_rasas_environment(tmp_path: Path) -> None:
     tracker_db = _scratch_name("pw")
     settings = Settings(

@@ -297,6 +297,7 @@ print(json.dumps(asyncio.run(main()), ensure_ascii=False))
 """
 
 
+@pytest.mark.e2e  # the trained model
 def test_a_text_read_before_is_not_parsed_again() -> None:
     settings = get_settings()
     models = sorted(settings.models_dir.glob("nakano-*.tar.gz"))
