@@ -155,6 +155,11 @@ TRACKER_PASSWORD_VAR = "NAKANO_TRACKER_STORE_PASSWORD"
 LOCK_PASSWORD_VAR = "NAKANO_LOCK_STORE_PASSWORD"
 #: Prefix of the conversation locks' keys in Redis (letters and digits only, says Rasa).
 LOCK_KEY_PREFIX = "nakano"
+#: The stores Rasa loads by the endpoints' ``type`` (Rasa's hook for custom stores): its own
+#: SQL tracker store and lock stores, made faster per message (``bot.rasa_launch``).
+TRACKER_STORE_TYPE = "bot.rasa_launch.tracker_store.SQLTrackerStore"
+IN_MEMORY_LOCK_STORE_TYPE = "bot.rasa_launch.lock_store.InMemoryLockStore"
+REDIS_LOCK_STORE_TYPE = "bot.rasa_launch.lock_store.RedisLockStore"
 
 
 def write_endpoints(settings: Settings, path: Path) -> Path:
@@ -165,7 +170,8 @@ def write_endpoints(settings: Settings, path: Path) -> Path:
     the calls over them and skips one that is down; ``url``, the first, is what a plain
     ``rasa run`` calls), the conversations in PostgreSQL, so that any replica can continue
     any conversation, and the locks in Redis, so that two replicas never handle one
-    conversation at once.
+    conversation at once. The stores are ``bot.rasa_launch``'s, with the options of
+    Rasa's own (``type: SQL``, ``type: redis``).
     """
     webhooks = [f"{url}/webhook" for url in settings.action_urls]
     action_endpoint: dict[str, object] = {"url": webhooks[0]}
@@ -178,11 +184,11 @@ def write_endpoints(settings: Settings, path: Path) -> Path:
     else:
         settings.tracker_store_path.parent.mkdir(parents=True, exist_ok=True)
         endpoints["tracker_store"] = {
-            "type": "SQL",
+            "type": TRACKER_STORE_TYPE,
             "dialect": "sqlite",
             "db": str(settings.tracker_store_path),
         }
-        endpoints["lock_store"] = {"type": "in_memory"}
+        endpoints["lock_store"] = {"type": IN_MEMORY_LOCK_STORE_TYPE}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
     return path
@@ -193,7 +199,7 @@ def _tracker_store_endpoint(url: str) -> dict[str, object]:
     if parsed.get_backend_name() != "postgresql":
         raise ServiceError(f"tracker_store_url must be a PostgreSQL URL, not {parsed.drivername}")
     endpoint: dict[str, object] = {
-        "type": "SQL",
+        "type": TRACKER_STORE_TYPE,
         "dialect": "postgresql",
         "url": parsed.host or "127.0.0.1",
         "port": parsed.port or 5432,
@@ -213,7 +219,7 @@ def _lock_store_endpoint(url: str) -> dict[str, object]:
     if parsed.scheme not in ("redis", "rediss"):
         raise ServiceError(f"lock_store_url must be a redis:// URL, not {parsed.scheme}://")
     endpoint: dict[str, object] = {
-        "type": "redis",
+        "type": REDIS_LOCK_STORE_TYPE,
         "url": parsed.hostname or "127.0.0.1",
         "port": parsed.port or 6379,
         "db": int(parsed.path.strip("/") or 1),
@@ -377,7 +383,7 @@ def backend_services(settings: Settings, model: Path, run_dir: Path) -> list[Ser
         Service(
             name="rasa" if len(urls) == 1 else f"rasa {number}",
             command=[
-                # ``rasa run`` less two per-message costs that are not needed; see the module.
+                # ``rasa run`` with Rasa's per-message costs cut; see the package.
                 str(settings.rasa_venv / "bin" / "python"),
                 "-m",
                 "bot.rasa_launch",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.services import write_endpoints
+from bot.services import REDIS_LOCK_STORE_TYPE, TRACKER_STORE_TYPE, write_endpoints
 from bot.settings import ROOT, Settings
 
 DEPLOY = ROOT / "deploy"
@@ -62,10 +62,12 @@ def test_every_setting_passed_exists_and_parses(
 
 
 def test_rasa_keeps_conversations_in_postgres_and_locks_in_redis() -> None:
+    """In the project's stores, as ``nakano-bot run`` writes them for the production profile."""
     endpoints = yaml.safe_load((DEPLOY / "endpoints.yml").read_text(encoding="utf-8"))
+    assert endpoints["tracker_store"]["type"] == TRACKER_STORE_TYPE
     assert endpoints["tracker_store"]["dialect"] == "postgresql"
     assert endpoints["tracker_store"]["password"] == "${POSTGRES_PASSWORD}"
-    assert endpoints["lock_store"]["type"] == "redis"
+    assert endpoints["lock_store"]["type"] == REDIS_LOCK_STORE_TYPE
 
 
 def test_rasa_calls_both_action_servers(compose: dict, tmp_path: Path) -> None:

@@ -30,9 +30,12 @@ from bot.catalog.importer import CatalogFiles, import_into
 from bot.server.app import create_app
 from bot.server.rasa_client import RasaClient, RasaUnavailableError, lock_lifetime
 from bot.services import (
+    IN_MEMORY_LOCK_STORE_TYPE,
     LOCK_KEY_PREFIX,
     LOCK_PASSWORD_VAR,
+    REDIS_LOCK_STORE_TYPE,
     TRACKER_PASSWORD_VAR,
+    TRACKER_STORE_TYPE,
     Service,
     app_service,
     backend_services,
@@ -88,12 +91,12 @@ def test_production_endpoints_keep_passwords_off_disk(tmp_path: Path) -> None:
         assert secret not in text
     endpoints = yaml.safe_load(text)
     assert endpoints["tracker_store"] == {
-        "type": "SQL", "dialect": "postgresql", "url": "db.internal", "port": 6543,
+        "type": TRACKER_STORE_TYPE, "dialect": "postgresql", "url": "db.internal", "port": 6543,
         "db": "tracker", "username": "rasa", "password": f"${{{TRACKER_PASSWORD_VAR}}}",
         "query": {"sslmode": "require"},
     }  # fmt: skip
     assert endpoints["lock_store"] == {
-        "type": "redis", "url": "cache.internal", "port": 6380, "db": 3,
+        "type": REDIS_LOCK_STORE_TYPE, "url": "cache.internal", "port": 6380, "db": 3,
         "key_prefix": LOCK_KEY_PREFIX, "password": f"${{{LOCK_PASSWORD_VAR}}}",
     }  # fmt: skip
     # Every action server; ``url`` (the first) is what a plain ``rasa run`` would call.
@@ -150,9 +153,9 @@ def test_embedded_endpoints_are_unchanged(tmp_path: Path) -> None:
     settings = Settings(tracker_store_path=tmp_path / "tracker.sqlite3")
     endpoints = yaml.safe_load(write_endpoints(settings, tmp_path / "e.yml").read_text())
     assert endpoints["tracker_store"] == {
-        "type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "tracker.sqlite3"),
+        "type": TRACKER_STORE_TYPE, "dialect": "sqlite", "db": str(tmp_path / "tracker.sqlite3"),
     }  # fmt: skip
-    assert endpoints["lock_store"] == {"type": "in_memory"}
+    assert endpoints["lock_store"] == {"type": IN_MEMORY_LOCK_STORE_TYPE}
     assert endpoints["action_endpoint"] == {"url": f"{settings.action_server_url}/webhook"}
     names = [s.name for s in backend_services(settings, tmp_path / "m.tar.gz", tmp_path)]
     assert names == ["action server", "rasa"]

@@ -1,26 +1,40 @@
 """``bot.rasa_launch``, run in the Rasa environment with the real Rasa: its changes keep
-Rasa's behaviour (the same validation errors, a tracker store that keeps every event)."""
+Rasa's behaviour (the same validation errors, a tracker store that keeps every event), Rasa
+loads its classes from the configuration ``bot.services`` writes, and a Rasa that changed
+what a patch relies on does not start."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
+import uuid
+from pathlib import Path
 
 import pytest
 
-from bot.settings import ROOT, get_settings
+from bot.rasa_launch.patching import RasaChangedError, expect, parameters
+from bot.services import write_endpoints
+from bot.settings import ROOT, Settings, get_settings
 
 SCRIPT = r"""
-import asyncio, json, sys, tempfile
+import asyncio, json, sys
 from jsonschema import ValidationError, validate
 from bot import rasa_launch
 
 rasa_launch.apply()
 from rasa.core.actions.action import RemoteAction
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.lock_store import LockStore
+from rasa.core.run import create_http_input_channels
+from rasa.core.tracker_store import TrackerStore
+from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet, UserUttered
+
+embedded, production, credentials, conversation_id = sys.argv[2:]
+
+def name(obj):
+    return f"{type(obj).__module__}.{type(obj).__qualname__}"
 
 action = RemoteAction("action_answer_item", None)
 out = {"valid": action._validate_action_result(
@@ -42,7 +56,12 @@ for bad in json.loads(sys.argv[1]):
 out["errors"] = errors
 
 domain = Domain.from_dict({"slots": {"area_id": {"type": "any", "mappings": []}}})
-store = SQLTrackerStore(domain, db=tempfile.mkdtemp() + "/tracker.sqlite3")
+# The stores as Rasa makes them from the endpoints files bot.services writes.
+endpoints = AvailableEndpoints.read_endpoints(embedded)
+store = TrackerStore.create(endpoints.tracker_store, domain=domain)
+locks = LockStore.create(endpoints.lock_store)
+redis_locks = LockStore.create(AvailableEndpoints.read_endpoints(production).lock_store)
+out["stores"] = [name(store), name(locks), name(redis_locks), redis_locks.key_prefix]
 out["pool"] = type(store.engine.pool).__name__
 
 async def conversation():
@@ -86,14 +105,13 @@ async def outage():
 out["outage"] = asyncio.run(outage())
 
 import time
-from rasa.core.lock_store import InMemoryLockStore
 
-async def double_tap():
+async def double_tap(locks):
     # A second message of one conversation while the first is answered for 0.1 s.
-    locks, order = InMemoryLockStore(), []
+    order = []
     async def message(name, seconds):
         started = time.perf_counter()
-        async with locks.lock("web:a"):
+        async with locks.lock(conversation_id):
             order.append([name, round(time.perf_counter() - started, 3)])
             await asyncio.sleep(seconds)
     first = asyncio.create_task(message("first", 0.1))
@@ -101,9 +119,11 @@ async def double_tap():
     await asyncio.gather(first, message("second", 0))
     return order
 
-out["lock"] = asyncio.run(double_tap())
+out["lock"] = [asyncio.run(double_tap(locks)), asyncio.run(double_tap(redis_locks))]
+out["redis_left"] = redis_locks.red.get(redis_locks.key_prefix + conversation_id)
 
-from rasa.core.channels.rest import RestInput
+[channel] = create_http_input_channels(None, credentials)
+out["channel"] = [name(channel), channel.url_prefix()]
 
 class Request:
     json = {"sender": "web:a", "message": "スプレー缶"}
@@ -114,7 +134,7 @@ async def rest(fails):
         await message.output_channel.send_text_message("web:a", "「スプレー缶」は…")
         if fails:
             raise ConnectionError("tracker not saved")
-    blueprint = RestInput().blueprint(on_new_message)
+    blueprint = channel.blueprint(on_new_message)
     route = next(r for r in blueprint._future_routes if r.uri == "/webhook")
     return json.loads((await route.handler(Request())).body)
 
@@ -129,17 +149,35 @@ BAD_RESPONSES = [
 ]
 
 
-def test_rasa_with_the_launcher_patches() -> None:
+def test_rasa_with_the_launcher_patches(tmp_path: Path) -> None:
     python = get_settings().rasa_venv / "bin" / "python"
     if not python.exists():
         pytest.fail(f"the Rasa environment is missing ({python}); run `make test`")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    embedded = Settings(tracker_store_path=tmp_path / "tracker.sqlite3")
+    production = Settings(
+        profile="production",
+        tracker_store_url="postgresql://127.0.0.1:5432/unused",
+        lock_store_url="redis://127.0.0.1:6379/1",
+    )
+    conversation = f"web:{uuid.uuid4().hex}"
     result = subprocess.run(
-        [str(python), "-c", SCRIPT, json.dumps(BAD_RESPONSES)],
+        [str(python), "-c", SCRIPT, json.dumps(BAD_RESPONSES),
+         str(write_endpoints(embedded, tmp_path / "embedded.yml")),
+         str(write_endpoints(production, tmp_path / "production.yml")),
+         str(ROOT / "credentials.yml"), conversation],
         capture_output=True, text=True, env=env, cwd=ROOT, check=True,
     )  # fmt: skip
     out = json.loads(result.stdout.strip().splitlines()[-1])
+    # Rasa loads the project's stores and channel from its own configuration files.
+    assert out["stores"] == [
+        "bot.rasa_launch.tracker_store.SQLTrackerStore",
+        "bot.rasa_launch.lock_store.InMemoryLockStore",
+        "bot.rasa_launch.lock_store.RedisLockStore",
+        "nakano:lock:",
+    ]
+    assert out["channel"] == ["bot.rasa_launch.rest_channel.RestInput", "rest"]
     assert out["valid"] is True
     for expected, got in out["errors"]:
         # The same error as jsonschema.validate, with Rasa's pointer to its docs added.
@@ -153,11 +191,13 @@ def test_rasa_with_the_launcher_patches() -> None:
     # A database outage fails the message (the resident gets the apology and sends again)
     # instead of answering from an empty conversation and saving into memory.
     assert out["outage"] == ["failed", "failed"]
-    # A second message waits for the first (order kept), but not Rasa's full second.
-    (first, first_wait), (second, second_wait) = out["lock"]
-    assert (first, second) == ("first", "second")
-    assert first_wait < 0.05
-    assert 0.05 < second_wait < 0.6
+    # A second message waits for the first (order kept), but not Rasa's full second; in
+    # memory (one Rasa) and in Redis (replicas), which holds no lock afterwards.
+    for (first, first_wait), (second, second_wait) in out["lock"]:
+        assert (first, second) == ("first", "second")
+        assert first_wait < 0.05
+        assert 0.05 < second_wait < 0.6
+    assert out["redis_left"] is None
     # A turn whose handling failed after the answer was made (tracker not saved) answers
     # nothing; the app shows the apology instead of an answer the conversation forgot.
     answered, failed = out["rest"]
@@ -167,15 +207,10 @@ def test_rasa_with_the_launcher_patches() -> None:
 
 TRACKER_SCRIPT = r"""
 import asyncio, json, sys, tempfile
-from rasa.core.tracker_store import SQLTrackerStore
-
-# Rasa's own methods, taken before the launcher patches them.
-class Plain(SQLTrackerStore):
-    _retrieve = SQLTrackerStore._retrieve
-    save = SQLTrackerStore.save
-
 from bot import rasa_launch
 rasa_launch.apply()
+from rasa.core.tracker_store import SQLTrackerStore as Plain
+from bot.rasa_launch.tracker_store import SQLTrackerStore
 from sqlalchemy import event
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -497,3 +532,75 @@ def test_action_calls_fail_over_only_when_the_server_never_got_them() -> None:
     assert skipped_while_down == []
     assert used_after == 2
     assert down_until == 0.0
+
+
+class _Rasa:
+    """Stands in for a Rasa class whose method a patch relies on."""
+
+    def parse(self, message: str, tracker: object, only_output_properties: bool = True) -> None:
+        """As written for: the patch expects these parameters."""
+
+    @classmethod
+    def read(cls, endpoint_file: str) -> None:
+        """A classmethod: checked, and returned, as its function."""
+
+
+class _ChangedRasa:
+    """The same class in a later Rasa: a parameter renamed, one added, one gone."""
+
+    def parse(self, message: str, *, tracker: object, context: object = None) -> None:
+        """Changed."""
+
+
+def test_the_check_passes_what_is_as_expected_and_returns_it() -> None:
+    expected = "(self, message, tracker, only_output_properties)"
+    assert expect("patch", _Rasa, "parse", expected) is _Rasa.parse
+    assert expect("patch", _Rasa, "read", "(cls, endpoint_file)") is _Rasa.read.__func__
+
+
+def test_a_changed_signature_stops_with_the_patch_and_the_change_named() -> None:
+    expected = "(self, message, tracker, only_output_properties)"
+    assert parameters(_ChangedRasa.parse) == "(self, message, *, tracker, context)"
+    with pytest.raises(RasaChangedError) as error:
+        expect("bot.rasa_launch.parse_cache", _ChangedRasa, "parse", expected)
+    message = str(error.value)
+    assert message.startswith("bot.rasa_launch.parse_cache relies on Rasa's ")
+    assert f"test_rasa_launch._ChangedRasa.parse{expected}" in message
+    assert "this Rasa's takes (self, message, *, tracker, context)" in message
+
+
+def test_a_missing_function_stops_with_the_patch_named() -> None:
+    with pytest.raises(RasaChangedError, match=r"^bot.rasa_launch.actions relies on .*_Rasa.gone"):
+        expect("bot.rasa_launch.actions", _Rasa, "gone", "(self)")
+
+
+CHANGED_RASA_SCRIPT = r"""
+import sys
+from rasa.core.processor import MessageProcessor
+
+def parse(self, message, tracker, context):  # as a later Rasa might have it
+    raise AssertionError("never called")
+
+MessageProcessor._parse_message_with_graph = parse
+sys.argv = ["python -m bot.rasa_launch", "--version"]  # Rasa would print its version
+from bot.rasa_launch import main
+main()
+"""
+
+
+def test_a_changed_rasa_does_not_start() -> None:
+    """``python -m bot.rasa_launch`` exits before Rasa runs when a patched function is not
+    the one the patch was written for (here ``--version``, which Rasa would answer)."""
+    python = get_settings().rasa_venv / "bin" / "python"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
+    result = subprocess.run(
+        [str(python), "-c", CHANGED_RASA_SCRIPT],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "3.6.21" not in result.stdout  # Rasa did not run
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("bot.rasa_launch: Rasa not started: bot.rasa_launch.parse_cache ")
+    assert "MessageProcessor._parse_message_with_graph" in last
+    assert "(self, message, tracker, only_output_properties)" in last
+    assert "this Rasa's takes (self, message, tracker, context)" in last

@@ -31,6 +31,11 @@ and :func:`apply` makes Rasa's action endpoint an :class:`ActionServers`:
   shows its apology, and an action never runs twice for one message.
 
 With one URL (the embedded profile), the endpoint is Rasa's own, untouched.
+
+Why a patch: Rasa 3.6 has no hook for the action endpoint. Unlike ``tracker_store`` and
+``lock_store``, the endpoints file's ``action_endpoint`` takes no ``type``: Rasa always
+reads it into its own ``EndpointConfig`` (``AvailableEndpoints.read_endpoints``), which
+:func:`apply` wraps.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ from typing import Any
 import aiohttp
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.rasa_launch.patching import expect
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +210,17 @@ def action_servers(endpoint: EndpointConfig | None) -> EndpointConfig | None:
 def apply() -> None:
     from rasa.core.utils import AvailableEndpoints
 
-    original = AvailableEndpoints.read_endpoints.__func__  # type: ignore[attr-defined]
+    original = expect(__name__, AvailableEndpoints, "read_endpoints", "(cls, endpoint_file)")
+    # What ActionServer and ActionServers take over from Rasa's endpoint.
+    for name, parameters in (
+        (
+            "__init__",
+            "(self, url, params, headers, basic_auth, token, token_name, cafile, **kwargs)",
+        ),
+        ("session", "(self)"),
+        ("request", "(self, method, subpath, content_type, compress, **kwargs)"),
+    ):
+        expect(__name__, EndpointConfig, name, parameters)
 
     def read_endpoints(cls: type[AvailableEndpoints], endpoint_file: str) -> AvailableEndpoints:
         endpoints = original(cls, endpoint_file)

@@ -11,6 +11,11 @@ handler, cheaply, and its entities come from the payload. The key holds the mode
 new model never answers with an old model's reading. How many texts are kept is the app's
 setting ``NAKANO_BOT_RASA_PARSE_CACHE``, read here under the same name (0 turns the cache off,
 as ``scripts/benchmark.py --cold-nlu`` does to show the uncached cost).
+
+Why a patch: Rasa 3.6 has no hook around the NLU. ``MessageProcessor`` runs the model's
+whole graph for every text (``_parse_message_with_graph``); a component of the pipeline
+cannot skip the components after it, and the only other NLU of the endpoints file
+(``nlu:``, a remote NLU server) would add an HTTP call to every message.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import os
 from typing import Any
 
 from bot.rasa_launch.lru import LRU
+from bot.rasa_launch.patching import expect
 
 #: Texts kept when the environment does not say (a parse is about 2 kB).
 DEFAULT_SIZE = 4096
@@ -33,7 +39,12 @@ def apply() -> None:
     if size <= 0:
         return
     parses: LRU[tuple[str, str, bool], dict[str, Any]] = LRU(size)
-    original = MessageProcessor._parse_message_with_graph
+    original = expect(
+        __name__,
+        MessageProcessor,
+        "_parse_message_with_graph",
+        "(self, message, tracker, only_output_properties)",
+    )
 
     def parse(
         self: Any, message: Any, tracker: Any, only_output_properties: bool = True
