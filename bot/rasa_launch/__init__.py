@@ -5,7 +5,7 @@ must never see prevented; runs in the Rasa environment (Python 3.10).
 
 is ``rasa run ...`` after :func:`apply` (``bot.services`` starts Rasa this way). Each change
 was found by profiling Rasa with py-spy under a steady stream of ``/api/chat`` messages, or
-by ``scripts/load.py`` and ``scripts/faults.py`` (issue #8); docs/BENCHMARKS.md has the
+by ``scripts/load.py`` and ``scripts/faults.py``; docs/BENCHMARKS.md has the
 figures. They are kept out of Rasa's own files (the Rasa environment is installed from the
 lock file and must stay a plain install) and out of :mod:`bot.nlu` (the model loads that;
 patching there would be a hidden side effect of a tokenizer):
@@ -13,7 +13,7 @@ patching there would be a hidden side effect of a tokenizer):
 - :mod:`.actions`: the action server's answer validated by a validator made once
   (``jsonschema.validate`` re-checked the constant schema on every call: 35 % of Rasa's time).
 - :mod:`.action_servers`: with several action servers (production), the action calls spread
-  over them, and a call that one refuses goes to the next (issue #17).
+  over them, and a call that one refuses goes to the next.
 - :mod:`.tracker_store`: the SQL tracker store with a connection pool, SQLite in WAL mode,
   no ``COUNT`` query per save, conversations read from memory in the embedded profile, and
   errors that fail the message instead of answering from an empty conversation.

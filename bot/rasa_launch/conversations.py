@@ -2,11 +2,11 @@
 
 - A conversation's second message, sent while its first is still being answered (a double
   tap, or two messages sent in a row), waits for Rasa's conversation lock, which Rasa
-  re-checks once a *second*: that message took 1–2 s instead of 25 ms, which was the whole
-  open-loop p95 of issue #8. :func:`_lock_waits_briefly` re-checks every 20 ms; the order
-  of messages is kept (it is the same ticket lock).
+  re-checks once a *second*: that message takes a second or two instead of milliseconds,
+  the slowest answers under load (docs/BENCHMARKS.md). :func:`_lock_waits_briefly`
+  re-checks every 20 ms; the order of messages is kept (it is the same ticket lock).
 - Rasa's REST channel answers even when handling the message failed after the answer was
-  made — when the tracker could not be saved (a PostgreSQL restart): the resident read an
+  made — when the tracker could not be saved (a PostgreSQL restart): the resident reads an
   answer the conversation does not remember. :func:`_rest_answers_only_saved_turns` drops
   the answer of a failed turn; the REST channel then returns ``[]`` and the app shows its
   apology, so what the resident sees is always what the conversation holds.

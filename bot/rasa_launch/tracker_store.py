@@ -1,7 +1,7 @@
 """Rasa's SQL tracker store, with the same rows written and a third of Rasa's time saved.
 
-Profiled under 20 residents (issue #8), loading and saving conversations took about a third
-of Rasa's CPU per message, as much as the NLU:
+Profiled under 20 residents, loading and saving conversations takes about a third of
+Rasa's CPU per message as shipped, as much as the NLU:
 
 - a connection opened and closed for each load and save: SQLAlchemy 1.4 gives file SQLite a
   ``NullPool``, and a WAL database is checkpointed (synced) at every last close. A pool
@@ -19,10 +19,10 @@ of Rasa's CPU per message, as much as the NLU:
 
 A failing store fails the message (:func:`_fails_loudly`): Rasa wraps the tracker store in a
 ``FailSafeTrackerStore`` that, when the database is unreachable (a PostgreSQL restart),
-answers from an empty conversation and saves into memory. The resident's earlier turns (the
-remembered area) were then ignored and the new ones lost for good, silently — found by
-``scripts/faults.py``. Now the app answers with the apology and the ward's phone, and the
-resident sends again a moment later with the conversation intact.
+answers from an empty conversation and saves into memory: the resident's earlier turns (the
+remembered area) would be ignored and the new ones lost for good, silently
+(``scripts/faults.py`` shows it). Failing instead, the app answers with the apology and the
+ward's phone, and the resident sends again a moment later with the conversation intact.
 """
 
 from __future__ import annotations
