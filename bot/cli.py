@@ -16,7 +16,6 @@ import logging
 import os
 import tempfile
 from datetime import datetime, timedelta
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -33,8 +32,9 @@ from bot.catalog import db as catalog_db
 from bot.catalog.db import create_schema, get_sessionmaker
 from bot.catalog.formats import (
     AUTO,
-    WRITE_ENCODINGS,
+    ExportEncoding,
     ExportEncodingError,
+    ImportFormat,
     ItemFormat,
     export_items,
     read_item_file,
@@ -104,13 +104,8 @@ db_app = typer.Typer(
 app.add_typer(db_app, name="db")
 logger = logging.getLogger("bot")
 
-# Choices for the options, made from the library's own lists so they cannot drift apart.
-ImportFormat = Enum(
-    "ImportFormat", [(AUTO, AUTO), *((f.value, f.value) for f in ItemFormat)], type=str
-)
-Encoding = Enum("Encoding", [(e, e) for e in WRITE_ENCODINGS], type=str)
 _AUTO_FORMAT = ImportFormat(AUTO)
-_UTF8 = Encoding("utf-8")
+_UTF8 = ExportEncoding("utf-8")
 
 
 def _configure_logging() -> None:
@@ -232,7 +227,7 @@ def items_export(
     fmt: Annotated[
         ItemFormat, typer.Option("--format", "-f", help="File format to write")
     ] = ItemFormat.NAKANO,
-    encoding: Annotated[Encoding, typer.Option(help="utf-8-sig or cp932 for Excel")] = _UTF8,
+    encoding: Annotated[ExportEncoding, typer.Option(help="utf-8-sig or cp932 for Excel")] = _UTF8,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout)")
     ] = None,
@@ -316,13 +311,6 @@ def _show_preview(preview: ItemPreview) -> None:
         for r in preview.removed
     ]
     if not rows:
-        return
-    try:
-        from rich.console import Console
-        from rich.table import Table
-    except ImportError:  # typer without rich: plain lines
-        for line, name, what in rows:
-            typer.echo(f"{line:>6} {name}: {what}")
         return
     table = Table("line", "item", "change", show_lines=True)
     for row in rows:

@@ -249,20 +249,19 @@ def _store_passwords(settings: Settings) -> dict[str, str]:
 
 
 def rasa_server_env(settings: Settings) -> dict[str, str]:
-    """What a Rasa server of the bot runs with, besides :func:`rasa_env` (issue #8).
+    """What a Rasa server of the bot runs with, besides :func:`rasa_env`.
 
     - The conversation lock lifetime (:func:`~bot.server.rasa_client.lock_lifetime`), a
       little longer than the app waits for an answer. A replica that dies while answering
       leaves its conversation's lock in Redis; the next message of that conversation waits
-      until the lock expires. Rasa's default, 60 s, kept the resident waiting (and getting
+      until the lock expires. Rasa's default, 60 s, would keep the resident waiting (and getting
       the apology) for a minute; a lock that outlives the app's own timeout by a few
       seconds never frees a conversation that is still answered, and the app's balancer
       gives the next message of a conversation it saw lost the time to outlast it.
     - How many texts' NLU readings Rasa keeps (``rasa_parse_cache``).
 
-    TensorFlow keeps its own thread pools: one thread per pool was tried (issue #8) and,
-    once the rest of Rasa's per-message costs were cut, gave 67 against 71 messages/s for
-    new texts, since the pools use the core the app and the action server leave idle.
+    TensorFlow keeps its default thread pools: they use the core the app and the action
+    server leave idle, so fewer threads serve fewer messages (docs/BENCHMARKS.md).
     """
     return {
         "TICKET_LOCK_LIFETIME": str(lock_lifetime(settings.rasa_timeout_seconds)),

@@ -565,6 +565,10 @@ def test_unanswered_questions_are_ranked_and_turned_into_an_alias(
         ("あいうえお", 1),
     ]
     assert listed["total"] == 3
+    second = client.get(
+        "/api/staff/unanswered", headers=auth(tokens, "viewer"), params={"limit": 1, "offset": 1}
+    ).json()
+    assert (second["total"], [q["text"] for q in second["items"]]) == (3, ["ヨガマット"])
     top = listed["items"][0]
     assert top["first_seen"] <= top["last_seen"]
     assert top["last_seen"].endswith(("Z", "+00:00"))

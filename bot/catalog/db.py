@@ -45,8 +45,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets the action server read while an import writes; foreign keys are off in
     # SQLite unless asked for. synchronous=NORMAL: in WAL mode a commit then appends to
     # the log without an fsync (the log is synced at checkpoints). The action server
-    # commits a chat event with every message, and that fsync was most of its database
-    # time (issue #8). A crashed process loses nothing and the file cannot be corrupted;
+    # commits a chat event with every message, and that fsync would be most of its
+    # database time. A crashed process loses nothing and the file cannot be corrupted;
     # only a power cut may undo the last commits before it.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -134,9 +134,8 @@ def create_schema(url: str) -> None:
 
     Fresh catalogs take the migrations too, rather than ``Base.metadata.create_all``
     followed by a stamp at head: that shortcut would be a second way of making the schema
-    that has to be kept equivalent to the migrations, and it buys little. Measured on a
-    fresh SQLite file (median of 20): create_all 10.5 ms, this upgrade 14.5 ms; a whole
-    ``import_into`` of the shipped data 81 ms either way; a catalog at head 1 ms.
+    that has to be kept equivalent to the migrations, and it buys a few milliseconds on a
+    new catalog only (docs/BENCHMARKS.md has the figures).
 
     A database made by ``create_all`` before migrations (our tables, no
     ``alembic_version``) is stamped at the initial revision and then upgraded; see

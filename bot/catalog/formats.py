@@ -63,6 +63,15 @@ class ItemFormat(str, Enum):
     TARGET_5374 = "5374"
 
 
+#: What a file to import may be declared as, in the command line's and the staff API's
+#: options: one of the formats, or ``auto`` to tell it from the header row.
+ImportFormat = Enum(
+    "ImportFormat", [(AUTO, AUTO), *((f.value, f.value) for f in ItemFormat)], type=str
+)
+#: The encodings an export may be asked for (:data:`WRITE_ENCODINGS`), as options.
+ExportEncoding = Enum("ExportEncoding", [(e, e) for e in WRITE_ENCODINGS], type=str)
+
+
 Cells = dict[str, str]
 
 
@@ -222,11 +231,6 @@ _LAYOUTS: dict[ItemFormat, _Layout] = {
         ("label", "name", "notice", "furigana"), "name", "label", False, _read_5374, _write_5374
     ),
 }
-
-
-def format_columns(fmt: ItemFormat | str) -> tuple[str, ...]:
-    """The header row of ``fmt``, for help texts and templates."""
-    return _LAYOUTS[ItemFormat(fmt)].columns
 
 
 def detect_format(file: str, header: list[str]) -> ItemFormat:

@@ -3,8 +3,8 @@
 Residents ask the same things in the same words many times a day (「粗大ごみ」, 「燃えるごみの
 日」, a greeting), and Rasa's NLU is a pure function of the model and the text: the Sudachi
 tokens, the featurizers and DIET give the same intent and entities for the same text every
-time. Profiled under 20 residents (issue #8), the NLU was 45 % of Rasa's CPU per message; a
-text read before now costs a dictionary look-up and a copy.
+time. Under 20 residents the NLU is about 45 % of Rasa's CPU per message
+(docs/BENCHMARKS.md); a text read before costs a dictionary look-up and a copy.
 
 Only plain texts are kept: a ``/intent{...}`` payload (a button) is read by Rasa's regex
 handler, cheaply, and its entities come from the payload. The key holds the model's id, so a

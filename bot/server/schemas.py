@@ -1,4 +1,5 @@
-"""The public chat contract (see DESIGN.md); clients depend on it, so keep it stable."""
+"""The public chat contract ("The chat API" in README.md); clients depend on it, so keep it
+stable."""
 
 from __future__ import annotations
 

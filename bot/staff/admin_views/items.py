@@ -1,0 +1,122 @@
+"""The item table and its categories (種別), as staff edit them in /admin."""
+
+# sqladmin views are declared with class-level lists and dicts, as its documentation does.
+# ruff: noqa: RUF012
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqladmin.filters import (
+    ForeignKeyFilter,
+)
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from wtforms import SelectField
+from wtforms.validators import Optional
+
+from bot.catalog.models import (
+    Category,
+    Item,
+    WardText,
+)
+from bot.staff.admin_views.shared import (
+    CATALOG,
+    NormalizedSearch,
+    StaffView,
+    shortened,
+    url_link,
+    url_validator,
+)
+
+
+class CategoryAdmin(StaffView, model=Category):
+    name, name_plural, icon, category = "種別", "種別", "fa-solid fa-layer-group", CATALOG
+    column_list = [Category.id, Category.name, Category.guidance_key]
+    column_labels = {
+        Category.name: "種別名（回答にそのまま使われます）",
+        Category.guidance_key: "回答のあとに添える案内文",
+        Category.items: "品目",
+    }
+    form_columns = [Category.name, Category.guidance_key]
+    column_searchable_list = [Category.name]
+    column_sortable_list = [Category.id, Category.name]
+    page_size = 25
+
+    def _text_titles(self) -> dict[str, str]:
+        with self.session_maker() as session:
+            rows = session.execute(select(WardText.key, WardText.title)).tuples()
+            return dict(rows.all())
+
+    async def get_prop_value(self, obj: Any, prop: str) -> Any:
+        """The guidance text by its title (its key is the program's name for it)."""
+        value = await super().get_prop_value(obj, prop)
+        if prop == "guidance_key" and value:
+            return (await run_in_threadpool(self._text_titles)).get(value, value)
+        return value
+
+    async def scaffold_form(self, rules: list[str] | None = None) -> Any:
+        form = await super().scaffold_form(rules)
+        titles = await run_in_threadpool(self._text_titles)
+        form.guidance_key = SelectField(
+            "回答のあとに添える案内文",
+            choices=[("", "（なし）"), *titles.items()],
+            description="この種別の品目を答えたあとに、続けて伝える案内文。",
+            render_kw={"class": "form-select"},
+        )
+        return form
+
+    async def on_model_change(
+        self, data: dict, model: Any, is_created: bool, request: Request
+    ) -> None:
+        data["guidance_key"] = data.get("guidance_key") or None
+
+
+class ItemAdmin(NormalizedSearch, StaffView, model=Item):
+    name, name_plural, icon, category = "品目", "品目", "fa-solid fa-trash-can", CATALOG
+    column_list = [Item.id, Item.name, Item.reading, Item.category, Item.notes, Item.updated_at]
+    column_details_list = [
+        Item.id,
+        Item.name,
+        Item.reading,
+        Item.category,
+        Item.notes,
+        Item.url,
+        Item.aliases,
+        Item.source_row,
+        Item.updated_at,
+    ]
+    column_labels = {
+        Item.name: "品目名",
+        Item.reading: "よみ（ひらがな）",
+        Item.category: "種別",
+        Item.notes: "説明（回答に添えます）",
+        Item.url: "参考URL",
+        Item.aliases: "別名",
+        Item.source_row: "取り込んだファイルの行",
+        Item.updated_at: "更新日時",
+    }
+    column_formatters = {Item.notes: shortened(40)}
+    column_formatters_detail = {Item.url: url_link}
+    form_columns = [Item.name, Item.reading, Item.category, Item.notes, Item.url]
+    form_args = {
+        "name": {"description": "住民への回答にそのまま表示されます。例：スプレー缶"},
+        "reading": {"description": "ひらがなで。例：すぷれーかん（空でも検索はできます）"},
+        "notes": {
+            "description": "出し方の注意。URLを書くとリンクになります。"
+            "変えると、この説明の外国語訳は使われなくなります（「翻訳」で訳し直せます）。"
+        },
+        "url": {
+            "description": "http:// か https:// で始まるURL。空ならリンクなし。",
+            "validators": [Optional(), url_validator],
+        },
+    }
+    form_ajax_refs = {"category": {"fields": ("name",), "order_by": "name"}}
+    column_searchable_list = [Item.name, Item.reading]
+    column_sortable_list = [Item.id, Item.name, Item.reading, Item.updated_at]
+    column_filters = [
+        ForeignKeyFilter(Item.category_id, Category.name, foreign_model=Category, title="種別")
+    ]
+    column_default_sort = [(Item.reading, False)]
+    page_size = 25
