@@ -155,9 +155,9 @@ class Reading:
     only_categories: bool
     #: It asks which category a thing is (「何ごみ？」).
     asks_which_category: bool
-    #: It names nothing: no noun but question words (「いつ出すの？」「どうやって出せばいいの？」);
-    #: or nothing but the place it names (「それ大和町3丁目だといつ？」).
+    #: It names nothing: no noun but question words (「いつ出すの？」「どうやって出せばいいの？」).
     says_nothing: bool
+    #: It names nothing but the place it names (「それ大和町3丁目だといつ？」).
     says_nothing_but_place: bool
     #: It says 「ごみ」 (garbage in general), which is not a thing of its own.
     says_garbage: bool
@@ -494,8 +494,10 @@ def _last_notes(index: CatalogIndex, context: Context) -> list[str]:
 
 def _last_item_case(catalog: LiveCatalog, context: Context, text: str) -> NoteCase | None:
     """The case of the last item's notes that ``text`` describes (「汚れてるやつは？」)."""
-    names = catalog.categories().names()
     notes = _last_notes(catalog.index(), context)
+    if not notes:
+        return None
+    names = catalog.categories().names()
     return met_case([case for note in notes for case in cases_in(note, names)], text)
 
 
