@@ -1,8 +1,5 @@
 """Staff accounts, API tokens and the audit log (変更履歴), in the clerk's words."""
 
-# sqladmin views are declared with class-level lists and dicts, as its documentation does.
-# ruff: noqa: RUF012
-
 from __future__ import annotations
 
 import re

@@ -1,8 +1,5 @@
 """Other names of items (別名), and checking many at once."""
 
-# sqladmin views are declared with class-level lists and dicts, as its documentation does.
-# ruff: noqa: RUF012
-
 from __future__ import annotations
 
 from typing import Any

@@ -1,8 +1,5 @@
 """Areas and their collection days (地域・収集日)."""
 
-# sqladmin views are declared with class-level lists and dicts, as its documentation does.
-# ruff: noqa: RUF012
-
 from __future__ import annotations
 
 from bot.catalog.models import (

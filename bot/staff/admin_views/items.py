@@ -1,8 +1,5 @@
 """The item table and its categories (種別), as staff edit them in /admin."""
 
-# sqladmin views are declared with class-level lists and dicts, as its documentation does.
-# ruff: noqa: RUF012
-
 from __future__ import annotations
 
 from typing import Any

@@ -1,8 +1,5 @@
 """The texts the bot says and its knowledge entries (案内文・よくある質問)."""
 
-# sqladmin views are declared with class-level lists and dicts, as its documentation does.
-# ruff: noqa: RUF012
-
 from __future__ import annotations
 
 from wtforms.validators import Optional

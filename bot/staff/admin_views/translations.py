@@ -1,8 +1,5 @@
 """Translations of the texts residents read (翻訳), each beside the Japanese it stands for now."""
 
-# sqladmin views are declared with class-level lists and dicts, as its documentation does.
-# ruff: noqa: RUF012
-
 from __future__ import annotations
 
 from typing import Any

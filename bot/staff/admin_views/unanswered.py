@@ -1,8 +1,5 @@
 """The questions the bot could not answer (答えられなかった質問), most asked first."""
 
-# sqladmin views are declared with class-level lists and dicts, as its documentation does.
-# ruff: noqa: RUF012
-
 from __future__ import annotations
 
 from markupsafe import Markup
