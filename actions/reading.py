@@ -270,6 +270,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     asks_which_category = _says_any(key, vocabulary.which_category)
     remainder = _remainder(text, outright, vocabulary.asking_words)
     writes_date = writes_a_date(text)
+    says_day_words = _says_any(text, vocabulary.schedule_words)
     says_only_place = not categories and _names_nothing(
         _besides_place(morphemes, place), vocabulary.question_words
     )
@@ -289,11 +290,9 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         place=place,
         categories=categories,
         category_words=category_words,
-        asks_days=writes_date
-        or _says_a_date(morphemes)
-        or _says_any(text, vocabulary.schedule_words),
+        asks_days=writes_date or _says_a_date(morphemes) or says_day_words,
         writes_a_date=writes_date,
-        says_day_words=_says_any(text, vocabulary.schedule_words),
+        says_day_words=says_day_words,
         asks_category_topic=_says_any(key, vocabulary.category_topic)
         and not _says_any(key, vocabulary.category_topic_not),
         topic_categories=topic_categories,
@@ -312,7 +311,10 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         says_big=_says_any(key, vocabulary.over_size),
         says_small=_says_any(key, vocabulary.under_size),
         size_cm=_size_cm(text),
-        knowledge=_knowledge(catalog, _blanked(text, category_words), original, base),
+        # a category's day (「燃やすごみの収集日を知りたい」) is no entry's: its words stay
+        knowledge=_knowledge(
+            catalog, text if says_day_words else _blanked(text, category_words), original, base
+        ),
         topical=_topical(catalog, context, remainder, original, base, names_nothing),
         beside_items=_knowledge(catalog, remainder, remainder, JAPANESE)
         if outright.mentions and _names_a_subject(remainder)
@@ -434,12 +436,13 @@ def _names_a_subject(text: str) -> bool:
 
 
 def _if_it_says_anything(text: str) -> str:
-    """``text``, or nothing when it holds only grammar and question words."""
+    """``text``, or nothing when it holds only grammar, question words and words that lean
+    on others (the やっ of 「どうやって」)."""
     question_words = matching_words().question_words
     said = [
         m
         for m in get_analyzer().analyze(text)
-        if not m.is_grammar and match_key(m.text) not in question_words
+        if not m.is_grammar and m.pos[1] != "非自立可能" and match_key(m.text) not in question_words
     ]
     return text if said else ""
 
