@@ -284,22 +284,20 @@ def answer_refinement(
     limit = reading.last_size_limit or 0
     over = reading.says_big or (reading.size_cm or 0) > limit
     smaller = reading.under_limit_category if says_size(reading) and not over else None
-    if smaller:
+    case = reading.last_item_case if not says_size(reading) else None
+    if smaller or case:
+        # A category the item's notes give for the size or the case the resident said.
         voice = _voice(reading)
         with sessions()() as session:
             record_chat_event(
                 session, chat_events.FOLLOW_UP, items[0].name, language=reading.language
             )
-        _send(dispatcher, [replies.undersized(voice, items[0], limit, smaller)])
-        return []
-    case = reading.last_item_case
-    if case is not None and not says_size(reading):
-        voice = _voice(reading)
-        with sessions()() as session:
-            record_chat_event(
-                session, chat_events.FOLLOW_UP, items[0].name, language=reading.language
-            )
-        _send(dispatcher, [replies.in_case(voice, items[0], case)])
+        reply = (
+            replies.undersized(voice, items[0], limit, smaller)
+            if smaller
+            else replies.in_case(voice, items[0], case)
+        )
+        _send(dispatcher, [reply])
         return []
     if not (says_size(reading) and over and reading.over_limit_is_bulky):
         # The item's own answer: its notes say what to do in the case the resident names.

@@ -324,8 +324,8 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         last_size_limit=size_limit(last_notes),
         over_limit_is_bulky=over_limit_is_bulky(last_notes),
         under_limit_category=under_limit_category(last_notes),
-        last_item_case=_last_item_case(catalog, context, text),
-        meets_last_notes=_meets_notes(index, context, text) if not outright.mentions else False,
+        last_item_case=_last_item_case(catalog, last_notes, text),
+        meets_last_notes=_meets_notes(last_notes, text) if not outright.mentions else False,
         original=original,
         language=language,
         said_names=rendering.said if rendering else {},
@@ -495,20 +495,19 @@ def _last_notes(index: CatalogIndex, context: Context) -> list[str]:
     return [index.items[i].notes for i in context.last_items if i in index.items]
 
 
-def _last_item_case(catalog: LiveCatalog, context: Context, text: str) -> NoteCase | None:
-    """The case of the last item's notes that ``text`` describes (「汚れてるやつは？」)."""
-    notes = _last_notes(catalog.index(), context)
+def _last_item_case(catalog: LiveCatalog, notes: list[str], text: str) -> NoteCase | None:
+    """The case of the last item's ``notes`` that ``text`` describes (「汚れてるやつは？」)."""
     if not notes:
         return None
     names = catalog.categories().names()
     return met_case([case for note in notes for case in cases_in(note, names)], text)
 
 
-def _meets_notes(index: CatalogIndex, context: Context, text: str) -> bool:
-    """Whether a content word of ``text`` is one of the last item's notes (「割れて」 and a
-    note on 割れたびん; 「回収ボックス」 and a note on the collection box)."""
-    notes = set(terms(" ".join(_last_notes(index, context))))
-    return bool(notes) and any(word in notes for word in terms(text))
+def _meets_notes(notes: list[str], text: str) -> bool:
+    """Whether a content word of ``text`` is one of the last item's ``notes`` (「割れて」 and
+    a note on 割れたびん; 「回収ボックス」 and a note on the collection box)."""
+    words = set(terms(" ".join(notes)))
+    return bool(words) and any(word in words for word in terms(text))
 
 
 def _says_a_date(morphemes: list[Morpheme]) -> bool:

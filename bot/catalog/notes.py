@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.japanese import get_analyzer
 
@@ -55,7 +56,14 @@ def cases_in(notes: str, categories: Iterable[str]) -> list[NoteCase]:
     """The cases ``notes`` gives a category for — conditions (「汚れている場合は燃やすごみへ」)
     first, then parts and kinds (「芯は古紙（集団回収）へ」) — in the order written;
     ``categories`` are the names a case's consequence may give."""
-    names = sorted(categories, key=len, reverse=True)
+    names = tuple(sorted(set(categories), key=lambda name: (-len(name), name)))
+    return list(_cases(notes, names))
+
+
+@lru_cache(maxsize=4096)
+def _cases(notes: str, names: tuple[str, ...]) -> tuple[NoteCase, ...]:
+    """:func:`cases_in`, once per note and set of names: a follow-up reads the last item's
+    notes at every message, and Sudachi need not cut the same sentences again."""
     said: list[tuple[str, str]] = []  # (how the case is named in an answer, consequence)
     for match in _CASE.finditer(notes):
         for condition in _CASE_SEPARATOR.split(match.group(1)):
@@ -71,7 +79,7 @@ def cases_in(notes: str, categories: Iterable[str]) -> list[NoteCase]:
         words, negated = _content(condition.removesuffix("場合"))
         if words:
             cases.append(NoteCase(condition, category, words, negated))
-    return cases
+    return tuple(cases)
 
 
 def met_case(cases: list[NoteCase], message: str) -> NoteCase | None:
