@@ -30,6 +30,7 @@ from actions.reading import (
     LAST_SAID_SLOT,
     LAST_TOPIC_SLOT,
     PENDING_SLOT,
+    TOWN_SLOT,
     Context,
     Reading,
     quotable,
@@ -52,6 +53,7 @@ from bot.catalog.knowledge import ANSWER_COVERAGE, CLOSE_COVERAGE, KnowledgeHit
 from bot.catalog.matcher import MatchResult, Mention
 from bot.catalog.models import Area, WardText
 from bot.catalog.schedule import (
+    AreaLookup,
     asked_when,
     asks_group_collection,
     categories_in,
@@ -235,16 +237,16 @@ def _collection_day_of(
     if not categories:
         return []
     question = "・".join(dict.fromkeys(categories)) + "は何曜日？"
-    lookup = reading.place
+    lookup = _place_asked(reading, context)
     area = lookup.area or _remembered_area(context)
     if lookup.area is None and lookup.town is not None:
         _send(dispatcher, [replies.ask_chome(voice, lookup.town, lookup.options)])
-        return [SlotSet(PENDING_SLOT, question)]
+        return [SlotSet(PENDING_SLOT, question), SlotSet(TOWN_SLOT, lookup.town)]
     if area is None:
         _send(dispatcher, [replies.ask_area_for(voice, categories)])
         return [SlotSet(PENDING_SLOT, question)]
     _send(dispatcher, [_schedule_reply(voice, area, question, _texts(session, voice))])
-    return [SlotSet(AREA_SLOT, str(area.id)), SlotSet(LAST_QUESTION_SLOT, question)]
+    return [*_area_set(area), SlotSet(LAST_QUESTION_SLOT, question)]
 
 
 def answer_item_day(
@@ -252,7 +254,7 @@ def answer_item_day(
 ) -> list[EventType]:
     """「それっていつ出せる？」 after an item: that item's category's days."""
     index = live_catalog().index()
-    items = [index.items[i] for i in context.last_items if i in index.items]
+    items = context.items(index)
     mention = Mention(context.last_said, items)
     if mention.is_ambiguous or not any(c in _scheduled_categories() for c in mention.categories):
         # Asked back, or a category without collection days (粗大ごみ: the day is given
@@ -280,7 +282,7 @@ def answer_refinement(
     if reading.refined is not None:
         return _answer_items(dispatcher, reading, context, reading.refined, follow_up=True)
     index = live_catalog().index()
-    items = [index.items[i] for i in context.last_items if i in index.items]
+    items = context.items(index)
     limit = reading.last_size_limit or 0
     over = reading.says_big or (reading.size_cm or 0) > limit
     smaller = reading.under_limit_category if says_size(reading) and not over else None
@@ -333,11 +335,11 @@ def answer_schedule(
         # Every path here answers about days or asks for the area: a schedule question.
         record_chat_event(session, chat_events.SCHEDULE, language=reading.language)
         texts = _texts(session, voice)
-        lookup = reading.place
+        lookup = _place_asked(reading, context)
         area = lookup.area
         if area is None and lookup.town is not None:
             _send(dispatcher, [replies.ask_chome(voice, lookup.town, lookup.options)])
-            return [SlotSet(PENDING_SLOT, question)]
+            return [SlotSet(PENDING_SLOT, question), SlotSet(TOWN_SLOT, lookup.town)]
         area = area or _remembered_area(context)
         day = written_date(question, today_in_tokyo(get_settings().fixed_today))
         if area is None and day is not None and is_year_end_break(day):
@@ -361,11 +363,21 @@ def answer_schedule(
             _send(dispatcher, [reply])
             return [SlotSet(PENDING_SLOT, question)]
         _send(dispatcher, [_schedule_reply(voice, area, question, texts)])
-    return [
-        SlotSet(AREA_SLOT, str(area.id)),
-        SlotSet(PENDING_SLOT, None),
-        SlotSet(LAST_QUESTION_SLOT, question),
-    ]
+    return [*_area_set(area), SlotSet(PENDING_SLOT, None), SlotSet(LAST_QUESTION_SLOT, question)]
+
+
+def _place_asked(reading: Reading, context: Context) -> AreaLookup:
+    """The place the message names or, when it names none, the town the resident named
+    before without its 丁目 (「野方に住んでる」 then 「燃やすごみの日は？」): its 丁目 is
+    still to be asked."""
+    if reading.place.town is None and context.town:
+        return live_catalog().areas().lookup(context.town)
+    return reading.place
+
+
+def _area_set(area: Area) -> list[EventType]:
+    """The area remembered, and the town waiting for its 丁目 forgotten."""
+    return [SlotSet(AREA_SLOT, str(area.id)), SlotSet(TOWN_SLOT, None)]
 
 
 def _remembered_area(context: Context) -> Area | None:

@@ -38,7 +38,7 @@ from bot.catalog.schedule import (
 )
 from bot.catalog.words import matching_words
 from bot.i18n import CHINESE, JAPANESE
-from bot.i18n.detect import base_language, language_of
+from bot.i18n.detect import base_language, language_of, to_simplified
 from bot.i18n.pivot import Rendering
 from bot.japanese import Morpheme, get_analyzer, match_key
 
@@ -50,6 +50,7 @@ LAST_SAID_SLOT = "last_said"
 LAST_TOPIC_SLOT = "last_topic"
 LAST_QUESTION_SLOT = "last_question"
 LANGUAGE_SLOT = "language"
+TOWN_SLOT = "town"
 
 #: Addresses and numbers, which are never a thing's name: a URL (「https://…」「www.…」,
 #: a bare domain), an e-mail address, a phone number.
@@ -89,6 +90,16 @@ class Context:
     #: The language of the resident's last message that was in one (a tapped button's
     #: payload, or 「PC」, is in none, and is answered in this one).
     language: str = JAPANESE
+    #: A town the resident named without the 丁目 it needs (「野方に住んでる」), until they
+    #: say the 丁目.
+    town: str | None = None
+
+    def items(self, index: CatalogIndex) -> list[CatalogItem]:
+        """The last items, the one whose name the resident said first (「ビールびん」,
+        not 「酒びん」, which the same word names)."""
+        items = [index.items[i] for i in self.last_items if i in index.items]
+        said = match_key(self.last_said)
+        return sorted(items, key=lambda item: match_key(item.base_name) != said)
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> Context:
@@ -106,6 +117,7 @@ class Context:
             last_topic=slot(LAST_TOPIC_SLOT),
             last_question=slot(LAST_QUESTION_SLOT),
             language=slot(LANGUAGE_SLOT) or JAPANESE,
+            town=slot(TOWN_SLOT),
         )
 
 
@@ -161,6 +173,8 @@ class Reading:
     says_nothing_but_place: bool
     #: It says 「ごみ」 (garbage in general), which is not a thing of its own.
     says_garbage: bool
+    #: It says a day the ward's rules speak of for everyone (「祝日」「年末」).
+    says_rule_day: bool
     #: The whole name of a thing the catalog does not have (「ヨガマット」), as opposed to
     #: nothing, a fragment (the 「車」 of 「収集車が来なかった」) or a word of the knowledge
     #: entries (「年末」).
@@ -199,7 +213,7 @@ class Reading:
     #: 衣類, whose notes send soiled ones to 燃やすごみ).
     last_item_case: NoteCase | None = None
     #: After an item answer: the message speaks to what the item's notes say (「割れてる」
-    #: after a bottle whose notes say what to do with broken ones).
+    #: after a bottle whose notes, or its kind's, say what to do with broken ones).
     meets_last_notes: bool = False
     #: The resident's message as written, and its language (:mod:`bot.i18n.detect`).
     original: str = ""
@@ -253,8 +267,10 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     entities = {e["entity"]: e.get("value") for e in message.get("entities") or []}
     index = catalog.index()
     last_notes = _last_notes(index, context)
+    kind_notes = _kind_notes(index, context)
     chosen = _chosen_item(entities.get("item_id"), index.items)
     found = index.find(_NOT_NAMES.sub(" ", text)) if chosen is None else MatchResult()
+    found = _without_names_inside_unknown_words(found, rendering)
     outright, loose = named_outright(found)
     key = match_key(text)
     vocabulary = matching_words()
@@ -306,6 +322,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         says_nothing=not categories and names_nothing,
         says_nothing_but_place=says_only_place,
         says_garbage=_says_any(key, vocabulary.garbage_words),
+        says_rule_day=_says_any(key, vocabulary.rule_days),
         unknown_thing="" if names_nothing else _unknown_thing(found, text, catalog, rendering),
         only_place=place.town is not None and (len(rest_but_place) <= 1 or says_only_place),
         says_big=_says_any(key, vocabulary.over_size),
@@ -324,8 +341,8 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         last_size_limit=size_limit(last_notes),
         over_limit_is_bulky=over_limit_is_bulky(last_notes),
         under_limit_category=under_limit_category(last_notes),
-        last_item_case=_last_item_case(catalog, last_notes, text),
-        meets_last_notes=_meets_notes(last_notes, text) if not outright.mentions else False,
+        last_item_case=_last_item_case(catalog, last_notes, kind_notes, text),
+        meets_last_notes=not outright.mentions and _meets_notes(last_notes + kind_notes, text),
         original=original,
         language=language,
         said_names=rendering.said if rendering else {},
@@ -349,13 +366,49 @@ def _language(text: str, catalog: LiveCatalog, context: Context) -> str:
         # 「塑料的」 in a conversation in Chinese; 「野方3丁目」, a button's payload, in one
         # in English
         return context.language
-    if (
-        kanji_alone
-        and not catalog.index().find(text).mentions
-        and catalog.pivot(CHINESE).render(text).items
-    ):
+    if kanji_alone and _named_more_in_chinese(text, catalog):
         return CHINESE
     return language
+
+
+def _named_more_in_chinese(text: str, catalog: LiveCatalog) -> bool:
+    """Whether kanji alone are better read as Chinese: the Chinese names of the catalog name
+    more of ``text`` than the Japanese ones, and the Japanese ones name nothing or Sudachi
+    reads what the Chinese names cover letter by letter, as no Japanese words. 「洗衣机」 is
+    a washing machine in Chinese and only its last letter, 「机」, in Japanese; 「事務机」
+    is a Japanese desk (「事務」 is a word) and 「電池」 is the same in both."""
+    rendering = catalog.pivot(CHINESE).render(text)
+    if not rendering.items:
+        return False
+    outright, _ = named_outright(catalog.index().find(text))
+    in_japanese = sum(len(m.text) for m in outright.mentions)
+    if sum(len(word) for word in rendering.said.values()) <= in_japanese:
+        return False
+    if not in_japanese:
+        return True
+    simplified = to_simplified(text)
+    spans = [(simplified.find(word), len(word)) for word in rendering.said.values()]
+    return all(start >= 0 for start, _ in spans) and all(
+        len(m.text) == 1 or m.oov
+        for start, length in spans
+        for m in get_analyzer().analyze(text)
+        if start <= m.start < start + length
+    )
+
+
+def _without_names_inside_unknown_words(
+    found: MatchResult, rendering: Rendering | None
+) -> MatchResult:
+    """``found`` without the items named only inside a word the rendering did not know: the
+    「机」 of 「无人机」 (a drone) is no desk."""
+    if rendering is None or not rendering.unknown:
+        return found
+    mentions = [
+        m
+        for m in found.mentions
+        if not any(m.text in word and m.text != word for word in rendering.unknown)
+    ]
+    return replace(found, mentions=mentions)
 
 
 def named_outright(result: MatchResult) -> tuple[MatchResult, bool]:
@@ -388,7 +441,7 @@ def _refined(
     other variants of the same thing (same base name) than were answered last. A part of
     it asked about by reference (「それのキャップは？」 after ペットボトル) is read the same
     way: as the part of the last item."""
-    last = [index.items[i] for i in context.last_items if i in index.items]
+    last = context.items(index)
     if not last or not context.last_said:
         return None
     if outright.mentions:
@@ -425,12 +478,17 @@ _AMOUNT_NOUNS = frozenset({"副詞可能", "形状詞可能"})
 
 def _names_a_subject(text: str) -> bool:
     """Whether ``text`` names something to be about (「公園」「不法投棄」), not only an
-    amount (「カセットテープがたくさん出てきました」 is about the tapes)."""
-    question_words = matching_words().question_words
+    amount (「カセットテープがたくさん出てきました」 is about the tapes) or what the item
+    is made of or for (the プラスチック of 「プラスチックのハンコ」)."""
+    vocabulary = matching_words()
+    qualifying = {
+        w for group in (vocabulary.materials, vocabulary.uses) for ws in group.values() for w in ws
+    }
     return any(
         m.pos[0] == "名詞"
         and m.pos[2] not in _AMOUNT_NOUNS
-        and match_key(m.text) not in question_words
+        and (key := match_key(m.text)) not in vocabulary.question_words
+        and key not in qualifying
         for m in get_analyzer().analyze(text)
     )
 
@@ -495,12 +553,23 @@ def _last_notes(index: CatalogIndex, context: Context) -> list[str]:
     return [index.items[i].notes for i in context.last_items if i in index.items]
 
 
-def _last_item_case(catalog: LiveCatalog, notes: list[str], text: str) -> NoteCase | None:
-    """The case of the last item's ``notes`` that ``text`` describes (「汚れてるやつは？」)."""
-    if not notes:
-        return None
+def _kind_notes(index: CatalogIndex, context: Context) -> list[str]:
+    """The notes of the kinds the last items are (:meth:`CatalogIndex.kinds_of`)."""
+    items = context.items(index)
+    return [kind.notes for item in items for kind in index.kinds_of(item)]
+
+
+def _last_item_case(
+    catalog: LiveCatalog, notes: list[str], kind_notes: list[str], text: str
+) -> NoteCase | None:
+    """The case of the last item's ``notes`` that ``text`` describes (「汚れてるやつは？」),
+    or failing that, of its kind's notes (「割れてたら？」 after 「ビールびん」)."""
     names = catalog.categories().names()
-    return met_case([case for note in notes for case in cases_in(note, names)], text)
+    for source in (notes, kind_notes):
+        case = met_case([case for note in source for case in cases_in(note, names)], text)
+        if case is not None:
+            return case
+    return None
 
 
 def _meets_notes(notes: list[str], text: str) -> bool:
@@ -642,17 +711,18 @@ def _chosen_item(raw: Any, items: dict[int, CatalogItem]) -> CatalogItem | None:
 
 
 def _place(text: str, catalog: LiveCatalog, context: Context) -> AreaLookup:
-    """The area the message names; a 丁目 alone (「2丁目だと？」) is taken in the town of
-    the remembered area."""
+    """The area the message names; a 丁目 alone (「2丁目だと？」「5丁目です」) is taken in
+    the town named last without its 丁目, or else in the town of the remembered area."""
     directory = catalog.areas()
     lookup = directory.lookup(text)
-    if lookup.town is not None or context.area_id is None:
-        return lookup
     chome = _CHOME_ALONE.search(text)
-    remembered: Area | None = directory.get(context.area_id)
-    if chome is None or remembered is None:
+    if lookup.town is not None or chome is None:
         return lookup
-    return directory.lookup(f"{remembered.town}{chome.group(0)}")
+    remembered: Area | None = directory.get(context.area_id) if context.area_id else None
+    town = context.town or (remembered.town if remembered else None)
+    if town is None:
+        return lookup
+    return directory.lookup(f"{town}{chome.group(0)}")
 
 
 def _category_keys(categories: list[str]) -> tuple[str, ...]:

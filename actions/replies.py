@@ -276,13 +276,13 @@ def undersized(voice: Voice, item: CatalogItem, limit: int, category: str) -> Re
 
 
 def in_case(voice: Voice, item: CatalogItem, case: NoteCase) -> Reply:
-    """The category the item's notes give for the case the resident described (soiled
-    衣類 are 燃やすごみ), then the notes themselves, which say the rest."""
+    """The category the item's notes (or its kind's) give for the case the resident
+    described (soiled 衣類 are 燃やすごみ), then those notes, which say the rest."""
     text = voice.say(
         "in_case", name=voice.item_name(item.name), condition=case.condition,
         category=voice.category(case.category),
     )  # fmt: skip
-    return Reply("\n".join([text, *_notes(voice, [item])]))
+    return Reply("\n".join([text, voice.note(case.notes.strip())]))
 
 
 def oversized(voice: Voice, item: CatalogItem, limit: int, bulky_procedure: str) -> Reply:

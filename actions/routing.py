@@ -73,8 +73,10 @@ def route(reading: Reading, context: Context) -> Route:
          about 「それ」
     4    names only a place (or only a 丁目, in the remembered town), or, after   SCHEDULE
          a collection-day answer, nothing but a day asked (「いつ出せばいい？」)
-    5    names only collected categories, with a day asked or the area known      SCHEDULE
-         (or writes out a date, naming no item: 「1月2日に燃やすごみを出していい？」)
+    5    names no item and a day the rules speak of for everyone (「祝日」), the    GENERAL,
+         area unknown; else names only collected categories, with a day asked or   SCHEDULE
+         the area known (or writes out a date, naming no item: 「1月2日に燃やす
+         ごみを出していい？」)
     6    asks about a category itself (「とは」「何が入る」「何回」), naming no     CATEGORY
          other item
     7    names a place and no item, with collected categories or taken by the    SCHEDULE
@@ -84,7 +86,8 @@ def route(reading: Reading, context: Context) -> Route:
          clearly, naming no other thing); or, naming nothing but 「ごみ」, asked
          first and surely general, the entry ranked first; or names an item, is surely
          taken for a general question, and what it says besides the item
-         matches clearly, neither wanting the item gone nor asking its category
+         clearly matches an entry other than the item's own procedure, neither
+         wanting the item gone nor asking its category
     9    after a knowledge answer (or an item with a procedure), matches an       GENERAL
          entry read with that topic; naming an item, only what it says besides
          the item, and clearly
@@ -113,6 +116,8 @@ def route(reading: Reading, context: Context) -> Route:
             return Route.REFINE
     if not names_items and (reading.only_place or _asks_the_last_question(reading, context)):
         return Route.SCHEDULE
+    if not names_items and _asks_a_rule(reading, context):
+        return Route.GENERAL
     if reading.only_categories and _asks_days_of(reading, context):
         return Route.SCHEDULE
     if reading.writes_a_date and not names_items and not reading.unknown_thing:
@@ -205,6 +210,12 @@ def _asks_days_of(reading: Reading, context: Context) -> bool:
     return knows_where and not reading.asks_category_topic
 
 
+def _asks_a_rule(reading: Reading, context: Context) -> bool:
+    """「今度の月曜祝日だけど燃えるごみ出して大丈夫？」 where the area is not known: the
+    rules say it for everyone, so there is no need to ask where the resident lives."""
+    return reading.says_rule_day and context.area_id is None and bool(reading.knowledge)
+
+
 def says_size(reading: Reading) -> bool:
     """The message gives the size of the last item, whose notes set a size."""
     said = reading.says_big or reading.says_small or reading.size_cm is not None
@@ -249,9 +260,13 @@ def _answers_generally(reading: Reading, context: Context, names_items: bool) ->
 def _asks_besides_the_items(reading: Reading) -> bool:
     """「公園の横に冷蔵庫が不法投棄されてる」: a message naming an item, surely taken for a
     general question, whose words besides the item clearly match an entry — and that
-    neither asks to get rid of the item nor which category it is."""
+    neither asks to get rid of the item nor which category it is. The entry that is the
+    item's own procedure (「スプレー缶って穴開けてから出すの？」) is in the item's answer."""
     top = reading.beside_items[0] if reading.beside_items else None
     if top is None or top.coverage < CLEAR_COVERAGE:
+        return False
+    guidance = {c.guidance_key for m in reading.mentions for c in m.candidates}
+    if top.entry.key in guidance:
         return False
     asks_of_the_item = reading.wants_gone or reading.asks_which_category
     return _confidently_general(reading) and not asks_of_the_item

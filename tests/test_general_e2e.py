@@ -138,15 +138,27 @@ def test_a_day_asked_after_an_item_in_the_place_named(client: TestClient) -> Non
     assert "毎日収集" not in reply
 
 
+def test_a_town_said_without_its_chome_waits_for_it(client: TestClient) -> None:
+    """「野方に住んでる」 needs its 丁目: a day asked next asks it again for 野方, and a 丁目
+    said alone later is taken in 野方."""
+    asked = said(conversation(client, "野方に住んでる", "燃やすごみの日は？"))
+    assert "野方の何丁目" in asked
+    reply = said(conversation(client, "野方に住んでる", "燃やすごみの日は？", "5丁目です"))
+    assert "燃やすごみ：水曜日・土曜日" in reply
+
+
 def test_a_case_the_last_items_notes_give_a_category_for(client: TestClient) -> None:
-    """衣類's notes send soiled ones to 燃やすごみ, ラップ's its 芯 to 古紙; a case the notes
-    do not name is the item's own answer again."""
+    """衣類's notes send soiled ones to 燃やすごみ, ラップ's its 芯 to 古紙, and the notes of
+    びん（飲食用） broken ビールびん; a case the notes do not name is the item's own answer
+    again."""
     reply = said(conversation(client, "着なくなった服はどう捨てる？", "汚れてるやつは？"))
     assert reply.startswith("「服（汚れている場合）」は「燃やすごみ」です。")
     again = said(conversation(client, "着なくなった服はどう捨てる？", "汚れてないやつは？"))
     assert "「燃やすごみ」です" not in again
     part = said(conversation(client, "ラップは何ごみ？", "芯は？"))
     assert part.startswith("「ラップ（芯）」は「古紙（集団回収）」です。")
+    kind = said(conversation(client, "ビールびんは？", "割れてたら？"))
+    assert kind.startswith("「ビールびん（割れたびん）」は「陶器・ガラス・金属ごみ」です。")
 
 
 def test_a_date_in_the_new_year_break_needs_no_area(client: TestClient) -> None:

@@ -74,6 +74,24 @@ def test_an_english_message_rendered_into_japanese() -> None:
     assert pivot.render("can I throw away a xylophone").unknown == ["xylophone"]
 
 
+@pytest.mark.parametrize(
+    ("text", "japanese"),
+    [
+        ("leftover paint", "生ごみのペンキ"),  # a name before another qualifies it
+        ("caps of plastic bottles", "ペットボトルのキャップ"),  # "of": the next one's
+        ("paint, leftovers", "ペンキ 生ごみ"),  # two things
+        ("paint/leftovers", "ペンキ 生ごみ"),
+        ("paint and leftovers", "ペンキ"),
+    ],
+)
+def test_english_names_side_by_side(text: str, japanese: str) -> None:
+    aliases = [("paint", "ペンキ"), ("leftover", "生ごみ"), ("cap", "キャップ"),
+               ("plastic bottle", "ペットボトル")]  # fmt: skip
+    rendering = Pivot("en", aliases, phrases("en")).render(text)
+    assert rendering.japanese.startswith(japanese)
+    assert len(rendering.items) == 2
+
+
 def test_korean_particles_and_spacing() -> None:
     pivot = Pivot("ko", [("우산", "傘")], phrases("ko"))
     for text in ("우산은 어떻게 버려요?", "우산 버리는법", "우산을 버리고 싶어요"):
@@ -164,6 +182,28 @@ def test_an_unknown_thing_is_named_in_the_residents_words(catalog: str) -> None:
     with get_sessionmaker(catalog)() as session:
         question = session.scalars(select(UnansweredQuestion)).one()
         assert (question.text, question.language) == ("can I throw away a xylophone", "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("洗衣机", "家電リサイクル法対象品目"),  # 洗/衣/机 to Sudachi: no Japanese words
+        ("一次性打火机", "陶器・ガラス・金属ごみ"),
+        ("事務机", "粗大ごみ"),  # 事務 is a Japanese word: a Japanese desk
+    ],
+)
+def test_kanji_alone_are_read_in_the_language_that_names_them(
+    catalog: str, text: str, category: str
+) -> None:
+    text_said = _text(run(answers.ActionRespond(), text)[0])
+    assert f"（{category}）" in text_said or f"「{category}」" in text_said
+
+
+def test_a_name_inside_a_word_the_language_does_not_know_is_no_answer(catalog: str) -> None:
+    """The 「机」 of 「无人机」 (a drone) is no desk."""
+    text = _text(run(answers.ActionRespond(), "无人机怎么扔")[0])
+    assert "粗大ごみ" not in text
+    assert "03-3387-5353" in text
 
 
 def test_a_japanese_text_changed_by_staff_is_said_in_japanese_until_translated(

@@ -567,3 +567,16 @@ def test_a_part_the_catalog_has_is_found(index: CatalogIndex, text: str, name: s
 def test_a_number_is_no_name_by_its_reading(index: CatalogIndex, text: str) -> None:
     """The 8 of 「8時半」 is read はち, which is no 鉢."""
     assert not index.find(text).mentions
+
+
+@pytest.mark.parametrize(
+    ("name", "kinds"),
+    [
+        ("ビールびん", ["びん（飲食用）"]),  # same category: not the medicine bottles
+        ("酒びん", ["びん（飲食用）"]),
+        ("フライパン", []),
+    ],
+)
+def test_the_kinds_an_item_is(index: CatalogIndex, name: str, kinds: list[str]) -> None:
+    item = next(i for i in index.items.values() if i.name == name)
+    assert [kind.name for kind in index.kinds_of(item)] == kinds

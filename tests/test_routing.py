@@ -137,6 +137,16 @@ def test_row_3_the_last_item_named_again_with_its_size(catalog: LiveCatalog, tex
     assert _route(catalog, text, "ask_general", last_item="鍋") is Route.REFINE
 
 
+@pytest.mark.parametrize(
+    "text", ["今度の月曜祝日なんだけど燃えるごみ出して大丈夫？", "年末はいつまで出せる？"]
+)
+def test_row_5_a_day_the_rules_speak_of_is_a_question_of_the_rules(
+    catalog: LiveCatalog, text: str
+) -> None:
+    assert _route(catalog, text, "ask_schedule") is Route.GENERAL
+    assert _route(catalog, "燃やすごみは何曜日？", "ask_schedule") is Route.SCHEDULE
+
+
 @pytest.mark.parametrize("text", ["びん・缶・ペットボトルは？", "じゃあ資源プラスチックは？"])
 def test_row_5_a_category_alone_with_the_area_known_is_its_day(
     catalog: LiveCatalog, text: str
@@ -210,6 +220,8 @@ def test_row_8_words_that_name_no_thing_do_not_stop_a_general_answer(
         ("公園の横に冷蔵庫が不法投棄されてるのを見つけた", Route.GENERAL),
         ("冷蔵庫を処分したいけど区で回収してる？", Route.ITEM),  # wants the item gone
         ("冷蔵庫は何ごみ？", Route.ITEM),
+        ("スプレー缶って穴開けてから出すの？", Route.ITEM),  # the item's own procedure
+        ("プラスチックのハンコ", Route.ITEM),  # what it is made of: no other subject
     ],
 )
 def test_row_8_what_an_item_question_says_besides_the_item(

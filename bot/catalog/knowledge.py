@@ -67,13 +67,15 @@ class KnowledgeHit:
     rank: int = 0
 
 
-def _units(text: str) -> list[list[str]]:
+def _units(text: str, *, helpers: bool = True) -> list[list[str]]:
     """Sudachi's finest units of ``text`` that carry meaning, each as its normalised form
-    and its reading."""
+    and its reading; only the verbs that lean on others (「ください」「いい」) with
+    ``helpers=False``."""
     return [
         [key for key in dict.fromkeys(match_key(f) for f in (m.lemma, fold_kana(m.reading))) if key]
         for m in get_analyzer("A").analyze(text)
-        if not m.is_grammar  # 「は」「の」 would make any question look like any other
+        # 「は」「の」 would make any question look like any other
+        if not m.is_grammar and (helpers or m.is_helper_verb)
     ]
 
 
@@ -81,6 +83,11 @@ def terms(text: str) -> list[str]:
     """The matching units of ``text``: each content morpheme's normalised form and
     reading."""
     return list(dict.fromkeys(key for forms in _units(text) for key in forms))
+
+
+def _helper_terms(text: str) -> set[str]:
+    """The matching units of the verbs in ``text`` that lean on others."""
+    return {key for forms in _units(text, helpers=False) for key in forms}
 
 
 class KnowledgeBase:
@@ -147,7 +154,11 @@ class KnowledgeBase:
         scores = self._bm25.get_scores(words)
         weights = sorted(self._idf.values())
         unseen = weights[-1] if self._unseen_as_rarest else weights[len(weights) // 2]
-        total = sum(self._idf.get(w, unseen) for w in asked)
+        # A verb that leans on another (「教えてください」) says how one asks, not what:
+        # it counts as the commonest word, however few examples happen to say it.
+        helpers = _helper_terms(text) if self._terms is terms else set()
+        weight = {w: weights[0] if w in helpers else self._idf.get(w, unseen) for w in asked}
+        total = sum(weight.values())
         best: dict[str, KnowledgeHit] = {}
         for position in np.argsort(-scores):
             if scores[position] <= 0:
@@ -156,7 +167,7 @@ class KnowledgeBase:
             if entry.key in best:
                 continue
             shared = self._words[entry.key]
-            covered = sum(self._idf.get(w, 0.0) for w in asked if w in shared) / total
+            covered = sum(weight[w] for w in asked if w in shared) / total
             best[entry.key] = KnowledgeHit(entry, covered, question, rank=len(best))
         ranked = sorted(best.values(), key=lambda hit: -hit.coverage)  # stable: BM25's order
         return ranked[:limit]

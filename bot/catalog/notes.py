@@ -50,6 +50,8 @@ class NoteCase:
     category: str
     words: frozenset[str]
     negated: bool
+    #: The notes the case is read from, which say the rest (how to wrap the broken ones).
+    notes: str = ""
 
 
 def cases_in(notes: str, categories: Iterable[str]) -> list[NoteCase]:
@@ -78,7 +80,7 @@ def _cases(notes: str, names: tuple[str, ...]) -> tuple[NoteCase, ...]:
             continue
         words, negated = _content(condition.removesuffix("場合"))
         if words:
-            cases.append(NoteCase(condition, category, words, negated))
+            cases.append(NoteCase(condition, category, words, negated, notes))
     return tuple(cases)
 
 

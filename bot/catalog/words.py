@@ -101,6 +101,7 @@ class MatchingWords:
     category_names: WordGroups = field(metadata=_KEY_GROUPS)
     which_category: Words = field(metadata=_KEYS)
     garbage_words: Words = field(metadata=_KEYS)
+    rule_days: Words = field(metadata=_KEYS)
 
     @classmethod
     def read(cls, path: Path = WORDS_FILE) -> MatchingWords:

@@ -42,6 +42,11 @@ from bot.i18n.detect import to_simplified
 #: An English word: letters and digits, with inner apostrophes (「don't」); a unit stays
 #: with its number (「30cm」).
 _EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+#: An English message's units: its words, and the marks that part two things ("bottles,
+#: cans"), which no name has and so match nothing.
+_EN_UNIT = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[,/;&+]")
+#: The words between two English names that make the first belong to the second.
+_OF_WORDS = frozenset({"of", "the", "a", "an", "from"})
 _NUMBER = re.compile(r"^\d{1,2}$")
 _NUMBER_CHOME = re.compile(r"(\d{1,2})\s+丁目")
 #: A misspelt English name is taken for an alias this similar (rapidfuzz ratio, 0–100).
@@ -150,11 +155,15 @@ class Pivot:
                 leftover.append(units[i])
                 i += 1
                 continue
+            compound = self._compound(pieces, items, leftover, found[1][0])
             self._flush(leftover, pieces, unknown, items, said)
             length, (kind, japanese) = found
             words, i = self._joined(units[i : i + length]), i + length
             if kind == _ITEM:
-                pieces.append(japanese)
+                if compound is None:
+                    pieces.append(japanese)
+                else:  # one thing: 「生ごみのペンキ」, read as Japanese reads it
+                    pieces[-1] = compound.format(before=pieces[-1], after=japanese)
                 items.append(japanese)
                 said.setdefault(japanese, words)
             elif kind == _TOWN:
@@ -168,13 +177,28 @@ class Pivot:
             japanese = self._chome_first.sub(r"\2\1丁目", japanese)
         return Rendering(japanese=japanese, items=items, unknown=unknown, said=said)
 
+    def _compound(
+        self, pieces: list[str], items: list[str], between: list[str], kind: str
+    ) -> str | None:
+        """How an English item name right after another makes one thing with it, as a
+        format of ``before`` and ``after``: a name before another qualifies it ("leftover
+        paint": 「生ごみのペンキ」), one before "of" belongs to the next ("caps of plastic
+        bottles": 「ペットボトルのキャップ」). None when they are two things."""
+        if self.language != ENGLISH or kind != _ITEM or not items or pieces[-1:] != items[-1:]:
+            return None
+        if not between:
+            return "{before}の{after}"
+        if "of" in between and all(w in _OF_WORDS for w in between):
+            return "{after}の{before}"
+        return None
+
     # --- the units of a message --------------------------------------------------------
 
     def _units(self, text: str) -> list[str]:
         """English: its words; Chinese and Korean: its characters, spaces dropped."""
         key_text = unicodedata.normalize("NFKC", text).lower()
         if self.language == ENGLISH:
-            return [singular(w) for w in _EN_WORD.findall(_plain_latin(key_text))]
+            return [singular(w) for w in _EN_UNIT.findall(_plain_latin(key_text))]
         if self.language == "zh":
             key_text = to_simplified(key_text)
         return [c for c in key_text if c.isalnum() or c == "-"]

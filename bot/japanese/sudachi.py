@@ -35,6 +35,12 @@ class Morpheme:
         together, meaning nothing of its own (「は」「の」「です」)."""
         return self.pos[0] in _GRAMMAR_POS
 
+    @property
+    def is_helper_verb(self) -> bool:
+        """A verb or adjective that may lean on another word (the ください of 「教えて
+        ください」, the いい of 「出していい」): it says how something is asked, not what."""
+        return self.pos[0] in ("動詞", "形容詞") and self.pos[1] == "非自立可能"
+
 
 #: Sudachi's first part of speech of :attr:`Morpheme.is_grammar`.
 _GRAMMAR_POS = frozenset({"補助記号", "空白", "助詞", "助動詞"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.catalog.matcher._containers import container_spans
 from bot.catalog.matcher._focus import focused, owners_of_parts, places_dropped
@@ -70,6 +71,25 @@ class CatalogIndex:
         if sounded.mentions:
             return MatchResult(mentions=sounded.mentions)
         return suggest(self._keys, text, morphemes, sound_alikes)
+
+    def kinds_of(self, item: CatalogItem) -> list[CatalogItem]:
+        """The items of ``item``'s category whose name ends its name: 「びん（飲食用）」 for
+        「ビールびん」. What the ward writes of the whole kind (「割れたびんは…」) holds for
+        the item when its own notes say nothing of the case."""
+        key = match_key(item.base_name)
+        return [
+            other
+            for suffix in (key[start:] for start in range(1, len(key) - 1))
+            for other in self._by_base_key.get(suffix, ())
+            if other.category == item.category
+        ]
+
+    @cached_property
+    def _by_base_key(self) -> dict[str, list[CatalogItem]]:
+        by_key: dict[str, list[CatalogItem]] = {}
+        for item in self.items.values():
+            by_key.setdefault(match_key(item.base_name), []).append(item)
+        return by_key
 
     def similar(self, phrase: str, limit: int = 3) -> list[CatalogItem]:
         """Up to ``limit`` items whose keys look most like ``phrase``."""
