@@ -348,7 +348,8 @@ def answer_schedule(
             # No collection anywhere then: no need to know where the resident lives.
             _send(dispatcher, [replies.new_year_break(voice, day)])
             return []
-        if area is None and not categories_in(question) and asks_group_collection(question):
+        guide = live_catalog().categories()
+        if area is None and not categories_in(question, guide) and asks_group_collection(question):
             # 古紙・古着 go to the neighbourhood groups, wherever one lives.
             _send(dispatcher, [Reply(texts.get("group_collection", ""))])
             return []
@@ -357,7 +358,7 @@ def answer_schedule(
                 # A place was named, but it is not a town of Nakano (「高円寺」).
                 towns = live_catalog().areas().towns()
                 reply = replies.unknown_area(voice, towns, texts.get("contact", ""))
-            elif asked := categories_in(question):
+            elif asked := categories_in(question, guide):
                 # 「不燃ごみの日は？」: say which of the ward's categories that is.
                 reply = replies.ask_area_for(voice, asked)
             else:
@@ -378,7 +379,7 @@ def _remembered_area(context: Context) -> Area | None:
 
 def _scheduled_categories() -> set[str]:
     """The categories some area has collection days for."""
-    return {s.category.name for a in live_catalog().areas().areas for s in a.schedules}
+    return set(live_catalog().categories().collected())
 
 
 def _schedule_reply(
@@ -391,10 +392,10 @@ def _schedule_reply(
 ) -> Reply:
     """The answer to ``question`` for ``area``: ``day`` is the date it writes out, if any
     (:func:`~bot.catalog.schedule.written_date` from ``today``)."""
-    asked = categories_in(question)
+    guide = live_catalog().categories()
+    asked = categories_in(question, guide)
     if not asked and asks_group_collection(question):
         return Reply(texts.get("group_collection", ""))
-    guide = live_catalog().categories()
     categories = guide.ordered(asked or [s.category.name for s in area.schedules])
     rules = texts.get("collection_rules", "")
     dated, offset = (True, (day - today).days) if day else asked_when(question)
