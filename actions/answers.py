@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -245,7 +245,10 @@ def _collection_day_of(
     if area is None:
         _send(dispatcher, [replies.ask_area_for(voice, categories)])
         return [SlotSet(PENDING_SLOT, question)]
-    _send(dispatcher, [_schedule_reply(voice, area, question, _texts(session, voice))])
+    # The question built here names categories only: no date is written out in it.
+    today = today_in_tokyo(get_settings().fixed_today)
+    reply = _schedule_reply(voice, area, question, _texts(session, voice), today, None)
+    _send(dispatcher, [reply])
     return [*_area_set(area), SlotSet(LAST_QUESTION_SLOT, question)]
 
 
@@ -341,12 +344,14 @@ def answer_schedule(
             _send(dispatcher, [replies.ask_chome(voice, lookup.town, lookup.options)])
             return [SlotSet(PENDING_SLOT, question), SlotSet(TOWN_SLOT, lookup.town)]
         area = area or _remembered_area(context)
-        day = written_date(question, today_in_tokyo(get_settings().fixed_today))
+        today = today_in_tokyo(get_settings().fixed_today)
+        day = written_date(question, today)
         if area is None and day is not None and is_year_end_break(day):
             # No collection anywhere then: no need to know where the resident lives.
             _send(dispatcher, [replies.new_year_break(voice, day)])
             return []
-        if area is None and not categories_in(question) and asks_group_collection(question):
+        guide = live_catalog().categories()
+        if area is None and not categories_in(question, guide) and asks_group_collection(question):
             # 古紙・古着 go to the neighbourhood groups, wherever one lives.
             _send(dispatcher, [Reply(texts.get("group_collection", ""))])
             return []
@@ -355,14 +360,14 @@ def answer_schedule(
                 # A place was named, but it is not a town of Nakano (「高円寺」).
                 towns = live_catalog().areas().towns()
                 reply = replies.unknown_area(voice, towns, texts.get("contact", ""))
-            elif asked := categories_in(question):
+            elif asked := categories_in(question, guide):
                 # 「不燃ごみの日は？」: say which of the ward's categories that is.
                 reply = replies.ask_area_for(voice, asked)
             else:
                 reply = replies.ask_area(voice)
             _send(dispatcher, [reply])
             return [SlotSet(PENDING_SLOT, question)]
-        _send(dispatcher, [_schedule_reply(voice, area, question, texts)])
+        _send(dispatcher, [_schedule_reply(voice, area, question, texts, today, day)])
     return [*_area_set(area), SlotSet(PENDING_SLOT, None), SlotSet(LAST_QUESTION_SLOT, question)]
 
 
@@ -386,18 +391,25 @@ def _remembered_area(context: Context) -> Area | None:
 
 def _scheduled_categories() -> set[str]:
     """The categories some area has collection days for."""
-    return {s.category.name for a in live_catalog().areas().areas for s in a.schedules}
+    return set(live_catalog().categories().collected())
 
 
-def _schedule_reply(voice: Voice, area: Area, question: str, texts: dict[str, str]) -> Reply:
-    asked = categories_in(question)
+def _schedule_reply(
+    voice: Voice,
+    area: Area,
+    question: str,
+    texts: dict[str, str],
+    today: date,
+    day: date | None,
+) -> Reply:
+    """The answer to ``question`` for ``area``: ``day`` is the date it writes out, if any
+    (:func:`~bot.catalog.schedule.written_date` from ``today``)."""
+    guide = live_catalog().categories()
+    asked = categories_in(question, guide)
     if not asked and asks_group_collection(question):
         return Reply(texts.get("group_collection", ""))
-    guide = live_catalog().categories()
     categories = guide.ordered(asked or [s.category.name for s in area.schedules])
     rules = texts.get("collection_rules", "")
-    today = today_in_tokyo(get_settings().fixed_today)
-    day = written_date(question, today)
     dated, offset = (True, (day - today).days) if day else asked_when(question)
     if dated and offset is None:
         return replies.next_dates(voice, area, categories, today, rules)

@@ -16,6 +16,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.catalog.categories import CategoryGuide
 from bot.catalog.knowledge import KnowledgeHit, terms
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult, Mention, only_names_things
@@ -274,11 +275,12 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     outright, loose = named_outright(found)
     key = match_key(text)
     vocabulary = matching_words()
-    categories = categories_in(text, [m.text for m in outright.mentions])
+    guide = catalog.categories()
+    categories = categories_in(text, guide, [m.text for m in outright.mentions])
     place = _place(text, catalog, context)
     topic_categories = catalog.categories().named_in(key, vocabulary.category_names)
     topic_categories = list(dict.fromkeys([*categories, *topic_categories]))
-    category_words = _category_keys(categories)
+    category_words = _category_keys(guide, categories)
     topic_words = catalog.categories().name_keys(topic_categories, vocabulary.category_names)
     rest = _without(key, _longest_first(vocabulary.follow_up_fillers + category_words))
     rest_but_place = _without_place(rest, place)
@@ -725,10 +727,10 @@ def _place(text: str, catalog: LiveCatalog, context: Context) -> AreaLookup:
     return directory.lookup(f"{town}{chome.group(0)}")
 
 
-def _category_keys(categories: list[str]) -> tuple[str, ...]:
+def _category_keys(guide: CategoryGuide, categories: list[str]) -> tuple[str, ...]:
     """The match keys of every word for ``categories`` (and 「資源」, which names the
     resource categories together)."""
-    keys = {match_key(w) for c in categories for w in (c, *CATEGORY_WORDS.get(c, ()))}
+    keys = set(guide.name_keys(categories, CATEGORY_WORDS))
     if categories:
         keys.update(matching_words().resources)
     return tuple(keys)

@@ -18,7 +18,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.catalog.db import current_revision
 from bot.catalog.formats import ItemFormat, export_items
 from bot.catalog.loader import LiveCatalog
-from bot.catalog.models import Alias, AuditLog, ChatEvent, Item, StaffUser, UnansweredQuestion
+from bot.catalog.models import (
+    Alias,
+    AuditLog,
+    Category,
+    ChatEvent,
+    Item,
+    StaffUser,
+    UnansweredQuestion,
+)
+from bot.catalog.schedule import categories_in
 from bot.server.app import create_app
 from bot.settings import Settings
 from bot.staff import web_auth
@@ -180,6 +189,40 @@ def test_an_edit_is_audited_with_old_and_new_values_and_reloads_the_bot(
     [mention] = LiveCatalog(staff_db).index().find("スプレー缶").mentions
     assert mention.candidates[0].notes == "中身を使い切って"
     assert "staff:editor" in web.get("/admin/audit-log/list").text
+
+
+def test_a_category_renamed_and_reordered_in_the_admin_is_read_at_once(
+    web: TestClient, staff_db: sessionmaker[Session]
+) -> None:
+    """Its new name names it in a day question, its order places it, and 「資源」 follows its
+    mark, from the next message on; the form and the audit are in the clerk's words."""
+    login(web, "editor")
+    with staff_db() as session:
+        bottles = session.scalars(select(Category).where(Category.name.startswith("びん"))).one()
+    page = web.get(f"/admin/category/edit/{bottles.id}").text
+    for field, label in (("sort_order", "並び順"), ("description", "説明"), ("resource", "資源")):
+        assert re.search(rf'for="{field}">{label}</label>', page), field
+    form = {
+        "name": "びん・缶・ペットボトル（資源）",
+        "sort_order": "0",
+        "description": bottles.description,
+        "guidance_key": "",
+        "save": "Save",
+    }  # ``resource`` unticked: not sent
+    response = post(web, f"/admin/category/edit/{bottles.id}", form)
+    assert response.status_code == 302, response.text
+    with staff_db() as session:
+        entry = session.scalars(select(AuditLog).where(AuditLog.table == "categories")).one()
+    assert entry.changes == {
+        "name": ["びん・缶・ペットボトル", "びん・缶・ペットボトル（資源）"],
+        "sort_order": [4, 0],
+        "resource": [True, False],
+    }
+    assert "資源：はい → いいえ" in web.get("/admin/audit-log/list").text
+    guide = LiveCatalog(staff_db).categories()
+    renamed = "びん・缶・ペットボトル（資源）"
+    assert categories_in("燃えるごみとびん・缶・ペットボトルの日", guide) == [renamed, "燃やすごみ"]
+    assert categories_in("資源の日", guide) == ["資源プラスチック"]
 
 
 @pytest.mark.parametrize(

@@ -79,6 +79,24 @@ def test_reimport_is_idempotent(empty_db: str) -> None:
     assert current_revision(sessions()) == revision
 
 
+def test_the_seed_marks_the_resources_it_adds_and_a_reimport_keeps_staffs_marks(
+    empty_db: str,
+) -> None:
+    sessions = get_sessionmaker(empty_db)
+    with sessions() as session:
+        import_catalog(session, CatalogFiles.shipped(ROOT / "data"))
+    query = select(Category.name).where(Category.resource).order_by(Category.sort_order)
+    with sessions() as session:
+        assert list(session.scalars(query)) == ["資源プラスチック", "びん・缶・ペットボトル"]
+        session.scalar(select(Category).where(Category.name == "資源プラスチック")).resource = False
+        session.scalar(select(Category).where(Category.name == "燃やすごみ")).resource = True
+        session.commit()
+    with sessions() as session:
+        import_catalog(session, CatalogFiles.shipped(ROOT / "data"))
+    with sessions() as session:
+        assert list(session.scalars(query)) == ["燃やすごみ", "びん・缶・ペットボトル"]
+
+
 def test_reimport_updates_a_changed_row(empty_db: str, data_copy: Path) -> None:
     sessions = get_sessionmaker(empty_db)
     with sessions() as session:

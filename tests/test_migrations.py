@@ -279,3 +279,25 @@ def test_commands_take_the_url_from_the_settings(
     assert revisions(url) == (head(),)
     ini = (db.MIGRATIONS_DIR / "alembic.ini").read_text()
     assert "sqlalchemy.url" not in ini.replace("no sqlalchemy.url here", "")
+
+
+def test_an_existing_catalog_gets_its_resource_categories_marked(database_url: str) -> None:
+    """0005: the two categories the answers held in code as resources are marked in a
+    catalog from before it; the others are not, and staff's marks are the column's since."""
+    db.upgrade(database_url, "0004")
+    names = ["燃やすごみ", "資源プラスチック", "びん・缶・ペットボトル", "粗大ごみ"]
+    with db.get_engine(database_url).begin() as connection:
+        for name in names:
+            connection.execute(text("INSERT INTO categories (name) VALUES (:name)"), {"name": name})
+
+    db.upgrade(database_url)
+
+    with db.get_sessionmaker(database_url)() as session:
+        marked = dict(session.execute(select(Category.name, Category.resource)).tuples().all())
+    assert marked == {
+        "燃やすごみ": False,
+        "資源プラスチック": True,
+        "びん・缶・ペットボトル": True,
+        "粗大ごみ": False,
+    }
+    assert schema_diff(database_url) == []

@@ -1,4 +1,5 @@
-"""Areas and collection rules against the real collection-day table."""
+"""Areas and collection rules against the real collection-day table; the categories a day
+question names, from the live category table."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.catalog.categories import CategoryGuide, CategoryInfo
+from bot.catalog.loader import LiveCatalog
 from bot.catalog.schedule import (
     AreaDirectory,
     area_label,
@@ -21,6 +24,12 @@ from bot.catalog.schedule import (
 def directory(sessions: sessionmaker[Session]) -> AreaDirectory:
     with sessions() as session:
         return AreaDirectory.load(session)
+
+
+@pytest.fixture(scope="module")
+def shipped(sessions: sessionmaker[Session]) -> CategoryGuide:
+    """The categories of the shipped catalog, as the answers read them."""
+    return LiveCatalog(sessions).categories()
 
 
 @pytest.mark.parametrize(
@@ -68,11 +77,84 @@ def test_outside_nakano_is_not_found(directory: AreaDirectory) -> None:
         ("プラごみ", ["資源プラスチック"]),
         ("ビン・カンの日", ["びん・缶・ペットボトル"]),
         ("資源の日はいつ", ["資源プラスチック", "びん・缶・ペットボトル"]),
+        ("ペットボトルとプラの日", ["資源プラスチック", "びん・缶・ペットボトル"]),
         ("ごみの日", []),
+        ("粗大ごみの収集日はいつ", []),  # no collection days: given at application
     ],
 )
-def test_category_words(text: str, categories: list[str]) -> None:
-    assert categories_in(text) == categories
+def test_category_words(shipped: CategoryGuide, text: str, categories: list[str]) -> None:
+    assert categories_in(text, shipped) == categories
+
+
+def test_the_shipped_catalog_collects_four_categories_two_of_them_resources(
+    shipped: CategoryGuide,
+) -> None:
+    """What the collection-day table and the seeded marks give, in the seeded order."""
+    assert shipped.collected() == [
+        "燃やすごみ",
+        "陶器・ガラス・金属ごみ",
+        "資源プラスチック",
+        "びん・缶・ペットボトル",
+    ]
+    assert shipped.resources() == ["資源プラスチック", "びん・缶・ペットボトル"]
+
+
+def guide(*categories: CategoryInfo) -> CategoryGuide:
+    return CategoryGuide(categories)
+
+
+BURNABLE = CategoryInfo("燃やすごみ", 1, collected=True)
+PLASTIC = CategoryInfo("資源プラスチック", 3, collected=True, resource=True)
+BOTTLES = CategoryInfo("びん・缶・ペットボトル", 4, collected=True, resource=True)
+
+
+def test_a_category_staff_give_days_is_named_by_its_name_and_bracketless_name() -> None:
+    """A category no words file knows, once it has collection days."""
+    batteries = CategoryInfo("乾電池（拠点回収）", 2, collected=True)
+    categories = guide(BURNABLE, batteries, PLASTIC)
+    assert categories_in("乾電池の日はいつ？", categories) == ["乾電池（拠点回収）"]
+    assert categories_in("乾電池（拠点回収）は何曜日", categories) == ["乾電池（拠点回収）"]
+    assert categories_in("燃えるごみと乾電池", categories) == ["燃やすごみ", "乾電池（拠点回収）"]
+
+
+def test_a_category_without_collection_days_is_not_a_day_question() -> None:
+    batteries = CategoryInfo("乾電池（拠点回収）", 2)
+    assert categories_in("乾電池の日はいつ？", guide(BURNABLE, batteries)) == []
+
+
+def test_a_renamed_category_is_named_by_its_new_name() -> None:
+    renamed = CategoryInfo("可燃ごみ（週2回）", 1, collected=True)
+    assert categories_in("可燃ごみ（週2回）は何曜日", guide(renamed, PLASTIC)) == [
+        "可燃ごみ（週2回）"
+    ]
+
+
+def test_the_order_is_the_tables() -> None:
+    """Not the order of a list in the code: staff put びん・缶・ペットボトル first."""
+    bottles_first = CategoryInfo("びん・缶・ペットボトル", 0, collected=True, resource=True)
+    categories = guide(BURNABLE, PLASTIC, bottles_first)
+    assert categories_in("プラとビンと燃えるごみ", categories) == [
+        "びん・缶・ペットボトル",
+        "燃やすごみ",
+        "資源プラスチック",
+    ]
+
+
+def test_resources_are_the_marked_categories_with_days() -> None:
+    metal = CategoryInfo("陶器・ガラス・金属ごみ", 2, collected=True, resource=True)
+    paper = CategoryInfo("古紙（集団回収）", 6, resource=True)  # no days: not a day answer
+    categories = guide(BURNABLE, metal, PLASTIC, paper)
+    resources = ["陶器・ガラス・金属ごみ", "資源プラスチック"]
+    assert categories_in("資源の日はいつ", categories) == resources
+    assert categories_in("資源の日はいつ", guide(BURNABLE)) == []
+
+
+def test_a_category_word_inside_an_item_name_is_the_items() -> None:
+    categories = guide(BURNABLE, PLASTIC, BOTTLES)
+    assert categories_in("スプレー缶は何曜日", categories, ["スプレー缶"]) == []
+    assert categories_in("ペットボトルは何曜日", categories, ["ペットボトル"]) == [
+        "びん・缶・ペットボトル"
+    ]
 
 
 def test_weekday_rules_are_said_in_full() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -390,8 +390,9 @@ def _sync_categories(
     session: Session, items: list[ItemRow], seed: Seed, report: ImportReport
 ) -> dict[str, Category]:
     names = [*(i.category for i in items), *SCHEDULE_COLUMNS.values()]
+    existing = set(session.scalars(select(Category.name)))
     categories = ensure_categories(session, names, seed.category_guidance, report)
-    _seed_categories(categories, seed)
+    _seed_categories(categories, seed, added=categories.keys() - existing)
     return categories
 
 
@@ -511,9 +512,13 @@ def _sync_areas(
         report.count("areas", outcome)
 
 
-def _seed_categories(categories: Mapping[str, Category], seed: Seed) -> None:
+def _seed_categories(
+    categories: Mapping[str, Category], seed: Seed, added: Collection[str]
+) -> None:
     """The seeded order and description of each category, where it still has none (a
-    catalog from before categories had them); never over a value staff set."""
+    catalog from before categories had them), and whether it is a resource, for the
+    categories this import ``added`` (a yes or no has no "none": an existing category's is
+    staff's, or migration 0005's); never over a value staff set."""
     for name, values in seed.categories.items():
         category = categories.get(name)
         if category is None:
@@ -522,6 +527,8 @@ def _seed_categories(categories: Mapping[str, Category], seed: Seed) -> None:
             category.sort_order = int(values.get("order", DEFAULT_SORT_ORDER))
         if not category.description:
             category.description = values.get("description", "")
+        if name in added:
+            category.resource = values.get("resource", False) is True
 
 
 def _seed_texts(session: Session, seed: Seed, report: ImportReport) -> None:

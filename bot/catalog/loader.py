@@ -13,7 +13,7 @@ from bot.catalog.categories import CategoryGuide
 from bot.catalog.db import current_revision
 from bot.catalog.knowledge import KnowledgeBase, KnowledgeEntry
 from bot.catalog.matcher import CatalogIndex, CatalogItem
-from bot.catalog.models import Alias, Category, Item, WardText
+from bot.catalog.models import Alias, Category, Item, Schedule, WardText
 from bot.catalog.schedule import AreaDirectory
 from bot.catalog.translations import TEXT, Translations
 from bot.i18n import ENGLISH, FOREIGN, JAPANESE
@@ -147,7 +147,8 @@ def load_knowledge(session: Session) -> KnowledgeBase:
 
 def load_categories(session: Session) -> CategoryGuide:
     """The categories, each with its best-known items first: those residents have given
-    the most other names (aliases), then the shortest names."""
+    the most other names (aliases), then the shortest names; collected on set days when
+    some area has days for them."""
     alias_counts = dict(
         session.execute(
             select(Alias.item_id, func.count())
@@ -164,7 +165,8 @@ def load_categories(session: Session) -> CategoryGuide:
     ):
         if "（" not in item.name and "／" not in item.name:
             typical.setdefault(item.category.name, []).append(item.name)
-    return CategoryGuide.load(session.scalars(select(Category)).all(), typical)
+    scheduled = set(session.scalars(select(Schedule.category_id).distinct()))
+    return CategoryGuide.load(session.scalars(select(Category)).all(), typical, scheduled)
 
 
 class LiveCatalog:

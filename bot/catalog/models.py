@@ -53,6 +53,10 @@ class Category(Base):
     #: What the category is and how often it is collected, in the ward's words; said
     #: when a resident asks about the category itself (「資源プラスチックとは？」).
     description: Mapped[str] = mapped_column(Text, default="", server_default=EMPTY_TEXT)
+    #: A resource (資源): 「資源の日はいつ？」 asks about every resource category that is
+    #: collected on set days. (Whether a category is collected on set days is not a column:
+    #: it is whether the collection-day table gives it days in some area.)
+    resource: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     items: Mapped[list[Item]] = relationship(back_populates="category")
 

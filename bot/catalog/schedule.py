@@ -6,33 +6,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.catalog.categories import CategoryGuide
 from bot.catalog.models import Area
 from bot.catalog.words import matching_words
 from bot.japanese import fold_kana, match_key, normalize
 
 WEEKDAY_NAMES = ("月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日")
 
-#: The four collected categories, in the order residents are usually told them.
-COLLECTED_CATEGORIES = (
-    "燃やすごみ",
-    "陶器・ガラス・金属ごみ",
-    "資源プラスチック",
-    "びん・缶・ペットボトル",
-)
-RESOURCE_CATEGORIES = ("資源プラスチック", "びん・缶・ペットボトル")
-
 _WORDS = matching_words()
-#: The words residents use for each category, as match keys (``data/matching_words.yml``).
+#: The other words residents use for a category collected on set days, by its name, as
+#: match keys (``data/matching_words.yml``); its own name is a word for it anyway.
 CATEGORY_WORDS: dict[str, tuple[str, ...]] = _WORDS.categories
-_CATEGORY_KEYS = sorted(
-    ((word, category) for category, words in CATEGORY_WORDS.items() for word in words),
-    key=lambda pair: -len(pair[0]),
-)
-_CATEGORY_WORD_SET = frozenset(word for word, _ in _CATEGORY_KEYS)
 _RESOURCE_WORDS = _WORDS.resources
 #: The day offset each group of ``asked_date`` words means (``None``: the next collection
 #: day of each category).
@@ -95,26 +84,41 @@ def weekday_rule(weekdays: list[int], nth_weeks: list[int]) -> str:
     return "・".join(f"第{n}" for n in nth_weeks) + days
 
 
-def categories_in(text: str, item_names: Iterable[str] = ()) -> list[str]:
-    """The categories a question names, in :data:`COLLECTED_CATEGORIES` order.
+def categories_in(
+    text: str, categories: CategoryGuide, item_names: Iterable[str] = ()
+) -> list[str]:
+    """The categories collected on set days that a question names, in the categories'
+    order (the live table's, like everything here about them).
 
-    「資源」 alone means both resource categories; nothing named means none (callers answer
-    all four then). ``item_names`` are the items the question names: a category word inside
-    one (the 缶 of 「スプレー缶」) is part of the item's name, unless the name is the word
-    itself (「ペットボトル」).
+    A category is named by its name, its name without the bracket, or one of its
+    :data:`CATEGORY_WORDS`. 「資源」 alone means every resource category; nothing named
+    means none (callers answer all of the area's then). ``item_names`` are the items the
+    question names: a category word inside one (the 缶 of 「スプレー缶」) is part of the
+    item's name, unless the name is the word itself (「ペットボトル」).
     """
+    words, category_words = _collected_words(categories)
     key = match_key(text)
     for name in map(match_key, item_names):
-        if name not in _CATEGORY_WORD_SET:
+        if name not in category_words:
             key = key.replace(name, " ")
     found: set[str] = set()
-    for word, category in _CATEGORY_KEYS:
+    for word, category in words:
         if word in key:
             found.add(category)
             key = key.replace(word, " ")
     if not found and any(word in key for word in _RESOURCE_WORDS):
-        found.update(RESOURCE_CATEGORIES)
-    return [c for c in COLLECTED_CATEGORIES if c in found]
+        found.update(categories.resources())
+    return categories.ordered(found)
+
+
+@lru_cache(maxsize=4)
+def _collected_words(
+    categories: CategoryGuide,
+) -> tuple[list[tuple[str, str]], frozenset[str]]:
+    """The words of the collected categories, longest first, with the category each names,
+    and the words alone: worked out once per catalog revision (a guide is one revision's)."""
+    words = categories.keyed_names(categories.collected(), CATEGORY_WORDS)
+    return words, frozenset(word for word, _ in words)
 
 
 def asked_when(text: str) -> tuple[bool, int | None]:

@@ -18,7 +18,7 @@ configuration, which ``bot.services`` writes (the endpoints file) or the project
   connection pool, SQLite in WAL mode, no ``COUNT`` query per save, and conversations read
   from memory in the embedded profile.
 - :mod:`.lock_store` (endpoints ``lock_store: type:``): a waiting message re-checks its
-  conversation's lock every 20 ms instead of every second.
+  conversation's lock many times a second instead of once.
 - :mod:`.rest_channel` (a custom channel in ``credentials.yml``): the REST channel answers
   nothing for a turn it could not save.
 
@@ -26,7 +26,7 @@ Where Rasa has none, :func:`apply` patches Rasa at start-up; each module says wh
 exists:
 
 - :mod:`.actions`: the action server's answer validated by a validator made once
-  (``jsonschema.validate`` re-checked the constant schema on every call: 35 % of Rasa's time).
+  (``jsonschema.validate`` re-checked the constant schema on every call).
 - :mod:`.action_servers`: with several action servers (production), the action calls spread
   over them, and a call that one refuses goes to the next.
 - :mod:`.fail_safe`: errors of the tracker store fail the message instead of answering from

@@ -1,10 +1,10 @@
 """The action server's answer, validated with a validator made once.
 
 ``RemoteAction._validate_action_result`` calls ``jsonschema.validate``, which first checks the
-(constant) response schema against the draft 2020-12 meta-schema on every call: 30–50 ms a
-message on this machine, about 35 % of Rasa's time, for a check whose answer never changes.
-The action server's answer itself takes 0.2 ms to validate. The same schema is checked with
-the same error (the best match, as ``jsonschema.validate`` raises).
+(constant) response schema against the draft 2020-12 meta-schema on every call: a large
+share of Rasa's time per message (docs/BENCHMARKS.md), for a check whose answer never
+changes, where validating the action server's answer itself is cheap. The same schema is
+checked with the same error (the best match, as ``jsonschema.validate`` raises).
 
 Why a patch: Rasa 3.6 has no hook for how it calls an action server. ``RemoteAction`` is
 made by Rasa for every custom action of the domain; the endpoints file only gives it the

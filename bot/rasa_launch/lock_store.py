@@ -1,10 +1,10 @@
-"""Rasa's lock stores, with a waiting message re-checking its conversation's lock every 20 ms.
+"""Rasa's lock stores, with a waiting message re-checking its conversation's lock often.
 
 A conversation's second message, sent while its first is still being answered (a double
 tap, or two messages sent in a row), waits for Rasa's conversation lock, which Rasa
-re-checks once a *second*: that message took 1–2 s instead of 25 ms, which was the whole
-open-loop p95 of the load test (docs/BENCHMARKS.md). These re-check every
-:data:`LOCK_POLL_SECONDS`; the order of messages is kept (it is the same ticket lock).
+re-checks once a *second*: that message waited up to a second for a lock freed long
+before, which made the load test's open-loop latency (docs/BENCHMARKS.md). These re-check
+every :data:`LOCK_POLL_SECONDS`; the order of messages is kept (it is the same ticket lock).
 
 Rasa loads them by its hook for custom lock stores: the endpoints file that
 ``bot.services`` writes names one as the lock store's ``type``, with the options of Rasa's

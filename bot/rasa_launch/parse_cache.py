@@ -3,8 +3,8 @@
 Residents ask the same things in the same words many times a day (「粗大ごみ」, 「燃えるごみの
 日」, a greeting), and Rasa's NLU is a pure function of the model and the text: the Sudachi
 tokens, the featurizers and DIET give the same intent and entities for the same text every
-time. Under 20 residents the NLU is about 45 % of Rasa's CPU per message
-(docs/BENCHMARKS.md); a text read before costs a dictionary look-up and a copy.
+time. The NLU is the largest part of Rasa's CPU per message (docs/BENCHMARKS.md); a text
+read before costs a dictionary look-up and a copy.
 
 Only plain texts are kept: a ``/intent{...}`` payload (a button) is read by Rasa's regex
 handler, cheaply, and its entities come from the payload. The key holds the model's id, so a
@@ -27,7 +27,7 @@ from typing import Any
 from bot.rasa_launch.lru import LRU
 from bot.rasa_launch.patching import expect
 
-#: Texts kept when the environment does not say (a parse is about 2 kB).
+#: Texts kept when the environment does not say (the memory they take: docs/BENCHMARKS.md).
 DEFAULT_SIZE = 4096
 SIZE_VARIABLE = "NAKANO_BOT_RASA_PARSE_CACHE"
 

@@ -1,4 +1,4 @@
-"""Rasa's SQL tracker store, with the same rows written and a third of Rasa's time saved.
+"""Rasa's SQL tracker store, with the same rows written and much of Rasa's time saved.
 
 Rasa loads :class:`SQLTrackerStore` by its hook for custom tracker stores: the endpoints
 file that ``bot.services`` writes names it as the tracker store's ``type``, with the
@@ -9,18 +9,18 @@ options of Rasa's own ``type: SQL`` (``dialect``, ``db``, ``url``, ``port``, …
       dialect: sqlite
       db: var/tracker.sqlite3
 
-Profiled under 20 residents, loading and saving conversations took about a third of
-Rasa's CPU per message, as much as the NLU (docs/BENCHMARKS.md has the figures):
+Profiled under load, loading and saving conversations took as much of Rasa's CPU per
+message as the NLU (docs/BENCHMARKS.md has the figures), for these reasons:
 
 - a connection opened and closed for each load and save: SQLAlchemy 1.4 gives file SQLite a
   ``NullPool``, and a WAL database is checkpointed (synced) at every last close. A pool
   keeps them open, as SQLAlchemy 2.0 does by default (:meth:`SQLTrackerStore._pooled`).
 - an fsync per ``COMMIT`` in SQLite's rollback-journal mode: WAL + ``synchronous=NORMAL``
   (:func:`_sqlite_pragmas`).
-- a ``COUNT`` of the conversation's events before every save, to know which are new
-  (8 %). The tracker was loaded a moment earlier under the conversation's lock, so that
+- a ``COUNT`` of the conversation's events before every save, to know which are new.
+  The tracker was loaded a moment earlier under the conversation's lock, so that
   number is known: it is kept on the tracker (:meth:`SQLTrackerStore.save`). All profiles.
-- the conversation read back from the database at every message (10 %), though in the
+- the conversation read back from the database at every message, though in the
   embedded profile one Rasa process is its only writer: the last conversations are kept in
   memory, as the rows written, and the database is only written. Only for an SQLite
   tracker store: PostgreSQL is shared by replicas, which must read what another replica
@@ -47,8 +47,9 @@ from sqlalchemy.pool import QueuePool
 from bot.rasa_launch.lru import LRU
 from bot.rasa_launch.patching import expect
 
-#: Conversations kept in memory by an SQLite tracker store (each about 20 kB: a resident's
-#: few questions and the bot's answers since the conversation's session started).
+#: Conversations kept in memory by an SQLite tracker store (each is a resident's few
+#: questions and the bot's answers since the conversation's session started; the memory
+#: they take: docs/BENCHMARKS.md).
 RECENT_CONVERSATIONS = 2000
 
 #: What a tracker carries from its load to its save: the rows it was made from.

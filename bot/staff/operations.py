@@ -41,6 +41,7 @@ from bot.staff.audit import acting_as
 #: Column lengths of the catalog tables, checked here so that PostgreSQL, which enforces
 #: them, and SQLite, which does not, refuse the same input with the same message.
 MAX_NAME = 200
+MAX_CATEGORY_NAME = 100
 MAX_READING = 300
 MAX_URL = 500
 MAX_TOKEN_NAME = 100
@@ -412,7 +413,46 @@ def _with_example(examples: str, question: str) -> str:
     return "\n".join(dict.fromkeys(line for line in lines if line))
 
 
-# --- collection days ---------------------------------------------------------------------
+# --- categories and collection days ------------------------------------------------------
+
+#: The fields :func:`update_category` changes.
+CATEGORY_FIELDS = ("name", "sort_order", "description", "resource")
+#: The largest order a category may be given (orders are small numbers: 1, 2, 3 …).
+MAX_SORT_ORDER = 10_000
+
+
+def update_category(session: Session, category_id: int, **changes: Any) -> Category:
+    """Change the given fields of a category (any of :data:`CATEGORY_FIELDS`). Its name is
+    said in answers as it is; its order places it when several are listed; ``resource``
+    makes 「資源」 name it. Whether it is collected on set days is given by the collection
+    days (:func:`set_schedules`), not here."""
+    unknown = set(changes) - set(CATEGORY_FIELDS)
+    if unknown:
+        raise OperationError(f"変更できない項目です: {', '.join(sorted(unknown))}")
+    category = get_category(session, category_id)
+    if "name" in changes:
+        name = _clean_name(changes["name"], "種別名")
+        if len(name) > MAX_CATEGORY_NAME:
+            raise OperationError(f"種別名は{MAX_CATEGORY_NAME}文字以内にしてください。")
+        taken = select(Category.id).where(Category.name == name, Category.id != category.id)
+        if session.scalar(taken) is not None:
+            raise ConflictError(f"種別「{name}」はすでにあります。")
+        category.name = name
+    if "sort_order" in changes:
+        order = changes["sort_order"]
+        if isinstance(order, bool) or not isinstance(order, int):
+            raise OperationError("並び順は整数で指定してください。")
+        if not 0 <= order <= MAX_SORT_ORDER:
+            raise OperationError(f"並び順は 0 から {MAX_SORT_ORDER} で指定してください。")
+        category.sort_order = order
+    if "description" in changes:
+        category.description = (changes["description"] or "").strip()
+    if "resource" in changes:
+        if not isinstance(changes["resource"], bool):
+            raise OperationError("資源かどうかは true か false で指定してください。")
+        category.resource = changes["resource"]
+    session.flush()
+    return category
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ AUDIT_FIELDS = {
     "guidance_key": "案内文",
     "sort_order": "並び順",
     "description": "説明",
+    "resource": "資源",
     "key": "識別名",
     "title": "内容",
     "body": "本文",

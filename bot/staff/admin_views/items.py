@@ -25,20 +25,54 @@ from bot.staff.admin_views.shared import (
     shortened,
     url_link,
     url_validator,
+    yes_no,
 )
 
 
 class CategoryAdmin(StaffView, model=Category):
+    """The categories: their names as answers say them, their order, what each is, whether
+    「資源」 names it, and the text said after its items. Whether one is collected on set
+    days is not set here: giving it days under 収集日 does that."""
+
     name, name_plural, icon, category = "種別", "種別", "fa-solid fa-layer-group", CATALOG
-    column_list = [Category.id, Category.name, Category.guidance_key]
+    column_list = [
+        Category.id,
+        Category.name,
+        Category.sort_order,
+        Category.resource,
+        Category.guidance_key,
+    ]
     column_labels = {
         Category.name: "種別名（回答にそのまま使われます）",
+        Category.sort_order: "並び順",
+        Category.description: "説明",
+        Category.resource: "資源",
         Category.guidance_key: "回答のあとに添える案内文",
         Category.items: "品目",
     }
-    form_columns = [Category.name, Category.guidance_key]
+    column_formatters = {Category.resource: lambda model, _: yes_no(model.resource)}
+    column_formatters_detail = column_formatters
+    form_columns = [
+        Category.name,
+        Category.sort_order,
+        Category.description,
+        Category.resource,
+        Category.guidance_key,
+    ]
+    form_args = {
+        "sort_order": {
+            "description": "小さいほど先。収集日の一覧など、種別をいくつか並べるときの順です。"
+        },
+        "description": {
+            "description": "「資源プラスチックとは？」のように種別そのものを聞かれたときの回答。"
+        },
+        "resource": {
+            "description": "チェックすると、「資源の日は？」に、この種別の収集日も答えます"
+            "（収集日のある種別だけ）。"
+        },
+    }
     column_searchable_list = [Category.name]
-    column_sortable_list = [Category.id, Category.name]
+    column_sortable_list = [Category.id, Category.name, Category.sort_order]
     page_size = 25
 
     def _text_titles(self) -> dict[str, str]:

@@ -7,14 +7,30 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from bot.catalog.models import Area, Category, Item
+from bot.catalog.models import Area, Category, Item, Schedule
 from bot.japanese import match_key
 from bot.staff import operations as ops
-from bot.staff.api.deps import Editor, RowId, Viewer, reading, writing
-from bot.staff.api.schemas import INVALID, NOT_FOUND, AreaOut, CategoryOut, SchedulesPatch
+from bot.staff.api.deps import Editor, RowId, Viewer, changes_of, reading, writing
+from bot.staff.api.schemas import (
+    CONFLICT,
+    INVALID,
+    NOT_FOUND,
+    AreaOut,
+    CategoryOut,
+    CategoryPatch,
+    SchedulesPatch,
+)
 
 router = APIRouter()
+
+
+def _category_out(session: Session, category: Category) -> CategoryOut:
+    items = select(func.count(Item.id)).where(Item.category_id == category.id)
+    days = select(Schedule.id).where(Schedule.category_id == category.id).limit(1)
+    collected = session.scalar(days) is not None
+    return CategoryOut.from_row(category, session.scalar(items) or 0, collected)
 
 
 @router.get("/categories", response_model=list[CategoryOut], summary="List categories")
@@ -26,10 +42,27 @@ def list_categories(request: Request, _caller: Viewer) -> list[CategoryOut]:
         .order_by(Category.id)
     )
     with reading(request) as session:
+        scheduled = set(session.scalars(select(Schedule.category_id).distinct()))
         return [
-            CategoryOut(id=c.id, name=c.name, guidance_key=c.guidance_key, item_count=n)
+            CategoryOut.from_row(c, n, c.id in scheduled)
             for c, n in session.execute(counts).tuples()
         ]
+
+
+@router.patch(
+    "/categories/{category_id}",
+    response_model=CategoryOut,
+    summary="Change fields of a category",
+    responses={**NOT_FOUND, **CONFLICT, **INVALID},
+)
+def update_category(
+    request: Request, caller: Editor, category_id: RowId, body: CategoryPatch
+) -> CategoryOut:
+    """Only the fields sent are changed; the bot answers with them from the next message
+    on. Whether a category is collected on set days is set by its collection days."""
+    changes = changes_of(body, required=("name", "sort_order", "resource"))
+    with writing(request, caller) as session:
+        return _category_out(session, ops.update_category(session, category_id, **changes))
 
 
 @router.get("/areas", response_model=list[AreaOut], summary="List areas with their collection days")

@@ -106,6 +106,16 @@ Admin = Annotated[Caller, _needs(Role.ADMIN)]
 # --- sessions ------------------------------------------------------------------------------
 
 
+def changes_of(body: BaseModel, required: Sequence[str] = ()) -> dict[str, Any]:
+    """The fields a PATCH sent, as an operation takes them; a ``required`` field sent as
+    null is a 422 (leaving it out keeps it)."""
+    changes = body.model_dump(exclude_unset=True)
+    for name in required:
+        if name in changes and changes[name] is None:
+            raise HTTPException(422, detail=f"{name} cannot be null")
+    return changes
+
+
 def http_error(exc: Exception) -> HTTPException:
     """An operation's refusal as the HTTP error that says it: 404, 409 or 422."""
     if isinstance(exc, ops.NotFoundError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +16,7 @@ from bot.staff.api.deps import (
     Paging,
     RowId,
     Viewer,
+    changes_of,
     http_error,
     reading,
     where_given,
@@ -129,10 +130,7 @@ def get_item(request: Request, _caller: Viewer, item_id: RowId) -> ItemOut:
 )
 def update_item(request: Request, caller: Editor, item_id: RowId, body: ItemPatch) -> ItemOut:
     """Only the fields sent are changed."""
-    changes = body.model_dump(exclude_unset=True)
-    for required in ("name", "category_id"):
-        if required in changes and changes[required] is None:
-            raise HTTPException(422, detail=f"{required} cannot be null")
+    changes = changes_of(body, required=("name", "category_id"))
     with writing(request, caller) as session:
         return ItemOut.from_row(ops.update_item(session, item_id, **changes))
 

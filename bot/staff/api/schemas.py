@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from bot.catalog.models import Alias, Area, Item, Schedule, StaffToken, WardText
+from bot.catalog.models import Alias, Area, Category, Item, Schedule, StaffToken, WardText
 from bot.catalog.schedule import WEEKDAY_NAMES
 from bot.i18n import JAPANESE, LANGUAGES
 from bot.staff import alias_files
@@ -194,6 +194,37 @@ class CategoryOut(BaseModel):
     name: str = Field(description="種別, as in the ward's table")
     guidance_key: str | None = Field(description="Key of the ward text said after its answers")
     item_count: int = Field(description="Items in this category")
+    sort_order: int = Field(description="Where it stands when several are listed; lower first")
+    description: str = Field(description="Said when a resident asks about the category itself")
+    resource: bool = Field(description="A resource (資源): 「資源の日は？」 asks about it")
+    collected: bool = Field(
+        description="Collected on set days: some area has collection days for it "
+        "(set them with PATCH /areas/{id}/schedules)"
+    )
+
+    @classmethod
+    def from_row(cls, category: Category, item_count: int, collected: bool) -> CategoryOut:
+        return cls(
+            id=category.id,
+            name=category.name,
+            guidance_key=category.guidance_key,
+            item_count=item_count,
+            sort_order=category.sort_order,
+            description=category.description,
+            resource=category.resource,
+            collected=collected,
+        )
+
+
+class CategoryPatch(BaseModel):
+    name: str | None = Field(
+        None, min_length=1, max_length=ops.MAX_CATEGORY_NAME, description="Said in answers as is"
+    )
+    sort_order: int | None = Field(
+        None, ge=0, le=ops.MAX_SORT_ORDER, description="Where it stands when several are listed"
+    )
+    description: str | None = Field(None, description="Said when a resident asks about it")
+    resource: bool | None = Field(None, description="A resource (資源)")
 
 
 class ScheduleOut(BaseModel):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.catalog.models import WardText
 from bot.staff import operations as ops
-from bot.staff.api.deps import Editor, TextKey, Viewer, reading, writing
+from bot.staff.api.deps import Editor, TextKey, Viewer, changes_of, reading, writing
 from bot.staff.api.schemas import CONFLICT, INVALID, NOT_FOUND, TextCreate, TextOut, TextPatch
 
 router = APIRouter()
@@ -55,7 +55,7 @@ def create_text(request: Request, caller: Editor, body: TextCreate) -> TextOut:
 )
 def update_text(request: Request, caller: Editor, key: TextKey, body: TextPatch) -> TextOut:
     """Only the fields sent change; the bot uses them from the next message on."""
-    changes = body.model_dump(exclude_unset=True)
+    changes = changes_of(body)
     if "examples" in changes:
         changes["examples"] = "\n".join(changes["examples"] or [])
     with writing(request, caller) as session:
