@@ -94,8 +94,10 @@ def route(reading: Reading, context: Context) -> Route:
     10   was taken for an item or general question: a category day naming no     SCHEDULE,
          item is a schedule question; a general question naming no thing gets     FALLBACK,
          the fallback                                                             ITEM
-    11   was taken for a schedule question or an area — unless it asks about a    ITEM or
-         thing (on a day, or naming nothing but things)                           SCHEDULE
+    11   was taken for a schedule question or an area — unless it asks about a    ITEM,
+         thing (on a day, or naming nothing but things), or, taken for a          SCHEDULE
+         schedule question, says nothing a schedule answers (no category, day,    or GENERAL
+         date or place) and matches an entry (「何時までにだせばまにあいますか」)
     12   was taken for a bulky-waste question                                     BULKY
     13   was taken for small talk — unless it names an item, or a thing the       ITEM or
          model was unsure of or took for a request for help                       SMALL_TALK
@@ -294,7 +296,10 @@ def _by_intent(reading: Reading, names_items: bool) -> Route:
             return Route.FALLBACK
         return Route.ITEM
     if intent in ("ask_schedule", "inform_area"):
-        return Route.ITEM if _asks_about_a_thing(reading) else Route.SCHEDULE
+        if _asks_about_a_thing(reading):
+            return Route.ITEM
+        asks_a_rule = intent == "ask_schedule" and _asks_no_schedule(reading)
+        return Route.GENERAL if asks_a_rule else Route.SCHEDULE
     if intent == "ask_bulky":
         return Route.BULKY
     if intent in SMALL_TALK_INTENTS:
@@ -312,6 +317,21 @@ def _by_intent(reading: Reading, names_items: bool) -> Route:
     ):
         return Route.ITEM
     return Route.FALLBACK
+
+
+def _asks_no_schedule(reading: Reading) -> bool:
+    """Taken for a schedule question, but saying nothing a schedule answers — no category,
+    day, date or place — and matching an entry: 「朝早く家を出るんだけど、何時までに
+    だせばまにあいますか」 asks a rule, and the area would not answer it."""
+    says_for_a_schedule = (
+        reading.categories
+        or reading.asks_days
+        or reading.says_day_words
+        or reading.writes_a_date
+        or reading.place.town is not None
+    )
+    top = reading.top_knowledge
+    return not says_for_a_schedule and top is not None and top.rank == 0
 
 
 def _asks_about_a_thing(reading: Reading) -> bool:

@@ -274,6 +274,8 @@ def test_row_9_a_thing_the_list_lacks_is_not_read_with_the_topic(catalog: LiveCa
         ("スプレー缶はいつ出せる？", "ask_schedule", Route.ITEM),
         ("ペットボトルのキャップは何曜日？", "ask_schedule", Route.ITEM),
         ("缶はいつ？", "ask_schedule", Route.SCHEDULE),
+        ("ごみの日を教えて", "ask_schedule", Route.SCHEDULE),
+        ("朝早く家を出るんだけど、何時までにだせばまにあいますか", "ask_schedule", Route.GENERAL),
         ("ソファは粗大ごみ？", "ask_bulky", Route.BULKY),
         ("こんにちは", "greet", Route.SMALL_TALK),
         ("ざる", "greet", Route.ITEM),
