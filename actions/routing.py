@@ -279,7 +279,11 @@ def _confidently_general(reading: Reading) -> bool:
 
 
 def needed_coverage(reading: Reading) -> float:
-    """The coverage a knowledge entry needs to answer ``reading`` on its own."""
+    """The coverage a knowledge entry needs to answer ``reading`` on its own. A day the
+    rules speak of (row 5) is answered by the entry ranked first, however much else the
+    message says (「今度の月曜祝日なんだけど…」)."""
+    if reading.says_rule_day and not reading.names_items:
+        return 0.0
     return GUESS_COVERAGE if _confidently_general(reading) else ANSWER_COVERAGE
 
 
