@@ -206,10 +206,12 @@ def _follows_the_topic(reading: Reading, names_items: bool) -> bool:
 
 
 def _asks_days_of(reading: Reading, context: Context) -> bool:
-    """「じゃあ資源プラスチックは？」 with the area known, or 「燃えるごみはいつ？」: the
-    categories' days, not what the categories are."""
-    knows_where = reading.asks_days or context.area_id is not None
-    return knows_where and not reading.asks_category_topic
+    """「燃えるごみはいつ？」 (a day asked, whatever else: 「燃やすごみの曜日って何？」), or
+    「じゃあ資源プラスチックは？」 with the area known: the categories' days, not what the
+    categories are (「資源プラスチックは週に何回？」)."""
+    if reading.asks_days:
+        return True
+    return context.area_id is not None and not reading.asks_category_topic
 
 
 def _asks_a_rule(reading: Reading, context: Context) -> bool:
