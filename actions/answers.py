@@ -102,8 +102,14 @@ def _texts(session: Session, voice: Voice) -> dict[str, str]:
 
 
 def _send(dispatcher: CollectingDispatcher, replies_: list[Reply]) -> None:
+    """Each reply as one message; its links ride along as the message's custom JSON,
+    which the app puts back on the message (``bot/server/rasa_client.py``)."""
     for reply in replies_:
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+        dispatcher.utter_message(
+            text=reply.text,
+            buttons=reply.buttons or None,
+            json_message={"links": reply.links} if reply.links else None,
+        )
 
 
 # --- items -----------------------------------------------------------------------------
@@ -385,19 +391,21 @@ def _schedule_reply(voice: Voice, area: Area, question: str, texts: dict[str, st
     categories = guide.ordered(asked or [s.category.name for s in area.schedules])
     rules = texts.get("collection_rules", "")
     today = today_in_tokyo(get_settings().fixed_today)
+    notices = live_catalog().notices()
     day = written_date(question, today)
     dated, offset = (True, (day - today).days) if day else asked_when(question)
     if dated and offset is None:
-        return replies.next_dates(voice, area, categories, today, rules)
+        return replies.next_dates(voice, area, categories, today, rules, notices)
     if dated:
         return replies.day_answer(
-            voice, area, today + timedelta(days=offset), offset, categories, bool(asked)
+            voice, area, today + timedelta(days=offset), offset, categories, bool(asked), notices
         )
     notes = [texts.get("daily_collection", "")] if area.remark else []
     if not asked:
         # The whole week's table: say where the rest (古紙・古着) goes, too.
         notes.append(texts.get("group_collection", ""))
-    return replies.schedule_answer(voice, area, categories, rules, "\n".join(filter(None, notes)))
+    notes_text = "\n".join(filter(None, notes))
+    return replies.schedule_answer(voice, area, categories, rules, notes_text, today, notices)
 
 
 # --- categories and general questions --------------------------------------------------
