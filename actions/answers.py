@@ -104,8 +104,14 @@ def _texts(session: Session, voice: Voice) -> dict[str, str]:
 
 
 def _send(dispatcher: CollectingDispatcher, replies_: list[Reply]) -> None:
+    """Each reply as one message; its links ride along as the message's custom JSON,
+    which the app puts back on the message (``bot/server/rasa_client.py``)."""
     for reply in replies_:
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+        dispatcher.utter_message(
+            text=reply.text,
+            buttons=reply.buttons or None,
+            json_message={"links": reply.links} if reply.links else None,
+        )
 
 
 # --- items -----------------------------------------------------------------------------
@@ -410,18 +416,20 @@ def _schedule_reply(
         return Reply(texts.get("group_collection", ""))
     categories = guide.ordered(asked or [s.category.name for s in area.schedules])
     rules = texts.get("collection_rules", "")
+    notices = live_catalog().notices()
     dated, offset = (True, (day - today).days) if day else asked_when(question)
     if dated and offset is None:
-        return replies.next_dates(voice, area, categories, today, rules)
+        return replies.next_dates(voice, area, categories, today, rules, notices)
     if dated:
         return replies.day_answer(
-            voice, area, today + timedelta(days=offset), offset, categories, bool(asked)
+            voice, area, today + timedelta(days=offset), offset, categories, bool(asked), notices
         )
     notes = [texts.get("daily_collection", "")] if area.remark else []
     if not asked:
         # The whole week's table: say where the rest (古紙・古着) goes, too.
         notes.append(texts.get("group_collection", ""))
-    return replies.schedule_answer(voice, area, categories, rules, "\n".join(filter(None, notes)))
+    notes_text = "\n".join(filter(None, notes))
+    return replies.schedule_answer(voice, area, categories, rules, notes_text, today, notices)
 
 
 # --- categories and general questions --------------------------------------------------

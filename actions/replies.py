@@ -8,15 +8,25 @@ templates of ``data/i18n/replies.yml``, said in the resident's language by a
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from urllib.parse import urlencode
 
-from bot.catalog.calendar import is_collection_day, is_year_end_break, next_collection
+from bot.catalog.calendar import HORIZON_DAYS, is_year_end_break
 from bot.catalog.item_names import base_name, without_cross_reference
 from bot.catalog.knowledge import KnowledgeEntry, KnowledgeHit
 from bot.catalog.matcher import CatalogItem, Mention
 from bot.catalog.models import Area
 from bot.catalog.notes import NoteCase
+from bot.catalog.notices import (
+    NOTICE_AHEAD,
+    CollectionNotice,
+    NoticeKind,
+    collections_with_notices,
+    notices_for,
+)
+from bot.i18n import JAPANESE
 from bot.i18n.voice import Voice
 
 #: Button titles longer than this are cut (a phone shows about this much on a chip).
@@ -26,12 +36,18 @@ MAX_BUTTONS = 6
 #: Item buttons send this intent with the item id, which the item action answers.
 CHOOSE_ITEM_INTENT = "ask_item"
 INFORM_AREA_INTENT = "inform_area"
+#: The area's calendar feed (``bot/server/calendar.py``).
+CALENDAR_PATH = "/api/calendar.ics"
 
 
 @dataclass
 class Reply:
     text: str
     buttons: list[dict[str, str]] = field(default_factory=list)
+    #: Links to open rather than to send, each ``{"title", "url"}``. A URL without a host
+    #: is on the app (``/api/…``, or ``webcal:/api/…`` in another scheme): the app gives
+    #: it its own address. They travel through Rasa as the message's custom JSON.
+    links: list[dict[str, str]] = field(default_factory=list)
 
 
 def _button(title: str, payload: str) -> dict[str, str]:
@@ -104,9 +120,16 @@ def not_found(voice: Voice, query: str, suggestions: list[CatalogItem], contact:
 
 
 def schedule_answer(
-    voice: Voice, area: Area, categories: list[str], rules: str, notes: str
+    voice: Voice,
+    area: Area,
+    categories: list[str],
+    rules: str,
+    notes: str,
+    today: date,
+    notices: Sequence[CollectionNotice] = (),
 ) -> Reply:
-    """The weekdays for each asked category in one area, then ``notes`` and ``rules``."""
+    """The weekdays for each asked category in one area, the staff notices about them in
+    the coming weeks, then ``notes`` and ``rules``; with the area's calendar to add."""
     by_category = {s.category.name: s for s in area.schedules}
     lines = [voice.say("schedule_heading", area=_area(voice, area))]
     for category in categories:
@@ -114,10 +137,54 @@ def schedule_answer(
         if schedule is not None:
             days = voice.weekday_rule(schedule.weekdays, schedule.nth_weeks)
             lines.append(voice.say("schedule_line", category=voice.category(category), days=days))
+    told = notices_for(area, categories, today, today + NOTICE_AHEAD, notices)
+    lines += notice_lines(voice, told, categories)
     if notes:
         lines.append(notes)
     lines.append(rules)
-    return Reply("\n".join(lines))
+    return Reply("\n".join(lines), links=calendar_links(voice, area))
+
+
+def calendar_links(voice: Voice, area: Area) -> list[dict[str, str]]:
+    """The area's calendar feed, in the resident's language: its address (Google Calendar
+    and the rest), and the same to subscribe to (webcal: an iPhone or a Mac)."""
+    place = area.town if area.whole_town else f"{area.town}{area.chome[0]}丁目"
+    query = {"area": place} | ({"lang": voice.base} if voice.base != JAPANESE else {})
+    path = f"{CALENDAR_PATH}?{urlencode(query)}"
+    return [
+        {"title": voice.say("calendar_address"), "url": path},
+        {"title": voice.say("calendar_subscribe"), "url": f"webcal:{path}"},
+    ]
+
+
+def notice_lines(
+    voice: Voice, notices: Sequence[CollectionNotice], categories: Sequence[str]
+) -> list[str]:
+    """Each notice said: its days and what happens to the ``categories`` it names (or to
+    every category), then the staff's text in the resident's language."""
+    lines = []
+    for notice in notices:
+        named = [c for c in categories if notice.names_category(c)] if notice.categories else []
+        fields = {
+            "dates": _notice_days(voice, notice),
+            "categories": voice.categories(named),
+            "moved_to": voice.date(notice.moved_to) if notice.moved_to else "",
+        }
+        key = f"notice_{notice.kind.value}"
+        if notice.kind is not NoticeKind.INFO and not named:
+            key += "_all"
+        lines.append(voice.say(key, **fields))
+        if notice.text.strip():
+            lines.append(voice.notice_text(notice.id, notice.text))
+    return lines
+
+
+def _notice_days(voice: Voice, notice: CollectionNotice) -> str:
+    if notice.starts_on == notice.ends_on:
+        return voice.say("notice_day", date=voice.date(notice.starts_on))
+    return voice.say(
+        "notice_days", start=voice.date(notice.starts_on), end=voice.date(notice.ends_on)
+    )
 
 
 def _area(voice: Voice, area: Area) -> str:
@@ -148,18 +215,31 @@ def unknown_area(voice: Voice, towns: list[str], contact: str) -> Reply:
     return Reply(voice.say("unknown_area") + "\n" + names + "\n" + contact)
 
 
-def next_dates(voice: Voice, area: Area, categories: list[str], today: date, rules: str) -> Reply:
-    """The next collection date of each asked category, today included."""
-    by_category = {s.category.name: s for s in area.schedules}
+def next_dates(
+    voice: Voice,
+    area: Area,
+    categories: list[str],
+    today: date,
+    rules: str,
+    notices: Sequence[CollectionNotice] = (),
+) -> Reply:
+    """The next collection date of each asked category, today included, with the staff
+    notices applied (a cancelled day skipped, a moved one on its new day) and said."""
+    horizon = today + timedelta(days=HORIZON_DAYS)
+    upcoming = collections_with_notices(area, today, horizon, notices, categories)
     lines = [voice.say("next_dates_heading", area=_area(voice, area))]
+    shown = []
     for category in categories:
-        schedule = by_category.get(category)
-        day = schedule and next_collection(today, schedule.weekdays, schedule.nth_weeks)
+        day = next((c.day for c in upcoming if c.category == category), None)
         if day:
+            shown.append(day)
             when = voice.date(day) + (voice.say("today_mark") if day == today else "")
             lines.append(voice.say("next_date_line", category=voice.category(category), date=when))
+    if shown:
+        told = notices_for(area, categories, today, max(shown) + timedelta(days=1), notices)
+        lines += notice_lines(voice, told, categories)
     lines.append(rules)
-    return Reply("\n".join(lines))
+    return Reply("\n".join(lines), links=calendar_links(voice, area))
 
 
 def day_answer(
@@ -169,31 +249,30 @@ def day_answer(
     offset: int,
     categories: list[str],
     named: bool = False,
+    notices: Sequence[CollectionNotice] = (),
 ) -> Reply:
-    """What can go out on one day (今日・明日・明後日) in one area; ``categories`` in the
-    order to list them, ``named`` when the resident named them."""
-    if is_year_end_break(day):
+    """What can go out on one day (今日・明日・明後日) in one area, with the staff notices
+    applied and said; ``categories`` in the order to list them, ``named`` when the
+    resident named them."""
+    after = day + timedelta(days=1)
+    held = {c.category for c in collections_with_notices(area, day, after, notices, categories)}
+    collected = [c for c in categories if c in held]
+    told = notice_lines(voice, notices_for(area, categories, day, after, notices), categories)
+    if not collected and is_year_end_break(day):
         return new_year_break(voice, day, offset)
     label = _day_label(voice, day, offset)
-    by_category = {s.category.name: s for s in area.schedules}
-    collected = [
-        c
-        for c in categories
-        if c in by_category
-        and is_collection_day(day, by_category[c].weekdays, by_category[c].nth_weeks)
-    ]
     if not collected:
         plain = voice.categories(categories, quoted=False)
         asked = voice.say("no_collection_of", categories=plain) if named else ""
-        return Reply(voice.say("no_collection", label=label, area=_area(voice, area), asked=asked))
-    return Reply(
-        voice.say(
+        text = voice.say("no_collection", label=label, area=_area(voice, area), asked=asked)
+    else:
+        text = voice.say(
             "day_collected",
             label=label,
             area=_area(voice, area),
             categories=voice.categories(collected),
         )
-    )
+    return Reply("\n".join([text, *told]), links=calendar_links(voice, area))
 
 
 def new_year_break(voice: Voice, day: date, offset: int | None = None) -> Reply:

@@ -6,6 +6,7 @@ nakano-bot train     train the Rasa model if its inputs changed
 nakano-bot items     export the item table, or import one after a preview of its changes
 nakano-bot users     staff accounts for /admin: create, list, disable, set a password
 nakano-bot tokens    staff API tokens: create (shown once), list, revoke
+nakano-bot notices   staff notices (お知らせ): collection cancelled or moved, or news
 nakano-bot stats     what the catalog holds and what residents asked
 nakano-bot db        the catalog's schema: upgrade it (Alembic migrations), show its revision
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.catalog import db as catalog_db
+from bot.catalog.calendar import today_in_tokyo
 from bot.catalog.db import create_schema, get_sessionmaker
 from bot.catalog.formats import (
     AUTO,
@@ -51,12 +53,15 @@ from bot.catalog.models import (
     Category,
     ChatEvent,
     Item,
+    Notice,
     StaffToken,
     StaffUser,
     UnansweredQuestion,
     WardText,
     utcnow,
 )
+from bot.catalog.notices import NOTICE_KIND_NAMES, NoticeKind, notice_label
+from bot.catalog.schedule import area_label
 from bot.logs import configure_logging
 from bot.server.app import create_app
 from bot.services import (
@@ -97,6 +102,12 @@ texts_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(texts_app, name="texts")
+notices_app = typer.Typer(
+    help="Staff notices (お知らせ): collection cancelled or moved on some days, or news; "
+    "applied by the answers, the calendar feed and the reminders",
+    no_args_is_help=True,
+)
+app.add_typer(notices_app, name="notices")
 db_app = typer.Typer(
     help="The catalog database's schema (Alembic migrations in bot/catalog/migrations)",
     no_args_is_help=True,
@@ -560,6 +571,100 @@ def texts_add_example(
         except OperationError as exc:
             raise _fail(str(exc)) from exc
     typer.echo(f"Added to {key}: {question}")
+
+
+#: How a day is written on the command line.
+DAY = {"formats": ["%Y-%m-%d"], "metavar": "YYYY-MM-DD"}
+
+
+@notices_app.command("list")
+def notices_list(
+    every: Annotated[
+        bool, typer.Option("--all", help="Also those whose last day has passed")
+    ] = False,
+) -> None:
+    """The notices by their first day (those still to come or going on, unless --all)."""
+    query = select(Notice).order_by(Notice.starts_on, Notice.id)
+    if not every:
+        query = query.where(Notice.ends_on >= today_in_tokyo(get_settings().fixed_today))
+    with _staff_sessions()() as session:
+        notices = list(session.scalars(query))
+        if not notices:
+            typer.echo("No notices: nakano-bot notices add cancelled --from YYYY-MM-DD …")
+            return
+        table = Table("id", "notice", "areas", "categories", "text", show_lines=True)
+        for notice in notices:
+            table.add_row(
+                str(notice.id),
+                notice_label(notice),
+                "全地域" if notice.all_areas else "、".join(map(area_label, notice.areas)),
+                "、".join(c.name for c in notice.categories) or "すべて",
+                notice.text,
+            )
+    Console().print(table)
+
+
+@notices_app.command("add")
+def notices_add(
+    kind: Annotated[
+        NoticeKind,
+        typer.Argument(
+            help=", ".join(f"{kind.value} ({name})" for kind, name in NOTICE_KIND_NAMES.items())
+        ),
+    ],
+    starts_on: Annotated[datetime, typer.Option("--from", help="First day", **DAY)],
+    ends_on: Annotated[
+        datetime | None, typer.Option("--to", help="Last day (default: --from)", **DAY)
+    ] = None,
+    moved_to: Annotated[
+        datetime | None, typer.Option("--moved-to", help="moved: the day instead", **DAY)
+    ] = None,
+    areas: Annotated[
+        list[str] | None,
+        typer.Option("--area", help="An area as residents write it (野方3丁目); repeat it"),
+    ] = None,
+    all_areas: Annotated[bool, typer.Option("--all-areas", help="Every area")] = False,
+    categories: Annotated[
+        list[str] | None,
+        typer.Option("--category", help="A category (燃やすごみ); repeat it; none: every one"),
+    ] = None,
+    text: Annotated[str, typer.Option(help="What residents read, in Japanese")] = "",
+) -> None:
+    """Add a notice; the running bot applies it from the next message on."""
+
+    def day(moment: datetime | None) -> date | None:
+        return moment.date() if moment is not None else None
+
+    with _staff_sessions()() as session, acting_as(CLI_ACTOR):
+        try:
+            notice = ops.create_notice(
+                session,
+                kind.value,
+                starts_on.date(),
+                day(ends_on) or starts_on.date(),
+                text,
+                moved_to=day(moved_to),
+                all_areas=all_areas,
+                area_ids=[a.id for a in ops.areas_named(session, areas or [])],
+                category_ids=[c.id for c in ops.categories_named(session, categories or [])],
+            )
+            session.commit()
+        except OperationError as exc:
+            raise _fail(str(exc)) from exc
+        label = notice_label(notice)
+    typer.echo(f"Added notice {notice.id}: {label}")
+
+
+@notices_app.command("delete")
+def notices_delete(notice_id: Annotated[int, typer.Argument(help="The notice's id")]) -> None:
+    """Delete a notice (with its translations); those days follow the weekday rules again."""
+    with _staff_sessions()() as session, acting_as(CLI_ACTOR):
+        try:
+            ops.delete_notice(session, notice_id)
+            session.commit()
+        except OperationError as exc:
+            raise _fail(str(exc)) from exc
+    typer.echo(f"Deleted notice {notice_id}.")
 
 
 @app.command()

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     #: Web origins (the ward's sites) whose pages may call the chat API from a browser,
     #: e.g. ``["https://www.city.tokyo-nakano.lg.jp"]``; JSON in the environment.
     cors_origins: list[str] = []
+    #: Where residents reach the app (e.g. ``https://chat.city.tokyo-nakano.lg.jp``): the
+    #: links the bot gives (an area's calendar feed) are made on it. Unset: the address
+    #: each request came to (behind a proxy on this machine, its ``Host`` and
+    #: ``X-Forwarded-Proto``).
+    public_url: str | None = None
     #: Host names the app answers to (``Host`` header; ``*.example.jp`` wildcards allowed),
     #: e.g. ``["chat.city.tokyo-nakano.lg.jp"]``; others get 400. ``["*"]``: any, which
     #: is safe only because the app's own redirects never name a host.

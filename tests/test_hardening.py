@@ -45,7 +45,7 @@ def test_one_sender_is_limited_with_a_friendly_429(resident: TestClient) -> None
     assert [chat(resident, "a") for _ in range(3)] == [503, 503, 503]
     response = resident.post("/api/chat", json={"sender_id": "a", "text": "スプレー缶"})
     assert response.status_code == 429
-    assert response.json() == {"messages": [{"text": TOO_MANY_TEXT, "buttons": []}]}
+    assert response.json() == {"messages": [{"text": TOO_MANY_TEXT, "buttons": [], "links": []}]}
     assert 1 <= int(response.headers["retry-after"]) <= 60
     assert chat(resident, "b") == 503  # another resident is not held up
 
@@ -162,7 +162,7 @@ def test_the_503_and_429_are_in_the_residents_language(
     assert "03-3387-5353" in contact
     assert down["buttons"] == []
     [limited] = statuses[3][1]
-    assert limited == {"text": template("too_fast", language), "buttons": []}
+    assert limited == {"text": template("too_fast", language), "buttons": [], "links": []}
     assert limited["text"].startswith(slow_down)
 
 

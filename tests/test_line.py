@@ -26,7 +26,7 @@ from bot.line.fake_api import FakeLineApi
 from bot.line.messages import MAX_LABEL, MAX_QUICK_REPLIES, MAX_TEXT, split_text, to_line
 from bot.server.app import create_app
 from bot.server.rate_limit import TOO_MANY_TEXT
-from bot.server.schemas import Button, ChatMessage
+from bot.server.schemas import Button, ChatMessage, Link
 from bot.services import Service
 from bot.settings import Settings
 
@@ -470,6 +470,38 @@ def test_at_most_five_messages_and_thirteen_quick_replies() -> None:
     assert items[0].action.label.endswith("…")
     assert items[0].action.data == '/ask_item{"item_id": 0}'
     assert items[0].action.display_text == answers[-1].buttons[0].title
+
+
+def test_a_links_https_address_is_a_line_of_its_text_and_webcal_is_left_out() -> None:
+    """LINE makes an address in a text tappable; a quick reply cannot open a page, and LINE
+    does not open webcal addresses."""
+    url = "https://chat.example.jp/api/calendar.ics?area=%E9%87%8E%E6%96%B93%E4%B8%81%E7%9B%AE"
+    answer = ChatMessage(
+        text="野方3丁目の収集日です。",
+        links=[
+            Link(title="カレンダーに登録（Google カレンダーなど）", url=url),
+            Link(title="カレンダーに登録（iPhone・Mac）", url=url.replace("https", "webcal")),
+        ],
+    )
+    [message] = to_line([answer])
+    assert (
+        message.text
+        == f"野方3丁目の収集日です。\n\nカレンダーに登録（Google カレンダーなど）\n{url}"
+    )
+
+
+def test_a_schedule_answer_on_line_carries_the_calendar_address(
+    line: TestClient, fake_line: FakeLineApi
+) -> None:
+    post(line, text("野方3丁目の燃やすごみは何曜日？", user("U-calendar")))
+    [reply] = fake_line.replies()
+    [answer] = reply_texts(reply)
+    assert "・燃やすごみ：火曜日・金曜日" in answer
+    assert answer.endswith(
+        "カレンダーに登録（Google カレンダーなど）\n"
+        "http://testserver/api/calendar.ics?area=%E9%87%8E%E6%96%B93%E4%B8%81%E7%9B%AE"
+    )
+    assert "webcal" not in answer
 
 
 def test_a_flood_from_one_conversation_is_told_to_wait(

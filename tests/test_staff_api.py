@@ -630,6 +630,111 @@ def test_a_category_given_days_is_a_day_question_on_the_next_message(
     assert {c["name"]: c["collected"] for c in listed}["乾電池（拠点回収）"] is True
 
 
+# --- notices (お知らせ) ----------------------------------------------------------------------
+
+
+def area_id(client: TestClient, tokens: dict[str, str], town: str, chome: int) -> int:
+    areas = client.get("/api/staff/areas", headers=auth(tokens, "viewer"), params={"town": town})
+    return next(a["id"] for a in areas.json() if chome in a["chome"])
+
+
+def test_notices_are_created_listed_changed_and_deleted(
+    client: TestClient, tokens: dict[str, str], catalog: str, staff: sessionmaker[Session]
+) -> None:
+    nogata3 = area_id(client, tokens, "野方", 3)
+    burnable = category_id(staff, "燃やすごみ")
+    body = {
+        "kind": "cancelled",
+        "starts_on": "2026-12-29",
+        "area_ids": [nogata3],
+        "category_ids": [burnable],
+        "text": "清掃工場の点検のため、収集しません。",
+    }
+    refused = client.post("/api/staff/notices", headers=auth(tokens, "viewer"), json=body)
+    assert refused.status_code == 403
+    rev = revision(staff)
+    created = client.post("/api/staff/notices", headers=auth(tokens, "editor"), json=body)
+    assert created.status_code == 201, created.text
+    notice = created.json()
+    assert notice["ends_on"] == "2026-12-29"  # one day unless said
+    assert notice["label"] == "2026年12月29日（火） 収集なし"
+    assert notice["areas"] == [{"id": nogata3, "name": "野方3丁目"}]
+    assert notice["categories"] == [{"id": burnable, "name": "燃やすごみ"}]
+    assert revision(staff) > rev  # the bot reloads
+    live = LiveCatalog(get_sessionmaker(catalog))
+    assert [n.id for n in live.notices()] == [notice["id"]]
+
+    everywhere = client.post(
+        "/api/staff/notices",
+        headers=auth(tokens, "editor"),
+        json={"kind": "info", "starts_on": "2027-01-04", "ends_on": "2027-01-08",
+              "all_areas": True, "text": "年始は収集に時間がかかります。"},
+    )  # fmt: skip
+    assert everywhere.status_code == 201, everywhere.text
+
+    listed = client.get("/api/staff/notices", headers=auth(tokens, "viewer")).json()
+    assert listed["total"] == 2
+    assert [n["kind"] for n in listed["items"]] == ["cancelled", "info"]
+    later = client.get(
+        "/api/staff/notices", headers=auth(tokens, "viewer"), params={"ending_from": "2027-01-01"}
+    ).json()
+    assert [n["kind"] for n in later["items"]] == ["info"]
+    elsewhere = area_id(client, tokens, "野方", 4)
+    there = client.get(
+        "/api/staff/notices", headers=auth(tokens, "viewer"), params={"area_id": elsewhere}
+    ).json()
+    assert [n["kind"] for n in there["items"]] == ["info"]  # the all-areas one only
+
+    moved = client.patch(
+        f"/api/staff/notices/{notice['id']}",
+        headers=auth(tokens, "editor"),
+        json={"kind": "moved", "moved_to": "2026-12-30"},
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["label"] == "2026年12月29日（火） 別の日に振替（2026年12月30日（水）へ）"
+    assert moved.json()["areas"] == notice["areas"]  # not sent: kept
+    wrong = client.patch(
+        f"/api/staff/notices/{notice['id']}",
+        headers=auth(tokens, "editor"),
+        json={"moved_to": "2026-12-29"},
+    )
+    assert wrong.status_code == 422
+    assert "期間の外" in wrong.json()["detail"]
+
+    gone = client.delete(f"/api/staff/notices/{notice['id']}", headers=auth(tokens, "editor"))
+    assert gone.status_code == 204
+    missing = client.get(f"/api/staff/notices/{notice['id']}", headers=auth(tokens, "viewer"))
+    assert missing.status_code == 404
+    assert "お知らせ" in missing.json()["detail"]
+    rows = audit_rows(staff, "notices")
+    assert [r.action for r in rows] == ["create", "create", "update", "delete"]
+    assert {r.actor for r in rows} == {"token:editor-bot"}
+    assert rows[2].changes["moved_to"] == [None, "2026-12-30"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"kind": "moved", "starts_on": "2026-12-29", "all_areas": True}, "振替先の日"),
+        ({"kind": "cancelled", "starts_on": "2026-12-29"}, "地域を選ぶか"),
+        (
+            {"kind": "cancelled", "starts_on": "2026-12-29", "ends_on": "2026-12-01",
+             "all_areas": True},
+            "終了日",
+        ),
+        ({"kind": "cancelled", "starts_on": "2026-12-29", "area_ids": [99999]}, "地域 99999"),
+    ],
+)  # fmt: skip
+def test_a_notice_that_makes_no_sense_is_refused_with_the_reason(
+    client: TestClient, tokens: dict[str, str], staff: sessionmaker[Session], body: dict,
+    message: str,
+) -> None:  # fmt: skip
+    response = client.post("/api/staff/notices", headers=auth(tokens, "editor"), json=body)
+    assert response.status_code in (404, 422), response.text
+    assert message in response.json()["detail"]
+    assert audit_rows(staff, "notices") == []
+
+
 # --- unanswered questions --------------------------------------------------------------------
 
 
@@ -959,6 +1064,11 @@ def test_openapi_documents_the_endpoints_and_the_bearer_scheme(client: TestClien
         ("/api/staff/categories/{category_id}", "patch"),
         ("/api/staff/areas", "get"),
         ("/api/staff/areas/{area_id}/schedules", "patch"),
+        ("/api/staff/notices", "get"),
+        ("/api/staff/notices", "post"),
+        ("/api/staff/notices/{notice_id}", "get"),
+        ("/api/staff/notices/{notice_id}", "patch"),
+        ("/api/staff/notices/{notice_id}", "delete"),
         ("/api/staff/unanswered", "get"),
         ("/api/staff/unanswered/{question_id}/alias", "post"),
         ("/api/staff/unanswered/{question_id}/item", "post"),

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from bot.catalog.models import AuditLog, ChatEvent, StaffToken, StaffUser, utcnow
+from bot.catalog.models import AuditLog, ChatEvent, Notice, StaffToken, StaffUser, utcnow
 from bot.catalog.unanswered import record_unanswered
 from bot.cli import app
 from bot.settings import Settings, get_settings
@@ -228,7 +228,7 @@ def test_stats_counts_the_catalog_and_the_questions(
 def test_the_other_commands_are_still_there() -> None:
     code, output = run("--help")
     assert code == 0
-    for command in ("import", "train", "run", "items", "users", "tokens", "stats"):
+    for command in ("import", "train", "run", "items", "users", "tokens", "notices", "stats"):
         assert command in output
 
 
@@ -333,3 +333,65 @@ def test_texts_are_read_edited_and_gain_examples_from_the_command_line(
     code, missing = run("texts", "show", "nothing")
     assert code == 1
     assert "nothing" in missing
+
+
+# --- notices (お知らせ) ----------------------------------------------------------------------
+
+
+def test_notices_are_added_listed_and_deleted_from_the_command_line(
+    catalog: str, staff: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NAKANO_BOT_FIXED_TODAY", "2026-12-24")
+    get_settings.cache_clear()
+    code, added = run(
+        "notices", "add", "cancelled", "--from", "2026-12-29", "--area", "野方三丁目",
+        "--area", "江原町", "--category", "燃やすごみ", "--text", "点検のため収集しません。",
+    )  # fmt: skip
+    assert code == 0, added
+    assert "2026年12月29日（火） 収集なし" in added
+    code, added = run(
+        "notices", "add", "moved", "--from", "2027-01-05", "--moved-to", "2027-01-06",
+        "--all-areas",
+    )  # fmt: skip
+    assert code == 0, added
+    code, past = run("notices", "add", "info", "--from", "2026-12-01", "--all-areas", "--text", "x")
+    assert code == 0, past
+    code, listed = run("notices", "list")
+    assert code == 0
+    lines = [line for line in listed.splitlines() if "収集なし" in line or "振替" in line]
+    assert len(lines) == 2
+    assert "江原町、野方3丁目" in lines[0]  # in the order of the ward's table
+    assert "燃やすごみ" in lines[0]
+    assert "全地域" in lines[1]
+    assert "2026年12月1日" not in listed  # over: shown with --all only
+    code, everything = run("notices", "list", "--all")
+    assert "2026年12月1日（火）" in everything
+    with staff() as session:
+        notices = list(session.scalars(select(Notice).order_by(Notice.id)))
+    assert [n.kind for n in notices] == ["cancelled", "moved", "info"]
+    code, deleted = run("notices", "delete", str(notices[0].id))
+    assert code == 0, deleted
+    rows = audit(staff, "notices")
+    assert [r.action for r in rows] == ["create", "create", "create", "delete"]
+    assert {r.actor for r in rows} == {"cli"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("moved", "--from", "2027-01-05", "--all-areas"), "振替先の日"),
+        (("cancelled", "--from", "2027-01-05", "--area", "野方"), "丁目まで指定"),
+        (("cancelled", "--from", "2027-01-05", "--all-areas", "--category", "生ごみ"), "生ごみ"),
+        (("cancelled", "--from", "2027-01-05"), "地域を選ぶか"),
+    ],
+)
+def test_a_notice_the_command_line_refuses_says_why(
+    catalog: str, staff: sessionmaker[Session], args: tuple[str, ...], message: str
+) -> None:
+    code, output = run("notices", "add", *args)
+    assert code == 1
+    assert message in output
+    assert audit(staff, "notices") == []
+    code, missing = run("notices", "delete", "999")
+    assert code == 1
+    assert "お知らせ 999 はありません" in missing

@@ -3,6 +3,7 @@ app with the real model: what a resident on the ward's homepage does."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -319,6 +320,61 @@ def test_a_link_in_the_residents_own_bubble_is_readable(page: Page) -> None:
     background = link.evaluate("a => getComputedStyle(a.parentNode).backgroundColor")
     lighter, darker = sorted([_luminance(color), _luminance(background)], reverse=True)
     assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (color, background)
+
+
+#: The calendar feed of 野方3丁目, as the bot links it.
+FEED = "/api/calendar.ics?area=%E9%87%8E%E6%96%B93%E4%B8%81%E7%9B%AE"
+
+
+def test_a_schedule_answer_offers_the_calendar_as_links(page: Page, app_server: str) -> None:
+    """「カレンダーに登録」 under a schedule answer: links to open (the https address in a
+    new tab, the webcal one for the calendar app), not buttons that send text."""
+    open_widget(page)
+    say(page, "野方3丁目の燃やすごみはいつ？")
+    expect(bot_messages(page).last).to_contain_text("野方3丁目")
+    links = page.locator("nakano-chat .msg.bot .links a")
+    expect(links).to_have_count(2)
+    web = page.get_by_role("link", name=re.compile(r"^カレンダーに登録（Google カレンダーなど）"))
+    expect(web).to_have_attribute("href", f"{app_server}{FEED}")
+    expect(web).to_have_attribute("target", "_blank")
+    expect(web).to_have_accessible_name(
+        re.compile(r"^カレンダーに登録（Google カレンダーなど）\s*（新しいタブで開きます）\s*$")
+    )
+    subscribe = page.get_by_role("link", name="カレンダーに登録（iPhone・Mac）")
+    expect(subscribe).to_have_attribute("href", re.compile(r"^webcal://127\.0\.0\.1:\d+/api/"))
+    assert subscribe.get_attribute("href").endswith(FEED)
+    assert page.locator("nakano-chat .chip", has_text="カレンダー").count() == 0
+    feed = page.request.get(web.get_attribute("href"))
+    assert feed.status == 200
+    assert feed.headers["content-type"].startswith("text/calendar")
+    # In the widget's other languages, its own words about the links change with it.
+    page.locator("nakano-chat select").select_option("en")
+    expect(page.locator("nakano-chat .links").last).to_have_attribute("aria-label", "Links")
+    expect(web).to_have_accessible_name(
+        re.compile(r"^カレンダーに登録（Google カレンダーなど）\s*\(opens in a new tab\)\s*$")
+    )
+    page.reload()  # kept with the conversation
+    expect(page.locator("nakano-chat .msg.bot .links a")).to_have_count(2)
+    expect(page.locator("nakano-chat .msg.user")).to_have_count(1)
+
+
+def test_only_web_and_calendar_addresses_become_links(page: Page) -> None:
+    """Whatever an answer's links say, a script address is never made a link."""
+    page.route(
+        "**/api/chat",
+        lambda route: route.fulfill(
+            content_type="application/json",
+            body=json.dumps({"messages": [{"text": "リンクです", "buttons": [], "links": [
+                {"title": "危ない", "url": "javascript:window.__pwned=1"},
+                {"title": "区のページ", "url": "https://www.city.tokyo-nakano.lg.jp/"},
+            ]}]}),
+        ),
+    )  # fmt: skip
+    open_widget(page)
+    say(page, "リンクをください")
+    expect(page.locator("nakano-chat .links a")).to_have_count(1)
+    expect(page.get_by_role("link", name=re.compile("^区のページ"))).to_be_visible()
+    assert page.locator("nakano-chat a", has_text="危ない").count() == 0
 
 
 # --- languages: the widget's own words in ja/en/zh/ko; answers in the resident's ----------

@@ -21,7 +21,9 @@
  *   cannot leak out, and no inline <style> or eval is needed under a strict CSP.
  * - Nothing is fetched until the resident opens the launcher.
  * - Everything the bot or the resident says is inserted as text; only http(s) URLs become
- *   links (new tab, rel=noopener), and phone numbers tel: links.
+ *   links (new tab, rel=noopener), and phone numbers tel: links. A message's links (an
+ *   area's calendar: https, and webcal for a calendar app) are links to open, never
+ *   buttons that send text, and only https, http or webcal ones are shown.
  * - The conversation lives in sessionStorage, so it survives navigation and reloads within
  *   the browser session, and is gone when the browser is closed.
  * The only global it defines is window.NakanoChat.
@@ -42,6 +44,8 @@
   var STORE = "nakano-chat:";
   // A URL, or a Japanese phone number (03-3387-5353, 0120-123-456, 03（3387）5353).
   var LINK_PATTERN = /https?:\/\/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+|0\d{1,4}[-(（]\d{1,4}[-)）]\d{3,4}/g;
+  // The schemes of a message's links the widget shows (never javascript: or data:).
+  var LINK_SCHEMES = /^(https?|webcal):\/\//i;
   // Each language's name in itself, in the order the switch lists them.
   var NAMES = { ja: "日本語", en: "English", "zh-Hans": "简体中文", "zh-Hant": "繁體中文", ko: "한국어" };
   // The examples are questions the bot answers in that language (tests/test_widget.py).
@@ -52,6 +56,7 @@
       placeholder: "例：スプレー缶は何ごみ？", reset: "新しい会話", bigger: "文字を大きく",
       smaller: "文字を小さく", typing: "回答を準備しています…", retry: "もう一度送る",
       tooLong: "500文字以内で入力してください。", log: "会話",
+      links: "関連リンク", newTab: "（新しいタブで開きます）",
       offline: "通信できませんでした。電波の良いところで、もう一度お試しください。",
       welcome: "こんにちは。中野区のごみ分別案内です。捨てたいものの名前や、収集日をお尋ねください。",
       examples: ["スプレー缶は何ごみ？", "野方3丁目の燃やすごみは何曜日？", "粗大ごみの出し方"]
@@ -62,6 +67,7 @@
       placeholder: "e.g. Where do spray cans go?", reset: "New conversation",
       bigger: "Larger text", smaller: "Smaller text", typing: "Preparing an answer…",
       retry: "Send again", tooLong: "Please keep it within 500 characters.", log: "Conversation",
+      links: "Links", newTab: "(opens in a new tab)",
       offline: "Could not connect. Please try again where the signal is better.",
       welcome: "Hello. This is the Nakano Ward garbage sorting guide. Ask me the name of something you want to throw away, or your area's collection days. You can write in English.",
       examples: ["What kind of garbage is a spray can?", "What day is burnable garbage collected in Nogata 3-chome?", "How do I put out bulky waste?"]
@@ -72,6 +78,7 @@
       placeholder: "例：喷雾罐是什么垃圾？", reset: "新对话", bigger: "放大文字",
       smaller: "缩小文字", typing: "正在准备回答…", retry: "重新发送",
       tooLong: "请输入500字以内。", log: "对话",
+      links: "相关链接", newTab: "（在新标签页中打开）",
       offline: "无法连接。请在信号良好的地方再试一次。",
       welcome: "您好。这里是中野区垃圾分类指南。请告诉我您想扔的物品名称，或询问您所在地区的收集日。可以用中文提问。",
       examples: ["喷雾罐是什么垃圾？", "野方3丁目的可燃垃圾是星期几？", "大件垃圾怎么扔？"]
@@ -82,6 +89,7 @@
       placeholder: "例：噴霧罐是什麼垃圾？", reset: "新對話", bigger: "放大文字",
       smaller: "縮小文字", typing: "正在準備回答…", retry: "重新傳送",
       tooLong: "請輸入500字以內。", log: "對話",
+      links: "相關連結", newTab: "（在新分頁中開啟）",
       offline: "無法連線。請在訊號良好的地方再試一次。",
       welcome: "您好。這裡是中野區垃圾分類指南。請告訴我您想丟的物品名稱，或詢問您所在地區的收集日。可以用中文提問。",
       examples: ["噴霧罐是什麼垃圾？", "野方3丁目的可燃垃圾是星期幾？", "大型垃圾怎麼丟？"]
@@ -92,6 +100,7 @@
       placeholder: "예: 스프레이 캔 버리는 법", reset: "새 대화", bigger: "글자 크게",
       smaller: "글자 작게", typing: "답변을 준비하고 있습니다…", retry: "다시 보내기",
       tooLong: "500자 이내로 입력해 주세요.", log: "대화",
+      links: "관련 링크", newTab: "(새 탭에서 열립니다)",
       offline: "연결할 수 없습니다. 신호가 좋은 곳에서 다시 시도해 주세요.",
       welcome: "안녕하세요. 나카노구 쓰레기 분리배출 안내입니다. 버리고 싶은 물건의 이름이나 사시는 지역의 수거일을 물어봐 주세요. 한국어로 질문하셔도 됩니다.",
       examples: ["스프레이 캔은 무슨 쓰레기예요?", "노가타 3초메 타는 쓰레기는 무슨 요일이에요?", "대형 쓰레기는 어떻게 버려요?"]
@@ -155,6 +164,9 @@
     ".msg.user .bubble a{color:#fff}",
     ".chips{display:flex;flex-wrap:wrap;gap:8px;margin-top:8px}",
     ".chip{min-height:44px;padding:6px 14px;border:2px solid var(--c);border-radius:22px;background:#fff;color:var(--c);font-size:.95em;cursor:pointer;text-align:left}",
+    ".links{display:flex;flex-direction:column;align-items:flex-start;margin-top:4px}",
+    ".link{display:inline-flex;align-items:center;min-height:44px;padding:0 4px;color:#0b4f8a;font-size:.95em;text-decoration:underline;overflow-wrap:anywhere}",
+    ".link:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}",
     ".typing{color:#444;font-style:italic}",
     "form{display:flex;gap:8px;align-items:flex-end;padding:10px;padding-bottom:max(10px,env(safe-area-inset-bottom));border-top:1px solid #ccc}",
     "textarea{flex:1;min-height:48px;max-height:40vh;padding:10px;border:2px solid #666;border-radius:8px;font-size:1em;resize:none;color:#1b1b1b;background:#fff}",
@@ -268,6 +280,16 @@
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
+  // A link of a message: a web page in a new tab; a webcal address in this one, which
+  // hands it to the calendar app.
+  function linkTo(link) {
+    var web = /^https?:/i.test(link.url);
+    var a = el("a", web ? { href: link.url, class: "link", target: "_blank", rel: "noopener noreferrer" }
+                        : { href: link.url, class: "link" }, link.title);
+    if (web) { a.appendChild(el("span", { class: "sr" }, TEXT.newTab)); }
+    return a;
+  }
+
   function render(message, announce) {
     var item = el("li", { class: "msg " + message.who });
     var bubble = el("div", { class: "bubble" });
@@ -281,6 +303,12 @@
         chips.appendChild(chip);
       });
       item.appendChild(chips);
+    }
+    var links = (message.links || []).filter(function (l) { return LINK_SCHEMES.test(l.url || ""); });
+    if (links.length) {
+      var group = el("div", { class: "links", role: "group", "aria-label": TEXT.links });
+      links.forEach(function (l) { group.appendChild(linkTo(l)); });
+      item.appendChild(group);
     }
     log.appendChild(item);
     if (announce && message.who === "bot") { live.textContent = message.text; }
@@ -325,7 +353,7 @@
       typing.remove();
       var messages = (result.body && result.body.messages) || [];
       if (!messages.length) { throw new Error("no messages"); }
-      toStart(messages.map(function (m) { return remember({ who: "bot", text: m.text, buttons: m.buttons || [] }); })[0]);
+      toStart(messages.map(function (m) { return remember({ who: "bot", text: m.text, buttons: m.buttons || [], links: m.links || [] }); })[0]);
       if (result.status === 503) { offerRetry(text, shown); }
     }).catch(function () {
       typing.remove();
@@ -423,6 +451,8 @@
     relabel();
     updateCount();
     Array.prototype.forEach.call(log.querySelectorAll(".retry"), function (b) { b.textContent = TEXT.retry; });
+    Array.prototype.forEach.call(log.querySelectorAll(".links"), function (g) { g.setAttribute("aria-label", TEXT.links); });
+    Array.prototype.forEach.call(log.querySelectorAll(".link .sr"), function (n) { n.textContent = TEXT.newTab; });
     if (greeting) { welcome(); }
   });
   input.addEventListener("input", updateCount);

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 TOKYO = ZoneInfo("Asia/Tokyo")
 WEEKDAY_SHORT = "月火水木金土日"
 #: How far ahead to look for a date; the longest gap (year end + a 2nd/4th rule) is ~5 weeks.
-_HORIZON_DAYS = 62
+HORIZON_DAYS = 62
 
 
 def today_in_tokyo(fixed: date | None = None) -> date:
@@ -52,7 +52,7 @@ def next_collection(
 ) -> date | None:
     """The first collection day on or after ``start`` (after it, without ``include_start``)."""
     first = start if include_start else start + timedelta(days=1)
-    for offset in range(_HORIZON_DAYS):
+    for offset in range(HORIZON_DAYS):
         day = first + timedelta(days=offset)
         if is_collection_day(day, weekdays, nth_weeks):
             return day

@@ -14,6 +14,7 @@ from bot.catalog.db import current_revision
 from bot.catalog.knowledge import KnowledgeBase, KnowledgeEntry
 from bot.catalog.matcher import CatalogIndex, CatalogItem
 from bot.catalog.models import Alias, Category, Item, Schedule, WardText
+from bot.catalog.notices import CollectionNotice, load_notices
 from bot.catalog.schedule import AreaDirectory
 from bot.catalog.translations import TEXT, Translations
 from bot.i18n import ENGLISH, FOREIGN, JAPANESE
@@ -170,8 +171,8 @@ def load_categories(session: Session) -> CategoryGuide:
 
 
 class LiveCatalog:
-    """The item index, the area table, the knowledge entries and the categories in memory,
-    rebuilt when the catalog revision moves.
+    """The item index, the area table, the knowledge entries, the categories and the staff
+    notices in memory, rebuilt when the catalog revision moves.
 
     Each call costs one primary-key read; a staff edit (which bumps the revision) is
     therefore seen by the very next message.
@@ -184,6 +185,7 @@ class LiveCatalog:
         self._knowledge: KnowledgeBase | None = None
         self._categories: CategoryGuide | None = None
         self._translations: Translations | None = None
+        self._notices: list[CollectionNotice] = []
         self._languages: dict[str, Language] = {}
         self._revision = -1
         self._lock = threading.Lock()
@@ -227,6 +229,11 @@ class LiveCatalog:
         assert self._categories is not None
         return self._categories
 
+    def notices(self) -> list[CollectionNotice]:
+        """The staff notices (お知らせ), by their first day."""
+        self._refresh()
+        return self._notices
+
     def _refresh(self) -> None:
         with self._sessions() as session:
             revision = current_revision(session)
@@ -239,6 +246,7 @@ class LiveCatalog:
                     self._areas = AreaDirectory.load(session)
                     self._categories = load_categories(session)
                     self._translations = Translations.load(session)
+                    self._notices = load_notices(session)
                     self._languages = load_languages(session, self._knowledge, self._translations)
                     self._revision = revision
                     logger.info(

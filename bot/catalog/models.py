@@ -3,14 +3,17 @@ staff edit is answered on the next message without retraining."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -190,6 +193,57 @@ class Translation(Base):
     reviewed: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+#: Which areas a notice names (unless it names all), and which categories (none: all).
+notice_areas = Table(
+    "notice_areas",
+    Base.metadata,
+    Column("notice_id", ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
+)
+notice_categories = Table(
+    "notice_categories",
+    Base.metadata,
+    Column("notice_id", ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_id", ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Notice(Base):
+    """A staff notice (お知らせ) about collection on some days: none (a typhoon), on another
+    day (moved), or only something to know. Every answer that gives a date, the calendar
+    feed and the reminders apply it (:mod:`bot.catalog.notices`).
+
+    ``all_areas`` rather than "no areas means all": an area deleted from a notice that
+    named only it must leave a notice for no one, not one for the whole ward.
+    """
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ``cancelled``, ``moved`` or ``info`` (:class:`bot.catalog.notices.NoticeKind`).
+    kind: Mapped[str] = mapped_column(String(20), default="info")
+    #: The days it is about, both included.
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date] = mapped_column(Date, index=True)
+    #: For ``moved``: the day the collections of those days are made instead.
+    moved_to: Mapped[date | None] = mapped_column(Date, default=None)
+    all_areas: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    #: What residents read, in Japanese (its translations are :class:`Translation` rows
+    #: of kind ``notice``, by the notice's id).
+    text: Mapped[str] = mapped_column(Text, default="", server_default=EMPTY_TEXT)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    areas: Mapped[list[Area]] = relationship(
+        secondary=notice_areas, lazy="selectin", order_by="Area.id"
+    )
+    #: None named: every category of the areas.
+    categories: Mapped[list[Category]] = relationship(
+        secondary=notice_categories, lazy="selectin", order_by="Category.id"
     )
 
 

@@ -231,3 +231,9 @@ def area_label(area: Area) -> str:
     if area.whole_town:
         return area.town
     return f"{area.town}{'・'.join(str(n) for n in area.chome)}丁目"
+
+
+def chome_choices(town: str, rows: Iterable[Area]) -> list[str]:
+    """Every 丁目 of a town's rows, as a resident writes the place: 「野方1丁目」, 「野方2丁目」,
+    …"""
+    return [f"{town}{n}丁目" for n in sorted({n for a in rows for n in a.chome})]

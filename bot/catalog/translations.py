@@ -17,9 +17,14 @@ from sqlalchemy.orm import Session
 
 from bot.catalog.models import Translation
 
-#: The kinds of text translated, and their fields.
-TEXT, CATEGORY, NOTE = "text", "category", "note"
-FIELDS = {TEXT: ("title", "body", "examples"), CATEGORY: ("name", "description"), NOTE: ("note",)}
+#: The kinds of text translated, and their fields. A notice (お知らせ) is keyed by its id.
+TEXT, CATEGORY, NOTE, NOTICE = "text", "category", "note", "notice"
+FIELDS = {
+    TEXT: ("title", "body", "examples"),
+    CATEGORY: ("name", "description"),
+    NOTE: ("note",),
+    NOTICE: ("text",),
+}
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from bot.catalog.item_names import without_cross_reference
-from bot.catalog.translations import CATEGORY, TEXT, Translations
+from bot.catalog.translations import CATEGORY, NOTICE, TEXT, Translations
 from bot.i18n import DATA_DIR, ENGLISH, JAPANESE
 from bot.i18n.detect import TRADITIONAL_CHINESE, base_language, to_traditional
 from bot.i18n.pivot import phrases
@@ -126,6 +126,10 @@ class Voice:
     def text(self, key: str, japanese: str) -> str:
         """A ward text's body (greeting, rules, a knowledge entry's answer)."""
         return self.text_field(TEXT, key, "body", japanese)
+
+    def notice_text(self, notice_id: int, japanese: str) -> str:
+        """A staff notice's text (お知らせ)."""
+        return self.text_field(NOTICE, str(notice_id), "text", japanese)
 
     def title(self, key: str, japanese: str) -> str:
         if not self.foreign or not japanese:

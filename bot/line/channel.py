@@ -97,43 +97,44 @@ class LineChannel:
     async def aclose(self) -> None:
         await self._client.close()
 
-    async def handle(self, events: Sequence[Event]) -> None:
-        """Answer ``events`` in order; one failing event does not stop the others."""
+    async def handle(self, events: Sequence[Event], base: str) -> None:
+        """Answer ``events`` in order; one failing event does not stop the others.
+        ``base`` is the app's address, on which the answers' links are made."""
         for event in events:
             try:
-                await self._handle(event)
+                await self._handle(event, base)
             except Exception:
                 logger.exception("LINE event %s could not be answered", _describe(event))
 
-    async def _handle(self, event: Event) -> None:
+    async def _handle(self, event: Event, base: str) -> None:
         if event.mode == EventMode.STANDBY:
             return  # another channel (a module) is answering this chat
         reply_token = getattr(event, "reply_token", None)
         if not reply_token:
             return  # unfollow, leave, unsend…: nothing to say, and no way to say it
-        messages = await self._answer(event)
+        messages = await self._answer(event, base)
         if messages:
             await self._send(reply_token, messages, event.source)
 
-    async def _answer(self, event: Event) -> list[ChatMessage]:
+    async def _answer(self, event: Event, base: str) -> list[ChatMessage]:
         sender = sender_id(event.source)
         if isinstance(event, MessageEvent):
             content = event.message
             if isinstance(content, TextMessageContent) and sender:
-                return await self._converse(sender, content.text)
+                return await self._converse(sender, content.text, base)
             if isinstance(content, LocationMessageContent):
                 return self._guide("line_location")
             return self._guide("line_unsupported")
         if isinstance(event, PostbackEvent) and sender and event.postback.data:
-            return await self._converse(sender, event.postback.data)
+            return await self._converse(sender, event.postback.data, base)
         if isinstance(event, FollowEvent | JoinEvent):
             return self._greet()
         return []
 
-    async def _converse(self, sender: str, text: str) -> list[ChatMessage]:
+    async def _converse(self, sender: str, text: str, base: str) -> list[ChatMessage]:
         if not (await self._limits.check(sender=sender)).allowed:
             return [ChatMessage(text=too_fast_text(text))]
-        return (await self._conversations.reply(sender, text)).messages
+        return (await self._conversations.reply(sender, text, base)).messages
 
     def _guide(self, key: str) -> list[ChatMessage]:
         """A ward text with the example questions as buttons, so that a resident who did

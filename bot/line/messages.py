@@ -32,14 +32,26 @@ ELLIPSIS = "…"
 
 def to_line(messages: Iterable[ChatMessage]) -> list[TextMessage]:
     """Text messages for one reply; every button becomes a quick reply on the last one
-    (LINE shows quick replies only under the newest message)."""
+    (LINE shows quick replies only under the newest message), and every https link a line
+    of its message's text, which LINE makes tappable (a quick reply cannot open a page,
+    and LINE does not open webcal addresses)."""
     messages = list(messages)
-    texts = _fit_count([chunk for m in messages for chunk in split_text(m.text)])
+    texts = _fit_count([chunk for m in messages for chunk in split_text(with_links(m))])
     buttons = [button for m in messages for button in m.buttons]
     line_messages = [TextMessage(text=text) for text in texts]
     if line_messages and buttons:
         line_messages[-1].quick_reply = quick_reply(buttons)
     return line_messages
+
+
+def with_links(message: ChatMessage) -> str:
+    """The message's text, then each of its https links: its title, and the address."""
+    shown = [f"{link.title}\n{link.url}" for link in message.links if _opens_in_line(link.url)]
+    return "\n\n".join([message.text, *shown])
+
+
+def _opens_in_line(url: str) -> bool:
+    return url.startswith(("https://", "http://"))
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:

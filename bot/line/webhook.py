@@ -17,6 +17,7 @@ from linebot.v3.exceptions import InvalidSignatureError
 
 from bot.line.channel import LineChannel
 from bot.line.seen_events import claim_new
+from bot.server.conversation import app_address
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ async def line_webhook(
     if len(fresh) < len(events):
         logger.info("ignored %d LINE event(s) already taken in", len(events) - len(fresh))
     if fresh:
-        background.add_task(channel.handle, fresh)
+        background.add_task(channel.handle, fresh, app_address(request))
     return {"status": "ok"}
 
 

@@ -2,9 +2,11 @@
 
 Residents like being told in time more than asking; a calendar app that subscribes to this
 feed shows 「燃やすごみ」 on each Tuesday and Friday of 野方3丁目 without anyone asking. The
-dates come from the same rules as the bot's answers (:mod:`bot.catalog.calendar`: no
-collection from 12/31 to 1/3, 第2・第4 week numbers), the area is read as the bot reads a
-place in a message, and the words are the bot's own (:class:`~bot.i18n.voice.Voice`).
+dates come from the same function as the bot's answers
+(:func:`bot.catalog.notices.collections_with_notices`: the weekday rules, no collection from
+12/31 to 1/3, 第2・第4 week numbers, and the staff notices: a cancelled day is not there, a
+moved one is on its new day), the area is read as the bot reads a place in a message, and
+the words are the bot's own (:class:`~bot.i18n.voice.Voice`).
 
 Calendar apps fetch a subscribed feed again and again, so a repeat is cheap: the answer
 carries an ``ETag`` of its bytes (``304`` on ``If-None-Match``), ``Last-Modified`` and a
@@ -29,9 +31,10 @@ from icalendar import Calendar, Event, vDuration, vText
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.catalog.calendar import TOKYO, collection_dates, today_in_tokyo
+from bot.catalog.calendar import TOKYO, today_in_tokyo
 from bot.catalog.models import Area, CatalogRevision, WardText
-from bot.catalog.schedule import AreaDirectory, AreaLookup
+from bot.catalog.notices import Collection, collections_with_notices, load_notices
+from bot.catalog.schedule import AreaDirectory, AreaLookup, chome_choices
 from bot.catalog.translations import Translations
 from bot.i18n import FOREIGN
 from bot.i18n.pivot import Pivot, phrases
@@ -127,7 +130,8 @@ def _feed(
         keys = [RULES_TEXT, DAILY_COLLECTION_TEXT] if area.remark else [RULES_TEXT]
         description = "\n".join(voice.text(key, texts[key]) for key in keys if texts.get(key))
         end = months_after(today, months)
-        feed = calendar(area, voice, _days(area, today, end), description, stamp=revised)
+        days = collections_with_notices(area, today, end, load_notices(session))
+        feed = calendar(area, voice, days, description, stamp=revised)
     # The window moves at midnight: the feed changed then, even when the catalog did not.
     # (Derived from ``today`` alone, not the clock, so a frozen day gives a fixed header.)
     midnight = datetime.combine(today, time(), TOKYO).astimezone(timezone.utc)
@@ -185,33 +189,18 @@ def _place_pivots() -> tuple[Pivot, ...]:
     return tuple(Pivot(language, (), phrases(language)) for language in FOREIGN)
 
 
-def chome_choices(town: str, rows: Iterable[Area]) -> list[str]:
-    """Every 丁目 of a town's rows as a value of ``area``: 「野方1丁目」, 「野方2丁目」, …"""
-    return [f"{town}{n}丁目" for n in sorted({n for a in rows for n in a.chome})]
-
-
-def _days(area: Area, start: date, end: date) -> list[tuple[date, str]]:
-    """(date, category) of every collection from ``start`` up to ``end``, by date and then
-    in the order answers list categories."""
-    schedules = sorted(area.schedules, key=lambda s: (s.category.sort_order, s.category.name))
-    days = [
-        (day, s.category.name)
-        for s in schedules
-        for day in collection_dates(start, end, s.weekdays, s.nth_weeks)
-    ]
-    return sorted(days, key=lambda pair: pair[0])
-
-
 def calendar(
     area: Area,
     voice: Voice,
-    days: Iterable[tuple[date, str]],
+    days: Iterable[Collection],
     description: str,
     *,
     stamp: datetime,
 ) -> Calendar:
-    """The iCalendar document (RFC 5545): one all-day event per (date, category), named in
-    ``voice``'s language with the Japanese name the ward's stickers show beside it."""
+    """The iCalendar document (RFC 5545): one all-day event per collection (date and
+    category), named in ``voice``'s language with the Japanese name the ward's stickers
+    show beside it. A collection a notice moved or told something about says so first in
+    its description."""
     name = voice.finish(
         voice.say("calendar_name", area=voice.area(area.town, area.chome, area.whole_town))
     )
@@ -227,12 +216,16 @@ def calendar(
     feed.add("REFRESH-INTERVAL", FEED_REFRESH, parameters={"VALUE": "DURATION"})
     feed.add("X-PUBLISHED-TTL", vDuration(FEED_REFRESH))
     feed.add("X-WR-TIMEZONE", str(TOKYO))
-    for day, category in days:
+    for collection in days:
+        day, category = collection.day, collection.category
+        told = [voice.notice_text(n.id, n.text) for n in collection.notices if n.text.strip()]
+        if collection.moved_from is not None:
+            told.insert(0, voice.say("calendar_moved", date=voice.date(collection.moved_from)))
         feed.add_component(
             Event.new(
                 uid=_uid(f"{_area_key(area)}|{day.isoformat()}|{category}", day),
                 summary=voice.category(category),
-                description=description or None,
+                description="\n".join(filter(None, [*told, description])) or None,
                 start=day,
                 end=day + timedelta(days=1),
                 stamp=stamp,

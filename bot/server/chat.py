@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text as sql
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.server.conversation import Conversations
+from bot.server.conversation import Conversations, app_address
 from bot.server.own_words import too_fast_text
 from bot.server.rasa_client import RasaClient
 from bot.server.rate_limit import RateLimits, caller
@@ -48,7 +48,9 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse | JSONRespon
             headers={"Retry-After": str(verdict.retry_after)},
         )
     conversations: Conversations = request.app.state.conversations
-    reply = await conversations.reply(f"{WEB_CHANNEL}:{body.sender_id}", body.text)
+    reply = await conversations.reply(
+        f"{WEB_CHANNEL}:{body.sender_id}", body.text, app_address(request)
+    )
     response = ChatResponse(messages=reply.messages)
     if reply.available:
         return response

@@ -23,17 +23,19 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.requests import Request
 
 from bot.catalog.models import Translation, WardText
 from bot.catalog.translations import TEXT, Translations
 from bot.i18n.detect import base_language, language_of
 from bot.server.own_words import foreign_voice
 from bot.server.rasa_client import RasaClient, RasaUnavailableError
-from bot.server.schemas import Button, ChatMessage
+from bot.server.schemas import Button, ChatMessage, Link
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -121,6 +123,25 @@ def _write_new_secret(path: Path) -> None:
         draft.unlink(missing_ok=True)
 
 
+def app_address(request: Request) -> str:
+    """Where residents reach the app, for the links the bot gives: ``public_url`` when an
+    operator set it, else the address ``request`` came to (behind the ward's proxy, its
+    ``Host`` and ``X-Forwarded-Proto``)."""
+    return request.app.state.settings.public_url or str(request.base_url)
+
+
+def on_the_app(url: str, base: str) -> str:
+    """``url`` as an address a resident can open: a URL without a host is on the app at
+    ``base``, in the app's scheme unless it names its own (``/api/calendar.ics?…`` →
+    ``https://host/api/calendar.ics?…``, ``webcal:/api/…`` → ``webcal://host/api/…``)."""
+    link = urlsplit(url)
+    if link.netloc:
+        return url
+    app = urlsplit(base)
+    path = app.path.rstrip("/") + link.path
+    return urlunsplit((link.scheme or app.scheme, app.netloc, path, link.query, link.fragment))
+
+
 @dataclass(frozen=True)
 class Reply:
     messages: list[ChatMessage]
@@ -138,20 +159,23 @@ class Conversations:
         #: The texts as last read, for when the database cannot be read.
         self._last_read: dict[str, str] = {}
 
-    async def reply(self, sender: str, text: str) -> Reply:
+    async def reply(self, sender: str, text: str, base: str) -> Reply:
         """The bot's answers to ``text`` in conversation ``sender`` (already namespaced):
-        what a resident typed or a button they tapped."""
+        what a resident typed or a button they tapped. ``base`` is the app's address
+        (:func:`app_address`), on which the answers' links are made."""
         try:
             messages = await self._rasa.send(sender, self._payloads.read(text))
         except RasaUnavailableError:
             return Reply([ChatMessage(text=self.unavailable_text(text))], available=False)
-        return Reply([self._signed(message) for message in messages])
+        return Reply([self._finished(message, base) for message in messages])
 
-    def _signed(self, message: ChatMessage) -> ChatMessage:
+    def _finished(self, message: ChatMessage, base: str) -> ChatMessage:
+        """The message as residents get it: its buttons signed, its links addresses."""
         buttons = [
             Button(title=b.title, payload=self._payloads.sign(b.payload)) for b in message.buttons
         ]
-        return ChatMessage(text=message.text, buttons=buttons)
+        links = [Link(title=link.title, url=on_the_app(link.url, base)) for link in message.links]
+        return ChatMessage(text=message.text, buttons=buttons, links=links)
 
     def unavailable_text(self, text: str) -> str:
         """The apology for ``text`` when Rasa cannot answer, in the language ``text`` is

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from bot.server.schemas import Button, ChatMessage
+from bot.server.schemas import Button, ChatMessage, Link
 
 logger = logging.getLogger(__name__)
 
@@ -149,16 +149,7 @@ class RasaClient:
             except (httpx.HTTPError, ValueError) as exc:
                 logger.warning("rasa did not answer: %s: %s", type(exc).__name__, exc)
                 raise RasaUnavailableError("rasa") from exc
-        messages = [
-            ChatMessage(
-                text=m["text"],
-                buttons=[
-                    Button(title=b["title"], payload=b["payload"]) for b in m.get("buttons") or []
-                ],
-            )
-            for m in payload
-            if m.get("text")
-        ]
+        messages = messages_of(payload)
         if not messages:
             # Every message gets an answer from the rules (the fallback included), so
             # nothing at all means Rasa failed inside: a failed action, or its tracker
@@ -300,3 +291,22 @@ class RasaClient:
         except httpx.HTTPError:
             return False
         return response.status_code == 200
+
+
+def messages_of(payload: list[dict]) -> list[ChatMessage]:
+    """The chat messages in what Rasa's REST channel answered. An action's message with
+    custom JSON comes as two: its text (and buttons), then the custom JSON alone; the
+    custom JSON's ``links`` belong to the text before it."""
+    messages: list[ChatMessage] = []
+    for m in payload:
+        custom = m.get("custom")
+        said = custom.get("links") if isinstance(custom, dict) else None
+        links = [Link(title=link["title"], url=link["url"]) for link in said or []]
+        if m.get("text"):
+            buttons = [
+                Button(title=b["title"], payload=b["payload"]) for b in m.get("buttons") or []
+            ]
+            messages.append(ChatMessage(text=m["text"], buttons=buttons, links=links))
+        elif messages:
+            messages[-1].links.extend(links)
+    return messages

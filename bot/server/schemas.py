@@ -34,9 +34,24 @@ class Button(BaseModel):
     payload: str
 
 
+class Link(BaseModel):
+    title: str = Field(description="What the link is, in the resident's language")
+    url: str = Field(
+        description="An https (or http) address, or a webcal one for a calendar app to "
+        "subscribe to",
+        examples=["https://BOT-HOST/api/calendar.ics?area=%E9%87%8E%E6%96%B93%E4%B8%81%E7%9B%AE"],
+    )
+
+
 class ChatMessage(BaseModel):
     text: str
     buttons: list[Button] = Field(default_factory=list)
+    links: list[Link] = Field(
+        default_factory=list,
+        description="Links to open, not to send as text (a schedule answer's calendar "
+        "feed). Optional and always present, empty when there are none: clients that "
+        "do not know it ignore it.",
+    )
 
 
 class ChatResponse(BaseModel):

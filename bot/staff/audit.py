@@ -28,6 +28,7 @@ from bot.catalog.models import (
     AuditLog,
     Category,
     Item,
+    Notice,
     Schedule,
     StaffToken,
     StaffUser,
@@ -35,12 +36,13 @@ from bot.catalog.models import (
     UnansweredQuestion,
     WardText,
 )
+from bot.catalog.notices import notice_label
 from bot.catalog.schedule import area_label, weekday_rule
-from bot.catalog.translations import CATEGORY, NOTE, TEXT
+from bot.catalog.translations import CATEGORY, NOTE, NOTICE, TEXT
 from bot.i18n import LANGUAGE_NAMES
 
 #: Tables whose rows the bot answers from: a change to one of them reloads the bot.
-CATALOG = (Category, Item, Alias, Area, Schedule, WardText, Translation)
+CATALOG = (Category, Item, Alias, Area, Schedule, WardText, Translation, Notice)
 AUDITED = (*CATALOG, StaffUser, StaffToken, UnansweredQuestion)
 #: Columns whose values never go into the audit log.
 SECRET_COLUMNS = {"password_hash", "token_hash"}
@@ -127,6 +129,11 @@ def _entry(action: str, obj: Any) -> AuditLog | None:
             continue
         changes[key] = [_plain(old), _plain(new)]
     for rel in state.mapper.relationships:
+        if rel.secondary is not None:  # the rows a row names (a notice's areas)
+            listed = _listed(action, state.attrs[rel.key].history)
+            if listed is not None:
+                changes[rel.key] = listed
+            continue
         if rel.uselist or action != "update":
             continue
         history = state.attrs[rel.key].history
@@ -146,6 +153,23 @@ def _entry(action: str, obj: Any) -> AuditLog | None:
     )
 
 
+def _listed(action: str, history: Any) -> list[Any] | None:
+    """The rows a many-to-many list named before and after, by :func:`label`; ``None``
+    when it did not change (or, on a creation or deletion, is empty)."""
+    before = [*history.unchanged, *history.deleted]
+    after = [*history.unchanged, *history.added]
+    if action == "update":
+        return [_labels(before), _labels(after)] if history.has_changes() else None
+    rows = after if action == "create" else before
+    if not rows:
+        return None
+    return [None, _labels(rows)] if action == "create" else [_labels(rows), None]
+
+
+def _labels(rows: list[Any]) -> list[str | None]:
+    return sorted((label(row) for row in rows), key=str)
+
+
 def label(obj: Any) -> str | None:
     """What staff call a row: an item's or category's name, an area as 「野方3丁目」, a
     collection day as its area and category, a text by its title. The audit summary and
@@ -156,6 +180,8 @@ def label(obj: Any) -> str | None:
         return area_label(obj)
     if isinstance(obj, Translation):
         return translation_label(obj.kind, obj.key, obj.field, obj.language)
+    if isinstance(obj, Notice):
+        return notice_label(obj)
     if isinstance(obj, Schedule):
         rule = f"{label(obj.category)}：{weekday_rule(obj.weekdays, obj.nth_weeks)}"
         area = inspect(obj).dict.get("area")  # not loaded in a list of one area's days
@@ -168,7 +194,7 @@ def label(obj: Any) -> str | None:
 
 
 #: The words of :func:`translation_label` (the admin's view of translations has the same).
-TRANSLATION_KINDS = {TEXT: "案内文", CATEGORY: "種別", NOTE: "品目の説明"}
+TRANSLATION_KINDS = {TEXT: "案内文", CATEGORY: "種別", NOTE: "品目の説明", NOTICE: "お知らせ"}
 TRANSLATION_FIELDS = {
     (TEXT, "title"): "内容（題名）",
     (TEXT, "body"): "本文",
@@ -176,6 +202,7 @@ TRANSLATION_FIELDS = {
     (CATEGORY, "name"): "種別名",
     (CATEGORY, "description"): "説明",
     (NOTE, "note"): "説明",
+    (NOTICE, "text"): "本文",
 }
 
 

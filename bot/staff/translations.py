@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.models import Category, Item, Translation, WardText
-from bot.catalog.translations import CATEGORY, FIELDS, NOTE, TEXT, translates
+from bot.catalog.models import Category, Item, Notice, Translation, WardText
+from bot.catalog.notices import notice_label
+from bot.catalog.translations import CATEGORY, FIELDS, NOTE, NOTICE, TEXT, translates
 from bot.i18n import FOREIGN, LANGUAGE_NAMES
 from bot.staff.audit import TRANSLATION_FIELDS, TRANSLATION_KINDS
 
@@ -82,6 +83,7 @@ class JapaneseNow:
         self.texts: dict[str, WardText] = {}
         self.categories: dict[str, Category] = {}
         self.notes: set[str] = set()
+        self.notices: dict[str, Notice] = {}
         if (text_keys := needed(TEXT)) is None or text_keys:
             query = select(WardText)
             if text_keys is not None:
@@ -92,6 +94,11 @@ class JapaneseNow:
             if names is not None:
                 query = query.where(Category.name.in_(names))
             self.categories = {c.name: c for c in session.scalars(query)}
+        if (ids := needed(NOTICE)) is None or ids:
+            query = select(Notice)
+            if ids is not None:
+                query = query.where(Notice.id.in_([int(i) for i in ids if i.isdigit()]))
+            self.notices = {str(n.id): n for n in session.scalars(query)}
         if needed(NOTE) != []:
             # All of them: a few hundred short texts, and notes saved from a form may carry
             # spaces around them, which a translation's key (stripped) does not.
@@ -112,11 +119,17 @@ class JapaneseNow:
             return Original(category.name if field == "name" else category.description, key)
         if kind == NOTE:
             return Original(key if key.strip() in self.notes else None, shorten(key))
+        if kind == NOTICE:
+            notice = self.notices.get(key)
+            if notice is None or field not in FIELDS[NOTICE]:
+                return Original(None, key)
+            label = notice_label(notice)
+            return Original(notice.text, label)
         return Original(None, key)
 
     def targets(self) -> list[tuple[Target, str]]:
         """Every field there is to translate, with its label, in the order a clerk looks
-        for it: texts by title, categories by name, item notes."""
+        for it: texts by title, categories by name, item notes, notices by their days."""
         found: list[tuple[Target, str]] = []
         for text in sorted(self.texts.values(), key=lambda t: t.title):
             for field in FIELDS[TEXT]:
@@ -131,6 +144,10 @@ class JapaneseNow:
                     found.append(((CATEGORY, name, field), label))
         for note in sorted(self.notes):
             found.append(((NOTE, note, "note"), f"品目の説明：{shorten(note)}"))
+        for key, notice in sorted(self.notices.items(), key=lambda pair: pair[1].starts_on):
+            if notice.text.strip():
+                label = notice_label(notice)
+                found.append(((NOTICE, key, "text"), f"お知らせ：{label} — {shorten(notice.text)}"))
         return found
 
 

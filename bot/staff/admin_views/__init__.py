@@ -11,6 +11,7 @@ from bot.staff.admin_views.accounts import AuditLogAdmin, StaffTokenAdmin, Staff
 from bot.staff.admin_views.aliases import AliasAdmin
 from bot.staff.admin_views.areas import AreaAdmin, ScheduleAdmin
 from bot.staff.admin_views.items import CategoryAdmin, ItemAdmin
+from bot.staff.admin_views.notices import NoticeAdmin
 from bot.staff.admin_views.shared import tokyo_time
 from bot.staff.admin_views.texts import WardTextAdmin
 from bot.staff.admin_views.translations import TranslationAdmin
@@ -25,6 +26,7 @@ VIEWS = [
     TranslationAdmin,
     AreaAdmin,
     ScheduleAdmin,
+    NoticeAdmin,
     UnansweredAdmin,
     AuditLogAdmin,
     StaffUserAdmin,

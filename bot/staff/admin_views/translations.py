@@ -247,7 +247,8 @@ class TranslationAdmin(NormalizedSearch, StaffView, model=Translation):
                 "訳す日本語",
                 choices=[("", "選んでください"), *await run_in_threadpool(self._targets)],
                 validators=[InputRequired("訳す日本語を選んでください。")],
-                description="案内文・種別・品目の説明のどれを訳すか。選ぶと、下に日本語の全文が出ます。",
+                description="案内文・種別・品目の説明・お知らせのどれを訳すか。"
+                "選ぶと、下に日本語の全文が出ます。",
                 render_kw={"class": "form-select", "data-staff-japanese": "japanese-preview"},
             )
             fields["language"] = SelectField(
@@ -322,7 +323,7 @@ class TranslationAdmin(NormalizedSearch, StaffView, model=Translation):
         original = await run_in_threadpool(self._find_original, kind, key, field)
         if original.japanese is None:
             raise OperationError(
-                "この翻訳の元の日本語がもうありません（案内文・種別が消されたか、"
+                "この翻訳の元の日本語がもうありません（案内文・種別・お知らせが消されたか、"
                 "品目の説明が書き換えられました）。使われないので、削除してかまいません。"
             )
         data["source"] = original.japanese

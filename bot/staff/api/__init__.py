@@ -17,7 +17,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.staff.api import aliases, areas, item_files, items, texts, tokens, unanswered
+from bot.staff.api import (
+    aliases,
+    areas,
+    item_files,
+    items,
+    notices,
+    texts,
+    tokens,
+    unanswered,
+)
 from bot.staff.api.schemas import ErrorOut
 
 router = APIRouter(
@@ -33,6 +42,7 @@ router.include_router(items.router)
 router.include_router(aliases.router)
 router.include_router(texts.router)
 router.include_router(areas.router)
+router.include_router(notices.router)
 router.include_router(unanswered.router)
 router.include_router(item_files.router)
 router.include_router(tokens.router)

@@ -8,14 +8,15 @@ answers a row the same way.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from bot.catalog.models import Alias, Area, Category, Item, Schedule, StaffToken, WardText
-from bot.catalog.schedule import WEEKDAY_NAMES
+from bot.catalog.models import Alias, Area, Category, Item, Notice, Schedule, StaffToken, WardText
+from bot.catalog.notices import NOTICE_KIND_NAMES, NoticeKind, notice_label
+from bot.catalog.schedule import WEEKDAY_NAMES, area_label
 from bot.i18n import JAPANESE, LANGUAGES
 from bot.staff import alias_files
 from bot.staff import operations as ops
@@ -289,6 +290,75 @@ class SchedulesPatch(BaseModel):
     schedules: list[ScheduleIn] = Field(
         min_length=1, description="Categories to set; categories not listed are kept"
     )
+
+
+# --- notices (お知らせ) ----------------------------------------------------------------------
+
+_KINDS = "; ".join(f"{kind.value}: {name}" for kind, name in NOTICE_KIND_NAMES.items())
+_RowIds = list[Annotated[int, Field(ge=1, le=MAX_ID)]]
+
+
+class RowRef(BaseModel):
+    id: int
+    name: str = Field(description="As staff call it: 「野方3丁目」, 「燃やすごみ」")
+
+
+class NoticeOut(BaseModel):
+    id: int
+    kind: NoticeKind = Field(description=f"What happens on its days ({_KINDS})")
+    label: str = Field(description="The notice in words, as the admin lists it")
+    starts_on: date = Field(description="First day it is about")
+    ends_on: date = Field(description="Last day it is about (included)")
+    moved_to: date | None = Field(description="moved: the day collection is made instead")
+    all_areas: bool = Field(description="Every area of the ward (then `areas` is empty)")
+    areas: list[RowRef]
+    categories: list[RowRef] = Field(description="Empty: every category")
+    text: str = Field(description="What residents read, in Japanese")
+    updated_at: Moment
+
+    @classmethod
+    def from_row(cls, notice: Notice) -> NoticeOut:
+        return cls(
+            id=notice.id,
+            kind=NoticeKind(notice.kind),
+            label=notice_label(notice),
+            starts_on=notice.starts_on,
+            ends_on=notice.ends_on,
+            moved_to=notice.moved_to,
+            all_areas=notice.all_areas,
+            areas=[RowRef(id=a.id, name=area_label(a)) for a in notice.areas],
+            categories=[RowRef(id=c.id, name=c.name) for c in notice.categories],
+            text=notice.text,
+            updated_at=notice.updated_at,
+        )
+
+
+class NoticePage(Page):
+    items: list[NoticeOut]
+
+
+class NoticeCreate(BaseModel):
+    kind: NoticeKind = Field(description=_KINDS)
+    starts_on: date
+    ends_on: date | None = Field(None, description="Default: starts_on (one day)")
+    moved_to: date | None = Field(None, description="Required for moved; none for the others")
+    all_areas: bool = Field(False, description="Every area; else list area_ids")
+    area_ids: _RowIds = Field(default_factory=list, description="See GET /api/staff/areas")
+    category_ids: _RowIds = Field(
+        default_factory=list, description="See GET /api/staff/categories; empty: every category"
+    )
+    text: str = Field("", max_length=ops.MAX_NOTICE_TEXT, description="What residents read")
+
+
+class NoticePatch(BaseModel):
+    kind: NoticeKind | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    moved_to: date | None = Field(None, description="null removes it")
+    all_areas: bool | None = None
+    area_ids: _RowIds | None = Field(None, description="Replaces the areas")
+    category_ids: _RowIds | None = Field(None, description="Replaces the categories")
+    text: str | None = Field(None, max_length=ops.MAX_NOTICE_TEXT)
 
 
 # --- unanswered questions ------------------------------------------------------------------
