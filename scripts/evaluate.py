@@ -37,7 +37,8 @@ import yaml
 
 from bot.catalog.schedule import WEEKDAY_NAMES
 from bot.catalog.translations import Translations
-from bot.i18n import FOREIGN
+from bot.i18n import CHINESE, FOREIGN
+from bot.i18n.detect import to_traditional
 from bot.i18n.voice import Voice
 from bot.services import app_service, backend_services, ensure_model, running, scratch_settings
 from bot.settings import ROOT
@@ -125,14 +126,15 @@ def _holds(word: str | list[str], reply: str) -> bool:
 
 def said_rules(rule: str) -> list[str]:
     """A weekday rule as the ward writes it (「第1・第3土曜日」) and as the bot says it in
-    each other language ("the 1st and 3rd Saturday of the month"): an answer in English
-    states the rule in English, beside the category's Japanese name."""
+    each other language ("the 1st and 3rd Saturday of the month"; Chinese in either script):
+    an answer in English states the rule in English, beside the category's Japanese name."""
     days = [WEEKDAY_NAMES.index(day) for day in re.findall(r"[月火水木金土日]曜日", rule)]
     weeks = [int(n) for n in re.findall(r"第(\d)", rule)]
     translated = [
         Voice(language, Translations(())).weekday_rule(days, weeks) for language in FOREIGN
     ]
-    return [rule, *translated]
+    in_chinese = Voice(CHINESE, Translations(())).weekday_rule(days, weeks)
+    return [rule, *translated, to_traditional(in_chinese)]
 
 
 def judge(expect: dict, messages: list[dict]) -> bool:
