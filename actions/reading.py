@@ -646,9 +646,11 @@ def _unknown_thing(
     """The noun phrase the matcher found no item for, if it is the whole name of a thing
     that the knowledge entries do not talk about either (「年末」 is not a thing). In a
     message in another language, only its words the pivot could not render can be one:
-    the rest are words it knows (「6袋」「いくつ」 are a count and a question)."""
+    the rest are words it knows (「6袋」「いくつ」 are a count and a question), and a date
+    written out (「1月2日」) is no thing."""
     if rendering is not None:
-        return rendering.unknown[0] if rendering.unknown and not found.mentions else ""
+        things = [word for word in rendering.unknown if not writes_a_date(word)]
+        return things[0] if things and not found.mentions else ""
     query = found.query if not found.mentions else ""
     if not quotable(query, text):
         return ""

@@ -199,6 +199,13 @@ def test_kanji_alone_are_read_in_the_language_that_names_them(
     assert f"（{category}）" in text_said or f"「{category}」" in text_said
 
 
+def test_a_date_written_in_another_language_is_no_unknown_thing(catalog: str) -> None:
+    """「1月2日」 left as it is by the Chinese rendering is a date, in the New Year break."""
+    text = _text(run(answers.ActionRespond(), "1月2日收垃圾吗？", intent="ask_item")[0])
+    assert "12月31日" in text
+    assert "没有找到" not in text
+
+
 def test_a_name_inside_a_word_the_language_does_not_know_is_no_answer(catalog: str) -> None:
     """The 「机」 of 「无人机」 (a drone) is no desk."""
     text = _text(run(answers.ActionRespond(), "无人机怎么扔")[0])
