@@ -42,9 +42,8 @@ from bot.i18n.detect import to_simplified
 #: An English word: letters and digits, with inner apostrophes (「don't」); a unit stays
 #: with its number (「30cm」).
 _EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-#: An English message's units: its words, and the marks that part two things ("bottles,
-#: cans"), which no name has and so match nothing.
-_EN_UNIT = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[,/;&+]")
+#: An English message's words, and the marks that part two things ("bottles, cans").
+_EN_WORD_OR_MARK = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[,/;&+]")
 #: The words between two English names that make the first belong to the second.
 _OF_WORDS = frozenset({"of", "the", "a", "an", "from"})
 _NUMBER = re.compile(r"^\d{1,2}$")
@@ -143,6 +142,7 @@ class Pivot:
     def render(self, text: str) -> Rendering:
         units = self._units(text)
         starts = self._word_starts(text)
+        parted = self._parted(text)
         pieces: list[str] = []
         items: list[str] = []
         unknown: list[str] = []
@@ -155,7 +155,7 @@ class Pivot:
                 leftover.append(units[i])
                 i += 1
                 continue
-            compound = self._compound(pieces, items, leftover, found[1][0])
+            compound = self._compound(pieces, items, leftover, found[1][0], i in parted)
             self._flush(leftover, pieces, unknown, items, said)
             length, (kind, japanese) = found
             words, i = self._joined(units[i : i + length]), i + length
@@ -178,13 +178,16 @@ class Pivot:
         return Rendering(japanese=japanese, items=items, unknown=unknown, said=said)
 
     def _compound(
-        self, pieces: list[str], items: list[str], between: list[str], kind: str
+        self, pieces: list[str], items: list[str], between: list[str], kind: str, parted: bool
     ) -> str | None:
         """How an English item name right after another makes one thing with it, as a
         format of ``before`` and ``after``: a name before another qualifies it ("leftover
         paint": 「生ごみのペンキ」), one before "of" belongs to the next ("caps of plastic
-        bottles": 「ペットボトルのキャップ」). None when they are two things."""
+        bottles": 「ペットボトルのキャップ」). None when they are two things, or a mark
+        (``parted``: "paint, leftovers") stands between them."""
         if self.language != ENGLISH or kind != _ITEM or not items or pieces[-1:] != items[-1:]:
+            return None
+        if parted:
             return None
         if not between:
             return "{before}の{after}"
@@ -198,7 +201,7 @@ class Pivot:
         """English: its words; Chinese and Korean: its characters, spaces dropped."""
         key_text = unicodedata.normalize("NFKC", text).lower()
         if self.language == ENGLISH:
-            return [singular(w) for w in _EN_UNIT.findall(_plain_latin(key_text))]
+            return [singular(w) for w in _EN_WORD.findall(_plain_latin(key_text))]
         if self.language == "zh":
             key_text = to_simplified(key_text)
         return [c for c in key_text if c.isalnum() or c == "-"]
@@ -213,6 +216,23 @@ class Pivot:
         key = self.key(phrase)
         if key and key not in self._table:
             self._table[key] = value
+
+    def _parted(self, text: str) -> frozenset[int]:
+        """English: the units a mark stands before ("cans" in "bottles, cans")."""
+        if self.language != ENGLISH:
+            return frozenset()
+        parted, position, after_mark = set(), 0, False
+        for token in _EN_WORD_OR_MARK.findall(
+            _plain_latin(unicodedata.normalize("NFKC", text).lower())
+        ):
+            if not token[0].isalnum():
+                after_mark = True
+                continue
+            if after_mark:
+                parted.add(position)
+            position += 1
+            after_mark = False
+        return frozenset(parted)
 
     def _word_starts(self, text: str) -> frozenset[int]:
         """Korean: the units that begin a word (after a space or punctuation)."""
