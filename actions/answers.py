@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from actions import replies
 from actions.context import live_catalog, sessions
-from actions.reading import (
+from actions.memory import (
     AREA_SLOT,
     LANGUAGE_SLOT,
     LAST_ITEMS_SLOT,
@@ -32,10 +32,8 @@ from actions.reading import (
     PENDING_SLOT,
     TOWN_SLOT,
     Context,
-    Reading,
-    quotable,
-    read,
 )
+from actions.reading import Reading, quotable, read
 from actions.replies import Reply
 from actions.routing import (
     CLEAR_COVERAGE,

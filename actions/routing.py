@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from enum import Enum
 
-from actions.reading import Context, Reading
+from actions.memory import Context
+from actions.reading import Reading
 from bot.catalog.knowledge import ANSWER_COVERAGE
 from bot.catalog.words import matching_words
 from bot.japanese import match_key

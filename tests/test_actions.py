@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions import answers, reading
+from actions import answers, memory
 from bot import settings as settings_module
 from bot.catalog.db import bump_revision, get_sessionmaker
 from bot.catalog.models import Alias, Item, UnansweredQuestion
@@ -114,12 +114,12 @@ def test_schedule_for_an_area_remembers_it(catalog: str) -> None:
         "野方3丁目の収集日です。",
         "・燃やすごみ：火曜日・金曜日",
     ]
-    area_slot = next(e for e in events if e["name"] == reading.AREA_SLOT)
+    area_slot = next(e for e in events if e["name"] == memory.AREA_SLOT)
     [again], _ = run(
         answers.ActionRespond(),
         "不燃ごみは？",
         intent="ask_schedule",
-        slots={reading.AREA_SLOT: area_slot["value"]},
+        slots={memory.AREA_SLOT: area_slot["value"]},
     )
     assert "・陶器・ガラス・金属ごみ：第1・第3土曜日" in again["text"]
 
@@ -127,12 +127,12 @@ def test_schedule_for_an_area_remembers_it(catalog: str) -> None:
 def test_schedule_without_area_asks_then_answers(catalog: str) -> None:
     [question], events = run(answers.ActionRespond(), "燃えるごみの日は？", intent="ask_schedule")
     assert "町名と丁目" in question["text"]
-    assert SlotSet(reading.PENDING_SLOT, "燃えるごみの日は？") in events
+    assert SlotSet(memory.PENDING_SLOT, "燃えるごみの日は？") in events
     [message], _ = run(
         answers.ActionRespond(),
         "野方3丁目です",
         intent="inform_area",
-        slots={reading.PENDING_SLOT: "燃えるごみの日は？"},
+        slots={memory.PENDING_SLOT: "燃えるごみの日は？"},
     )
     assert "・燃やすごみ：火曜日・金曜日" in message["text"]
     assert "陶器" not in message["text"]
@@ -192,19 +192,19 @@ def test_a_place_outside_nakano_is_said_so(catalog: str) -> None:
     assert message["text"].startswith("申し訳ありません。中野区内の町名が見つかりませんでした。")
     assert "曜日" not in message["text"].split("\n")[0]
     assert "鷺宮" in message["text"]
-    assert SlotSet(reading.PENDING_SLOT, "高円寺の燃えるごみは何曜日？") in events
+    assert SlotSet(memory.PENDING_SLOT, "高円寺の燃えるごみは何曜日？") in events
 
 
 def test_an_items_collection_day(catalog: str) -> None:
     messages, events = run(answers.ActionRespond(), "スプレー缶は何曜日に出せばいい？")
     assert messages[0]["text"].startswith("「スプレー缶」は「陶器・ガラス・金属ごみ」です。")
     assert "町名と丁目" in messages[1]["text"]
-    pending = next(e["value"] for e in events if e["name"] == reading.PENDING_SLOT)
+    pending = next(e["value"] for e in events if e["name"] == memory.PENDING_SLOT)
     [answer], _ = run(
         answers.ActionRespond(),
         "野方3丁目です",
         intent="inform_area",
-        slots={reading.PENDING_SLOT: pending},
+        slots={memory.PENDING_SLOT: pending},
     )
     assert "・陶器・ガラス・金属ごみ：第1・第3土曜日" in answer["text"]
     assert "燃やすごみ" not in answer["text"]

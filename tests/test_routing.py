@@ -10,15 +10,15 @@ import pytest
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.reading import (
+from actions.memory import (
     AREA_SLOT,
     LAST_ITEMS_SLOT,
     LAST_QUESTION_SLOT,
     LAST_SAID_SLOT,
     LAST_TOPIC_SLOT,
     Context,
-    read,
 )
+from actions.reading import read
 from actions.routing import Route, route
 from bot.catalog.loader import LiveCatalog
 

@@ -86,7 +86,7 @@ class MatchingWords:
     leftovers: Words = field(metadata=_AS_WRITTEN)
     leftovers_after_no: Words = field(metadata=_AS_WRITTEN)
     bare_containers: Words = field(metadata=_AS_WRITTEN)
-    # The conversation (actions/reading.py, actions/routing.py)
+    # The conversation (actions/reading/, actions/routing.py)
     references: Words = field(metadata=_KEYS)
     category_topic: Words = field(metadata=_KEYS)
     category_topic_not: Words = field(metadata=_KEYS)

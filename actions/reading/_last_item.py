@@ -1,0 +1,76 @@
+"""What a message says about the last item answered: a case its notes describe
+(「汚れてるやつは？」), something its notes speak to, or another variant of the same
+thing (「蛍光灯」 + 「割れてるんです」). The notes are read once per message and passed
+to what needs them.
+"""
+
+from __future__ import annotations
+
+from actions.memory import Context
+from actions.reading._wording import says_any
+from bot.catalog.knowledge import terms
+from bot.catalog.loader import LiveCatalog
+from bot.catalog.matcher import CatalogIndex, MatchResult
+from bot.catalog.notes import NoteCase, cases_in, met_case
+
+
+def last_item_notes(index: CatalogIndex, context: Context) -> list[str]:
+    return [index.items[i].notes for i in context.last_items if i in index.items]
+
+
+def last_kind_notes(index: CatalogIndex, context: Context) -> list[str]:
+    """The notes of the kinds the last items are (:meth:`CatalogIndex.kinds_of`)."""
+    items = context.items(index)
+    return [kind.notes for item in items for kind in index.kinds_of(item)]
+
+
+def last_item_case(
+    catalog: LiveCatalog, notes: list[str], kind_notes: list[str], text: str
+) -> NoteCase | None:
+    """The case of the last item's ``notes`` that ``text`` describes (「汚れてるやつは？」),
+    or failing that, of its kind's notes (「割れてたら？」 after 「ビールびん」)."""
+    names = catalog.categories().names()
+    for source in (notes, kind_notes):
+        case = met_case([case for note in source for case in cases_in(note, names)], text)
+        if case is not None:
+            return case
+    return None
+
+
+def meets_notes(notes: list[str], text: str) -> bool:
+    """Whether a content word of ``text`` is one of the last item's ``notes`` (「割れて」 and
+    a note on 割れたびん; 「回収ボックス」 and a note on the collection box)."""
+    words = set(terms(" ".join(notes)))
+    return bool(words) and any(word in words for word in terms(text))
+
+
+def refined(
+    index: CatalogIndex,
+    context: Context,
+    text: str,
+    outright: MatchResult,
+    key: str,
+    references: tuple[str, ...],
+) -> MatchResult | None:
+    """The last item told apart by ``text``: its name and the message read together name
+    other variants of the same thing (same base name) than were answered last. A part of
+    it asked about by reference (「それのキャップは？」 after ペットボトル) is read the same
+    way: as the part of the last item."""
+    last = context.items(index)
+    if not last or not context.last_said:
+        return None
+    if outright.mentions:
+        if not (says_any(key, references) and all(m.is_ambiguous for m in outright.mentions)):
+            return None
+        part = index.find(f"{context.last_said}の{outright.mentions[0].text}")
+        said = [m for m in part.mentions if not m.is_ambiguous and m.end > len(context.last_said)]
+        return MatchResult(mentions=said[:1]) if said else None
+    result = index.find(f"{context.last_said} {text}")
+    bases = {item.base_name or item.name for item in last}
+    answered = {item.id for item in last}
+    for mention in result.mentions:
+        ids = {c.id for c in mention.candidates}
+        same_thing = all((c.base_name or c.name) in bases for c in mention.candidates)
+        if same_thing and ids and ids != answered and not mention.is_ambiguous:
+            return MatchResult(mentions=[mention])
+    return None

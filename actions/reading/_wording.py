@@ -1,0 +1,128 @@
+"""What the words of a message say besides the items and the place it names: whether it
+names anything at all, a subject of its own, a date, nothing but its categories, a size.
+
+Most are read from Sudachi's morphemes rather than from the letters, because a word's
+letters hide inside other words (the あす of 「ヘアスプレー」).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.catalog.schedule import asked_when
+from bot.catalog.words import matching_words
+from bot.japanese import Morpheme, get_analyzer, match_key
+
+#: A size said with its unit: 「40cm」「1.2メートル」.
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|センチ|ｃｍ|m|メートル)", re.IGNORECASE)
+
+#: Nouns of amount and manner (「たくさん」「大量」): how much or how, not what about.
+_AMOUNT_NOUNS = frozenset({"副詞可能", "形状詞可能"})
+
+
+def names_a_subject(text: str) -> bool:
+    """Whether ``text`` names something to be about (「公園」「不法投棄」), not only an
+    amount (「カセットテープがたくさん出てきました」 is about the tapes) or what the item
+    is made of or for (the プラスチック of 「プラスチックのハンコ」)."""
+    vocabulary = matching_words()
+    qualifying = {
+        w for group in (vocabulary.materials, vocabulary.uses) for ws in group.values() for w in ws
+    }
+    return any(
+        m.pos[0] == "名詞"
+        and m.pos[2] not in _AMOUNT_NOUNS
+        and (key := match_key(m.text)) not in vocabulary.question_words
+        and key not in qualifying
+        for m in get_analyzer().analyze(text)
+    )
+
+
+def if_it_says_anything(text: str) -> str:
+    """``text``, or nothing when it holds only grammar, question words and words that lean
+    on others (the やっ of 「どうやって」)."""
+    question_words = matching_words().question_words
+    said = [
+        m
+        for m in get_analyzer().analyze(text)
+        if not m.is_grammar and m.pos[1] != "非自立可能" and match_key(m.text) not in question_words
+    ]
+    return text if said else ""
+
+
+def says_a_date(morphemes: list[Morpheme]) -> bool:
+    """Whether a date word (「明日」「次」) stands as a word of its own: 「ヘアスプレー」 has
+    the letters of 「あす」 but no date in it."""
+    dates = {word for words in matching_words().asked_date.values() for word in words}
+    return any(
+        match_key(m.text) in dates or match_key(m.reading) in dates
+        for m in morphemes
+        if asked_when(m.text)[0]
+    )
+
+
+def only_topic(rest: str, morphemes: list[Morpheme], topic: tuple[str, ...]) -> bool:
+    """Whether a message asks about nothing but its categories: what is left without the
+    ``topic`` words is a particle or two (「資源プラスチックは週に何回？」), or holds no
+    noun of its own (「燃やすごみには何を出せばいいですか」; not 「粗大ごみ処理券って何？」,
+    whose 処理券 is another thing)."""
+    if len(without(rest, longest_first(topic))) <= 2:
+        return True
+    question_words = matching_words().question_words
+    return not any(
+        m.pos[0] == "名詞"
+        and (key := match_key(m.text)) not in question_words
+        and not any(key in phrase for phrase in topic)
+        for m in morphemes
+    )
+
+
+def names_nothing(morphemes: list[Morpheme], question_words: tuple[str, ...]) -> bool:
+    """No noun in ``text`` but question words (「何」「いつ」) and pronouns (「それ」); a
+    noun-forming suffix counts as a noun (the 車 of 「収集車が来なかった」)."""
+    return not any(
+        (m.pos[0] == "名詞" or m.pos[:2] == ("接尾辞", "名詞的"))
+        and match_key(m.text) not in question_words
+        for m in morphemes
+    )
+
+
+def longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=lambda w: -len(w)))
+
+
+def without(key: str, words: tuple[str, ...]) -> str:
+    for word in words:
+        key = key.replace(word, "")
+    return key
+
+
+def blanked(text: str, words: tuple[str, ...]) -> str:
+    """``text`` with ``words`` (match keys) blanked out where they are written, the rest as
+    written (nothing, when the rest only asks): 「明日祝日だけど燃えるゴミ出していいの？」
+    asks about holidays whichever category it names, so the knowledge entries are matched
+    without it."""
+    if not words:
+        return text
+    places = [i for i, ch in enumerate(text) for _ in match_key(ch)]
+    key = "".join(match_key(ch) for ch in text)
+    blank = set()
+    for word in longest_first(words):
+        start = key.find(word)
+        while start >= 0:
+            blank.update(range(places[start], places[start + len(word) - 1] + 1))
+            key = key[:start] + "\0" * len(word) + key[start + len(word) :]
+            start = key.find(word)
+    return if_it_says_anything("".join(" " if i in blank else ch for i, ch in enumerate(text)))
+
+
+def says_any(text: str, words: tuple[str, ...]) -> bool:
+    return any(word in text for word in words)
+
+
+def size_cm(text: str) -> float | None:
+    """The largest size the message gives, in centimetres (「1.2m」 → 120)."""
+    sizes = [
+        float(number) * (100 if unit.lower() in ("m", "メートル") else 1)
+        for number, unit in _SIZE.findall(text)
+    ]
+    return max(sizes, default=None)
