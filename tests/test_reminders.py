@@ -40,6 +40,7 @@ from bot.catalog.loader import LiveCatalog
 from bot.catalog.models import (
     Area,
     Category,
+    Notice,
     ReminderDelivery,
     ReminderSettings,
     ReminderSubscription,
@@ -443,6 +444,39 @@ def test_nothing_in_the_new_year_break(
     report = send(settings, NEW_YEAR)
     assert (report.sent, report.skipped, report.failed) == (0, 0, 0)
     assert fake_line.push_attempts() == []
+
+
+def test_staff_notices_cancel_and_move_reminders(
+    settings: Settings, catalog_sessions: sessionmaker[Session], fake_line: FakeLineApi
+) -> None:
+    """A notice cancelling 燃やすごみ on the Tuesday in 野方3丁目: that reminder names only
+    what is still collected; one moving the Friday's to the Saturday: no reminder for the
+    Friday, one for the Saturday saying from which day, with the notice's text."""
+    add_subscriber(catalog_sessions, "U-notices", categories=(BURNABLE,))
+    nogata3 = area_named(catalog_sessions, "野方", 3)
+    saturday = FRIDAY + timedelta(days=1)
+    with catalog_sessions() as session:
+        burnable = session.get(Category, category_id(catalog_sessions, BURNABLE))
+        area = session.get(Area, nogata3.id)
+        session.add_all(
+            [
+                Notice(kind="cancelled", starts_on=TUESDAY, ends_on=TUESDAY, text="台風のため",
+                       areas=[area], categories=[burnable]),
+                Notice(kind="moved", starts_on=FRIDAY, ends_on=FRIDAY, moved_to=saturday,
+                       text="清掃工場の点検のため", areas=[area], categories=[burnable]),
+            ]
+        )  # fmt: skip
+        session.commit()
+
+    assert send(settings, TUESDAY).sent == 0
+    assert send(settings, FRIDAY).sent == 0
+    assert send(settings, saturday).sent == 1
+    [push] = fake_line.pushes()
+    assert push_text(push).splitlines()[:3] == [
+        "1月9日（土）は、野方3丁目の「燃やすごみ」の収集日です。朝8時までにお出しください。",
+        "1月8日（金）の収集が、この日に変更になりました。",
+        "清掃工場の点検のため",
+    ]
 
 
 def test_429_then_success_is_one_push_with_the_same_retry_key(
