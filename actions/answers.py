@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions import replies
+from actions import reminders, replies
 from actions.context import live_catalog, sessions
 from actions.memory import (
     AREA_SLOT,
@@ -29,6 +29,7 @@ from actions.memory import (
     LAST_QUESTION_SLOT,
     LAST_SAID_SLOT,
     LAST_TOPIC_SLOT,
+    PENDING_REMINDER_SLOT,
     PENDING_SLOT,
     TOWN_SLOT,
     Context,
@@ -82,6 +83,9 @@ class ActionRespond(Action):
         chosen = route(reading, context)
         logger.debug("route %s for intent %s", chosen.value, reading.intent)
         events = ANSWERS[chosen](dispatcher, reading, context)
+        if context.pending_reminder is not None and chosen is not Route.REMINDER:
+            # Asked something else instead of the area: the request for reminders lapses.
+            events.append(SlotSet(PENDING_REMINDER_SLOT, None))
         if reading.language != context.language:
             events.append(SlotSet(LANGUAGE_SLOT, reading.language))
         return events
@@ -371,7 +375,9 @@ def answer_schedule(
                 reply = replies.ask_area(voice)
             _send(dispatcher, [reply])
             return [SlotSet(PENDING_SLOT, question)]
-        _send(dispatcher, [_schedule_reply(voice, area, question, texts, today, day)])
+        answer = _schedule_reply(voice, area, question, texts, today, day)
+        answer.buttons += reminders.offer(session, context, voice)
+        _send(dispatcher, [answer])
     return [*_area_set(area), SlotSet(PENDING_SLOT, None), SlotSet(LAST_QUESTION_SLOT, question)]
 
 
@@ -556,6 +562,15 @@ def answer_fallback(
     return []
 
 
+def answer_reminder(
+    dispatcher: CollectingDispatcher, reading: Reading, context: Context
+) -> list[EventType]:
+    """「通知を登録」「通知を解除」「登録内容」: LINE reminders (:mod:`actions.reminders`)."""
+    said, events = reminders.answer(reading, context, _voice(reading))
+    _send(dispatcher, said)
+    return events
+
+
 ANSWERS: dict[Route, Answer] = {
     Route.ITEM: answer_item,
     Route.ITEM_DAY: answer_item_day,
@@ -566,4 +581,5 @@ ANSWERS: dict[Route, Answer] = {
     Route.BULKY: answer_bulky,
     Route.SMALL_TALK: answer_small_talk,
     Route.FALLBACK: answer_fallback,
+    Route.REMINDER: answer_reminder,
 }

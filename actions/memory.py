@@ -24,6 +24,7 @@ LAST_TOPIC_SLOT = "last_topic"
 LAST_QUESTION_SLOT = "last_question"
 LANGUAGE_SLOT = "language"
 TOWN_SLOT = "town"
+PENDING_REMINDER_SLOT = "pending_reminder"
 
 
 @dataclass
@@ -47,6 +48,12 @@ class Context:
     #: A town the resident named without the 丁目 it needs (「野方に住んでる」), until they
     #: say the 丁目.
     town: str | None = None
+    #: The conversation's id: ``line:user:<id>`` in a LINE friend's one-to-one chat, the
+    #: only kind reminders can be pushed to (:mod:`bot.line.conversation_ids`).
+    sender: str = ""
+    #: Reminders being set up (a request waiting for the area, or just confirmed): the
+    #: categories asked for (empty: all of them); ``None`` otherwise.
+    pending_reminder: list[str] | None = None
 
     def items(self, index: CatalogIndex) -> list[CatalogItem]:
         """The last items, the one whose name the resident said first (「ビールびん」,
@@ -72,4 +79,15 @@ class Context:
             last_question=slot(LAST_QUESTION_SLOT),
             language=slot(LANGUAGE_SLOT) or JAPANESE,
             town=slot(TOWN_SLOT),
+            sender=tracker.sender_id or "",
+            pending_reminder=_names(slot(PENDING_REMINDER_SLOT)),
         )
+
+
+def _names(raw: str | None) -> list[str] | None:
+    """A slot holding a JSON list of names; ``None`` when unset or unreadable."""
+    try:
+        names = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    return [str(n) for n in names] if isinstance(names, list) else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from urllib.parse import urlencode
 
 from bot.catalog.calendar import HORIZON_DAYS, is_year_end_break
@@ -27,7 +27,7 @@ from bot.catalog.notices import (
     notices_for,
 )
 from bot.i18n import JAPANESE
-from bot.i18n.voice import Voice
+from bot.i18n.voice import Voice, template
 
 #: Button titles longer than this are cut (a phone shows about this much on a chip).
 BUTTON_TITLE_LIMIT = 24
@@ -38,6 +38,9 @@ CHOOSE_ITEM_INTENT = "ask_item"
 INFORM_AREA_INTENT = "inform_area"
 #: The area's calendar feed (``bot/server/calendar.py``).
 CALENDAR_PATH = "/api/calendar.ics"
+#: Reminder buttons send this intent (data/rasa/reminders.yml), with the category chosen.
+SUBSCRIBE_REMINDER_INTENT = "subscribe_reminder"
+CATEGORY_ENTITY = "category"
 
 
 @dataclass
@@ -374,3 +377,57 @@ def oversized(voice: Voice, item: CatalogItem, limit: int, bulky_procedure: str)
     if bulky_procedure:
         lines.append(bulky_procedure)
     return Reply("\n".join(lines))
+
+
+# --- LINE reminders ----------------------------------------------------------------------
+
+
+def reminder_offer(voice: Voice) -> dict[str, str]:
+    """The button under a schedule answer on LINE: 「前の日に通知を受け取る」."""
+    return _button(voice.say("reminder_offer"), _reminder_payload())
+
+
+def _reminder_payload(category: str | None = None) -> str:
+    entities = json.dumps({CATEGORY_ENTITY: category}, ensure_ascii=False) if category else ""
+    return f"/{SUBSCRIBE_REMINDER_INTENT}{entities}"
+
+
+def reminder_confirmation(
+    voice: Voice, area: Area, chosen: list[str], every: list[str], at: time
+) -> Reply:
+    """What will be sent, and when: the area, each category reminded of with its days, and
+    the time; when the area has several, a button for each to be reminded of it alone
+    (and one for all of them again)."""
+    by_category = {s.category.name: s for s in area.schedules}
+    lines = [voice.say("reminder_subscribed", area=_area(voice, area), time=f"{at:%H:%M}")]
+    for name in chosen:
+        schedule = by_category[name]
+        days = voice.weekday_rule(schedule.weekdays, schedule.nth_weeks)
+        lines.append(voice.say("schedule_line", category=voice.category(name), days=days))
+    buttons = []
+    if len(every) > 1:
+        lines.append(voice.say("reminder_choose"))
+        buttons = [
+            _button(
+                voice.say("reminder_only", category=voice.category(name)), _reminder_payload(name)
+            )
+            for name in every
+            if [name] != chosen
+        ]
+        if chosen != every:
+            buttons.append(_button(voice.say("reminder_every"), _reminder_payload()))
+    lines.append(voice.say("reminder_stop_hint"))
+    return Reply("\n".join(lines), buttons)
+
+
+def reminder_status(
+    voice: Voice, area: Area, chosen: list[str], every: list[str], at: time, language: str
+) -> Reply:
+    """「登録内容」: everything stored besides the chat's address, and how to stop."""
+    names = voice.list([voice.category(name) for name in chosen])
+    categories = voice.say("reminder_all", categories=names) if chosen == every else names
+    text = voice.say(
+        "reminder_status", area=_area(voice, area), categories=categories,
+        time=f"{at:%H:%M}", language=template("language_itself", language),
+    )  # fmt: skip
+    return Reply(f"{text}\n{voice.say('reminder_stop_hint')}")

@@ -11,10 +11,14 @@ from enum import Enum
 
 from actions.memory import Context
 from actions.reading import Reading
+from actions.reminders import REMINDER_INTENTS
 from bot.catalog.knowledge import ANSWER_COVERAGE
 from bot.catalog.words import matching_words
 from bot.japanese import match_key
 
+#: A reminder intent (「通知を登録」) below this confidence is not taken for one: a message
+#: the model is unsure of is a question, which the rows below answer.
+REMINDER_CONFIDENCE = 0.8
 #: Below this intent confidence, small talk that names a thing is taken for an item question.
 SMALL_TALK_CONFIDENCE = 0.8
 #: A knowledge entry this clear answers even when the model took the message for
@@ -55,6 +59,8 @@ class Route(str, Enum):
     SMALL_TALK = "small_talk"
     #: Anything else: what the bot can answer, and where to ask.
     FALLBACK = "fallback"
+    #: LINE reminders: asking for them, stopping them, what is stored.
+    REMINDER = "reminder"
 
 
 def route(reading: Reading, context: Context) -> Route:
@@ -63,6 +69,10 @@ def route(reading: Reading, context: Context) -> Route:
     ===  =======================================================================  ==========
     row  the message …                                                            route
     ===  =======================================================================  ==========
+    0    names no item but in a category's name, and asks for reminders, to      REMINDER
+         stop them or what is stored (the model's reminder intents, surely); or,
+         while reminders are being set up (waiting for the area, or just
+         confirmed), names a place, or categories without asking a day
     1    is a tapped item button                                                  ITEM
     2    names no item (or the last item again), asks a day and points back      ITEM_DAY
          (or names nothing at all, or nothing but a place), after an item answer
@@ -108,6 +118,8 @@ def route(reading: Reading, context: Context) -> Route:
     ===  =======================================================================  ==========
     """
     names_items = reading.names_items
+    if _about_reminders(reading, context):
+        return Route.REMINDER
     if reading.chosen is not None:
         return Route.ITEM
     if context.last_items and (reading.refined is not None or _names_a_case_of_last_item(reading)):
@@ -134,6 +146,20 @@ def route(reading: Reading, context: Context) -> Route:
     if _follows_the_topic(reading, names_items):
         return Route.GENERAL
     return _by_intent(reading, names_items)
+
+
+def _about_reminders(reading: Reading, context: Context) -> bool:
+    """Row 0: 「通知を登録」「通知を解除」「登録内容」; 「野方3丁目」 after 「通知を登録」 was
+    answered with a question for the area; 「陶器・ガラス・金属ごみだけ」 after the
+    confirmation. Not 「畳を1枚だけ処分したい」, which names an item."""
+    names = [match_key(c) for c in reading.categories] + list(reading.category_words)
+    if any(not any(match_key(m.text) in name for name in names) for m in reading.mentions):
+        return False
+    if reading.intent in REMINDER_INTENTS and reading.confidence >= REMINDER_CONFIDENCE:
+        return True
+    if context.pending_reminder is None:
+        return False
+    return reading.place.town is not None or (bool(reading.categories) and not reading.asks_days)
 
 
 #: Intents of a message the model could not place, or placed as general.

@@ -9,10 +9,12 @@ nakano-bot tokens    staff API tokens: create (shown once), list, revoke
 nakano-bot notices   staff notices (お知らせ): collection cancelled or moved, or news
 nakano-bot stats     what the catalog holds and what residents asked
 nakano-bot db        the catalog's schema: upgrade it (Alembic migrations), show its revision
+nakano-bot reminders send the LINE reminders of a collection date (default: tomorrow)
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import tempfile
@@ -63,6 +65,8 @@ from bot.catalog.models import (
 from bot.catalog.notices import NOTICE_KIND_NAMES, NoticeKind, notice_label
 from bot.catalog.schedule import area_label
 from bot.logs import configure_logging
+from bot.reminders.sender import LineNotConfiguredError, ReminderSender, SendReport
+from bot.reminders.timer import send_if_due, tokyo_now
 from bot.server.app import create_app
 from bot.services import (
     ServiceError,
@@ -113,6 +117,11 @@ db_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(db_app, name="db")
+reminders_app = typer.Typer(
+    help="LINE reminders the evening before a collection day (docs/PRODUCTION.md)",
+    no_args_is_help=True,
+)
+app.add_typer(reminders_app, name="reminders")
 logger = logging.getLogger("bot")
 
 _AUTO_FORMAT = ImportFormat(AUTO)
@@ -762,6 +771,57 @@ def db_current(database_url: Annotated[str | None, _DATABASE_URL] = None) -> Non
         typer.echo("The database is not at the code's revision: run nakano-bot db upgrade.")
         raise typer.Exit(1)
     typer.echo("Up to date.")
+
+
+# --- LINE reminders ----------------------------------------------------------------------
+
+
+@reminders_app.command("send")
+def reminders_send(
+    day: Annotated[
+        datetime | None,
+        typer.Option(
+            "--for", formats=["%Y-%m-%d"], help="Collection date YYYY-MM-DD (default: tomorrow)"
+        ),
+    ] = None,
+    if_due: Annotated[
+        bool,
+        typer.Option(
+            "--if-due",
+            help="Send tomorrow's only once the time staff set has come (for a frequent "
+            "cron job); otherwise do nothing",
+        ),
+    ] = False,
+) -> None:
+    """Push the LINE reminders of a collection date to every subscriber whose area has
+    collection then. Each goes once: run it again, or from several machines at once, and
+    only what was not sent yet is sent. Prints how many were sent, skipped and failed."""
+    _configure_logging()
+    settings = get_settings()
+    sessions = _catalog_sessions()
+    try:
+        sender = ReminderSender.from_settings(settings, sessions)
+    except LineNotConfiguredError as exc:
+        raise _fail(str(exc)) from exc
+    if if_due:
+        if day is not None:
+            raise _fail("--for and --if-due cannot be used together.")
+        report = asyncio.run(send_if_due(sender, sessions, tokyo_now(settings.fixed_today)))
+        if report is None:
+            typer.echo("Not the time to send reminders (see LINE通知の設定 in /admin).")
+            return
+    else:
+        tomorrow = tokyo_now(settings.fixed_today).date() + timedelta(days=1)
+        report = asyncio.run(sender.send(day.date() if day else tomorrow))
+    _print_report(report)
+
+
+def _print_report(report: SendReport) -> None:
+    typer.echo(report.summary())
+    for error in dict.fromkeys(report.errors):
+        typer.echo(f"  {error}", err=True)
+    if report.failed:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -107,6 +107,10 @@ class Settings(BaseSettings):
     line_push_when_reply_fails: bool = False
     #: How long webhook event ids are kept to recognise LINE's redeliveries.
     line_seen_event_days: int = 7
+    #: The app sends the LINE reminders itself, at the time staff set (every app worker
+    #: checks; each reminder still goes once). Turn off where a cron job, systemd timer or
+    #: Kubernetes CronJob runs ``nakano-bot reminders send`` instead (docs/PRODUCTION.md).
+    reminders_in_app: bool = True
 
     #: Signs the staff admin's session cookie. Set it (any long random string, e.g.
     #: ``python -c "import secrets; print(secrets.token_urlsafe(48))"``) so logins survive

@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -20,9 +21,12 @@ from types import ModuleType
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, sync_playwright
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.catalog.db import get_sessionmaker
+from bot.catalog.db import get_engine, get_sessionmaker
 from bot.catalog.importer import CatalogFiles, import_into
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.matcher import CatalogIndex
@@ -54,6 +58,8 @@ MARKERS_BY_FIXTURE: dict[str, tuple[str, ...]] = {
     "backend": ("e2e",),
     "browser": ("browser",),
     "stack": ("e2e", "postgres", "redis"),  # tests/test_production_profile.py
+    "postgres_admin": ("postgres",),
+    "postgres_database": ("postgres",),
 }
 
 
@@ -122,6 +128,59 @@ def actions_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     yield url
     for cached in caches:
         cached.cache_clear()
+
+
+#: The PostgreSQL server the tests that need one use: the one on loopback, as CI machines
+#: of this kind run it, unless ``NAKANO_BOT_TEST_POSTGRES_URL`` points elsewhere.
+POSTGRES_URL = os.environ.get(
+    "NAKANO_BOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> str:
+    """The PostgreSQL server's URL, after checking it answers. If it does not, the test
+    fails saying so: a skipped PostgreSQL test would let production's database go untested."""
+    engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    problem = None
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        problem = str(exc.orig).strip()
+    finally:
+        engine.dispose()
+    if problem is not None:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {POSTGRES_URL} ({problem}). These tests need "
+            "it: start it (.ci/run does) or set NAKANO_BOT_TEST_POSTGRES_URL.",
+            pytrace=False,
+        )
+    return POSTGRES_URL
+
+
+@contextlib.contextmanager
+def scratch_postgres(admin_url: str, prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of ``admin_url``, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_database(postgres_admin: str) -> Iterator[str]:
+    """A scratch PostgreSQL database of the test's own (empty: no schema yet)."""
+    with scratch_postgres(postgres_admin, "nakano_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

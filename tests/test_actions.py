@@ -29,9 +29,10 @@ def run(
     confidence: float = 0.99,
     slots: dict[str, Any] | None = None,
     entities: list[dict[str, Any]] | None = None,
+    sender_id: str = "test",
 ) -> tuple[list[dict[str, Any]], list[Any]]:
     tracker = Tracker(
-        sender_id="test",
+        sender_id=sender_id,
         slots=slots or {},
         latest_message={
             "text": text,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,19 +15,24 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.catalog.calendar import today_in_tokyo
 from bot.catalog.db import current_revision
 from bot.catalog.formats import ItemFormat, export_items
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.models import (
     Alias,
+    Area,
     AuditLog,
     Category,
     ChatEvent,
     Item,
+    ReminderDelivery,
+    ReminderSettings,
+    ReminderSubscription,
     StaffUser,
     UnansweredQuestion,
 )
-from bot.catalog.schedule import categories_in
+from bot.catalog.schedule import area_label, categories_in
 from bot.server.app import create_app
 from bot.settings import Settings
 from bot.staff import web_auth
@@ -365,6 +370,53 @@ def test_analytics_page_and_its_csv(web: TestClient, staff_db: sessionmaker[Sess
     csv = web.get("/admin/analytics", params={"download": "csv"})
     assert csv.headers["content-type"].startswith("text/csv")
     assert "スプレー缶" in csv.content.decode("utf-8-sig")
+
+
+def test_the_reminders_send_time_is_set_by_an_editor_and_audited(
+    web: TestClient, staff_db: sessionmaker[Session]
+) -> None:
+    login(web, "viewer")
+    listed = web.get("/admin/reminder-settings/list")
+    assert listed.status_code == 200
+    assert "19:00" in listed.text
+    assert web.get("/admin/reminder-settings/edit/1").status_code == 403
+    web.cookies.clear()
+    login(web, "editor")
+    assert "19:00" in web.get("/admin/reminder-settings/edit/1").text
+    response = post(web, "/admin/reminder-settings/edit/1", {"send_time": "18:30", "save": "Save"})
+    assert response.status_code == 302
+    with staff_db() as session:
+        assert session.get(ReminderSettings, 1).send_time == time(18, 30)
+        entry = session.scalars(select(AuditLog).where(AuditLog.table == "reminder_settings")).one()
+        assert (entry.actor, entry.changes["send_time"]) == (
+            "staff:editor",
+            ["19:00:00", "18:30:00"],
+        )
+    assert post(web, "/admin/reminder-settings/delete", {"pks": "1"}).status_code in (403, 404, 405)
+
+
+def test_analytics_page_shows_the_line_reminders(
+    web: TestClient, staff_db: sessionmaker[Session]
+) -> None:
+    with staff_db() as session:
+        area = session.scalars(select(Area).where(Area.town == "野方")).first()
+        session.add(ReminderSubscription(line_user_id="U-1", area_id=area.id, category_ids=[]))
+        today = today_in_tokyo()  # the month the page shows
+        session.add_all(
+            ReminderDelivery(
+                line_user_id=f"U-{n}", collection_date=today, retry_key=f"key-{n}", status=status
+            )
+            for n, status in enumerate(["sent", "sent", "failed", "blocked"])
+        )
+        session.commit()
+        label = area_label(area)
+    login(web, "viewer")
+    page = web.get("/admin/analytics").text
+    assert "LINE通知の登録者（地域別・現在）" in page
+    assert f'<tr><td>{label}</td><td class="text-end">1</td></tr>' in page
+    counts = '<td class="text-end">2</td><td class="text-end">2</td>'  # sent, not sent
+    assert f"<tr><td>{today.month}/{today.day}</td>{counts}</tr>" in page
+    assert "合計 1人" in page
 
 
 def test_staff_accounts_are_audited_without_their_passwords(

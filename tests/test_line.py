@@ -111,6 +111,8 @@ def line_settings(e2e_settings: Settings, fake_line: FakeLineApi) -> Settings:
             "line_channel_secret": SecretStr(SECRET),
             "line_channel_access_token": SecretStr(TOKEN),
             "line_api_base_url": f"http://127.0.0.1:{FAKE_LINE_PORT}",
+            # tests/test_reminders.py pushes reminders when it means to
+            "reminders_in_app": False,
         }
     )
 

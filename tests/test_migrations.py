@@ -8,10 +8,8 @@ fail, saying so: a skipped PostgreSQL test would let production's database go un
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,45 +18,22 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, MetaData, String, create_engine, func, inspect, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Column, MetaData, String, func, inspect, select, text
 
 from bot.catalog import db
 from bot.catalog.importer import CatalogFiles, import_into
 from bot.catalog.models import Base, Category, StaffUser
 from bot.settings import ROOT
+from tests.conftest import scratch_postgres
 
-POSTGRES_URL = os.environ.get(
-    "NAKANO_BOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 INITIAL = "0001"
 #: The tables the foundation's create_all made, before the LINE and staff tables existed.
 FOUNDATION_TABLES = {
     "categories", "items", "aliases", "areas", "schedules", "ward_texts",
     "unanswered_questions", "catalog_revision",
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def postgres_admin() -> str:
-    """The PostgreSQL server's URL, after checking it answers."""
-    engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    problem = None
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        problem = str(exc.orig).strip()
-    finally:
-        engine.dispose()
-    if problem is not None:
-        pytest.fail(
-            f"PostgreSQL is not reachable at {POSTGRES_URL} ({problem}). The migration tests "
-            "need it: start it (.ci/run does) or set NAKANO_BOT_TEST_POSTGRES_URL.",
-            pytrace=False,
-        )
-    return POSTGRES_URL
+#: The LINE reminders' tables (0005).
+REMINDER_TABLES = {"reminder_subscriptions", "reminder_deliveries", "reminder_settings"}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -67,19 +42,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'catalog.sqlite3'}"
         return
-    admin_url = request.getfixturevalue("postgres_admin")
-    name = f"nakano_migrations_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_postgres(request.getfixturevalue("postgres_admin"), "nakano_migrations") as url:
         yield url
-    finally:
-        db.get_engine(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def head() -> str:
@@ -136,7 +100,10 @@ def test_one_chain_from_the_initial_revision() -> None:
     assert chain[-1] == INITIAL
     assert chain[0] == head()
     assert len(script.get_heads()) == 1
-    later = {"staff_sessions", "translations", "notices", "notice_areas", "notice_categories"}
+    later = {
+        "staff_sessions", "translations", "notices", "notice_areas", "notice_categories",
+        *REMINDER_TABLES,
+    }  # fmt: skip
     assert set(script.get_revision(INITIAL).module.TABLES) == set(Base.metadata.tables) - later
 
 

@@ -68,4 +68,5 @@ def test_old_records_are_removed_at_start(tmp_path: Path) -> None:
         assert session.scalars(select(UnansweredQuestion)).all() == []
         assert purge_old(session, 30) == {
             "chat_events": 0, "unanswered_questions": 0, "line_seen_events": 0,
+            "reminder_deliveries": 0,
         }  # fmt: skip

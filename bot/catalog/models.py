@@ -3,7 +3,7 @@ staff edit is answered on the next message without retraining."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 
 from sqlalchemy import (
     JSON,
@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     UniqueConstraint,
     text,
 )
@@ -379,3 +380,86 @@ class ChatEvent(Base):
     item_name: Mapped[str | None] = mapped_column(String(200), default=None)
     #: The language the resident wrote in.
     language: Mapped[str] = mapped_column(String(8), default="ja", server_default="ja", index=True)
+
+
+# --- LINE reminders the evening before a collection day -----------------------------------
+
+#: When reminders go out unless staff set another time: 19:00 in Tokyo, the evening before.
+DEFAULT_REMINDER_TIME = time(19, 0)
+
+
+class ReminderSubscription(Base):
+    """A LINE friend who asked to be told the evening before their collection days.
+
+    Only what the reminder needs is kept: the LINE user id it is pushed to, the area, the
+    categories chosen (none: every category collected there) and the language it is said
+    in. The row goes when the resident says 「通知を解除」 or blocks the account.
+    """
+
+    __tablename__ = "reminder_subscriptions"
+
+    line_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    #: The categories chosen, by id (a renamed category stays chosen); empty: all of them.
+    category_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(8), default="ja", server_default="ja")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    #: When LINE refused a push because the resident blocked the account without the
+    #: unfollow event reaching the bot; skipped from then until they follow again.
+    blocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+    area: Mapped[Area] = relationship(lazy="joined")
+
+
+#: The states of a reminder (:class:`ReminderDelivery`): taken by a sender and not
+#: finished, pushed, given up, refused by LINE as to a user who blocked the account.
+REMINDER_SENDING, REMINDER_SENT, REMINDER_FAILED, REMINDER_BLOCKED = (
+    "sending",
+    "sent",
+    "failed",
+    "blocked",
+)
+
+
+class ReminderDelivery(Base):
+    """One reminder, for one subscriber and one collection date, written before it is pushed.
+
+    The row is unique per subscriber and date: a second run for the same date, or a second
+    app worker at the same moment, cannot write it again and so pushes nothing. The push
+    carries ``retry_key`` as LINE's ``X-Line-Retry-Key`` on every attempt, so that LINE
+    itself refuses (409) a repeat of a push it already accepted.
+    """
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (UniqueConstraint("line_user_id", "collection_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ``None`` once the resident blocked the account: the row stays for the figures only.
+    line_user_id: Mapped[str | None] = mapped_column(String(64))
+    collection_date: Mapped[date] = mapped_column(Date, index=True)
+    retry_key: Mapped[str] = mapped_column(String(36))
+    #: :data:`REMINDER_SENDING`, :data:`REMINDER_SENT`, … .
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: When a sender last took the row; a ``sending`` row left long after this belonged to
+    #: a sender that died, and another takes it over with the same retry key.
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    #: LINE's answer to the last failed attempt (its status and message, never a token).
+    error: Mapped[str] = mapped_column(String(300), default="", server_default=EMPTY_TEXT)
+
+
+class ReminderSettings(Base):
+    """What staff set for the LINE reminders: one row, edited in /admin."""
+
+    __tablename__ = "reminder_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    #: The time of day (Tokyo) the reminders go out, the evening before a collection day.
+    send_time: Mapped[time] = mapped_column(Time, default=DEFAULT_REMINDER_TIME)
+
+    def __str__(self) -> str:
+        return f"LINE通知の送信時刻 {self.send_time:%H:%M}"

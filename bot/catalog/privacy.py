@@ -15,7 +15,13 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from bot.catalog.models import ChatEvent, LineSeenEvent, UnansweredQuestion, utcnow
+from bot.catalog.models import (
+    ChatEvent,
+    LineSeenEvent,
+    ReminderDelivery,
+    UnansweredQuestion,
+    utcnow,
+)
 
 MASK = "＊＊＊"
 _DASH = r"[-‐－ー−―]"
@@ -42,14 +48,16 @@ def mask_personal(text: str) -> str:
 
 
 def purge_old(session: Session, keep_days: int) -> dict[str, int]:
-    """Delete chat events, unanswered questions (by last seen) and LINE event ids older
-    than ``keep_days``; the caller commits. Returns the rows deleted per table."""
+    """Delete chat events, unanswered questions (by last seen), LINE event ids and the
+    records of reminders sent older than ``keep_days``; the caller commits. Returns the
+    rows deleted per table."""
     cutoff = utcnow() - timedelta(days=keep_days)
     deleted = {}
     for model, column in (
         (ChatEvent, ChatEvent.at),
         (UnansweredQuestion, UnansweredQuestion.last_seen),
         (LineSeenEvent, LineSeenEvent.seen_at),
+        (ReminderDelivery, ReminderDelivery.claimed_at),
     ):
         result = session.execute(delete(model).where(column < cutoff))
         deleted[model.__tablename__] = result.rowcount or 0

@@ -3,7 +3,9 @@
 Events come after the webhook has verified their signature and dropped redeliveries
 (``bot.line.webhook``); here each one becomes a turn of the same Rasa conversation the web
 chat uses, answered once with the free Reply API. Nothing is pushed (push messages cost the
-ward money) unless ``line_push_when_reply_fails`` is set.
+ward money) unless ``line_push_when_reply_fails`` is set; reminders are pushed apart, by
+:mod:`bot.reminders.sender`. A friend who blocks the account (unfollow) has their
+reminders deleted.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import logging
 from collections.abc import Sequence
 
 import aiohttp
+from fastapi.concurrency import run_in_threadpool
 from linebot.v3 import WebhookParser
 from linebot.v3.messaging import (
     ApiException,
@@ -35,12 +38,16 @@ from linebot.v3.webhooks import (
     RoomSource,
     Source,
     TextMessageContent,
+    UnfollowEvent,
     UserSource,
 )
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.i18n import ENGLISH
 from bot.i18n.voice import template
+from bot.line.conversation_ids import GROUP, ROOM, USER, conversation_id
 from bot.line.messages import to_line
+from bot.reminders.subscriptions import forget, unblock
 from bot.server.conversation import Conversations
 from bot.server.own_words import too_fast_text
 from bot.server.rate_limit import RateLimits
@@ -49,7 +56,6 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-LINE_CHANNEL = "line"
 #: Seconds to wait for LINE's API; a reply token lives about a minute, so longer is useless.
 API_TIMEOUT_SECONDS = 10
 
@@ -58,11 +64,11 @@ def sender_id(source: Source | None) -> str | None:
     """The conversation an event belongs to: one per user in a 1:1 chat, one per group or
     room otherwise (what one member told the bot, e.g. the area, holds for the group)."""
     if isinstance(source, GroupSource):
-        return f"{LINE_CHANNEL}:group:{source.group_id}"
+        return conversation_id(GROUP, source.group_id)
     if isinstance(source, RoomSource):
-        return f"{LINE_CHANNEL}:room:{source.room_id}"
+        return conversation_id(ROOM, source.room_id)
     if isinstance(source, UserSource) and source.user_id:
-        return f"{LINE_CHANNEL}:user:{source.user_id}"
+        return conversation_id(USER, source.user_id)
     return None
 
 
@@ -80,7 +86,11 @@ class LineChannel:
     """Create inside the running event loop (the SDK's HTTP session belongs to it)."""
 
     def __init__(
-        self, settings: Settings, conversations: Conversations, limits: RateLimits
+        self,
+        settings: Settings,
+        conversations: Conversations,
+        limits: RateLimits,
+        sessions: sessionmaker[Session],
     ) -> None:
         secret, token = settings.line_channel_secret, settings.line_channel_access_token
         if secret is None or token is None:
@@ -92,6 +102,7 @@ class LineChannel:
         self._api = AsyncMessagingApi(self._client)
         self._conversations = conversations
         self._limits = limits
+        self._sessions = sessions
         self._push_when_reply_fails = settings.line_push_when_reply_fails
 
     async def aclose(self) -> None:
@@ -107,6 +118,7 @@ class LineChannel:
                 logger.exception("LINE event %s could not be answered", _describe(event))
 
     async def _handle(self, event: Event, base: str) -> None:
+        await self._follow_reminders(event)  # whichever channel answers the chat
         if event.mode == EventMode.STANDBY:
             return  # another channel (a module) is answering this chat
         reply_token = getattr(event, "reply_token", None)
@@ -115,6 +127,22 @@ class LineChannel:
         messages = await self._answer(event, base)
         if messages:
             await self._send(reply_token, messages, event.source)
+
+    async def _follow_reminders(self, event: Event) -> None:
+        """Unfollow (the friend blocked the account): their reminders are deleted. Follow
+        again: reminders kept while LINE refused pushes to them are sent again."""
+        source = event.source
+        if not isinstance(event, UnfollowEvent | FollowEvent) or not isinstance(source, UserSource):
+            return
+        if not source.user_id:
+            return
+        change = forget if isinstance(event, UnfollowEvent) else unblock
+
+        def apply() -> None:
+            with self._sessions() as session:
+                change(session, source.user_id)
+
+        await run_in_threadpool(apply)
 
     async def _answer(self, event: Event, base: str) -> list[ChatMessage]:
         sender = sender_id(event.source)
@@ -171,7 +199,7 @@ class LineChannel:
         except ApiException as exc:
             # Typically an expired or used reply token (400); never retried, since LINE
             # would refuse the same token again.
-            logger.warning("LINE refused the reply: HTTP %s %s", exc.status, _error_text(exc))
+            logger.warning("LINE refused the reply: HTTP %s %s", exc.status, error_text(exc))
             await self._push_instead(line_messages, source)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             logger.warning("LINE API did not answer the reply: %s", type(exc).__name__)
@@ -187,7 +215,7 @@ class LineChannel:
             )
             logger.info("answer pushed after the reply failed")
         except ApiException as exc:
-            logger.warning("LINE refused the push: HTTP %s %s", exc.status, _error_text(exc))
+            logger.warning("LINE refused the push: HTTP %s %s", exc.status, error_text(exc))
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             logger.warning("LINE API did not answer the push: %s", type(exc).__name__)
 
@@ -196,7 +224,7 @@ def _describe(event: Event) -> str:
     return f"{getattr(event, 'type', '?')}/{getattr(event, 'webhook_event_id', '?')}"
 
 
-def _error_text(exc: ApiException) -> str:
+def error_text(exc: ApiException) -> str:
     """LINE's own message for the error, e.g. 'Invalid reply token'; the body holds no
     secret (the token travels in the request, never in LINE's answer)."""
     body = exc.body.decode("utf-8", "replace") if isinstance(exc.body, bytes) else exc.body

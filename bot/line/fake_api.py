@@ -6,6 +6,11 @@ access token is 401; a reply token used twice, expired (``expire()``) or unknown
 is 400 "Invalid reply token"; a message breaking LINE's limits is 400 with the reason. So a
 test that passes here would not be refused by the real LINE for the reasons LINE gives.
 
+Pushes too: a push whose ``X-Line-Retry-Key`` LINE accepted before is 409 (LINE delivers
+it once), a push to a user who blocked the account (``block()``) is 403, and
+``fail_next()`` makes the next pushes fail as a busy LINE does (429, 500, with
+``Retry-After`` if asked).
+
     python -m bot.line.fake_api --port 8090 --token dev-token
 
 then point the bot at it with ``LINE_API_BASE_URL=http://127.0.0.1:8090``; the record is
@@ -15,6 +20,7 @@ at ``GET /fake/requests``.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -39,28 +45,62 @@ class RecordedRequest:
     path: str
     body: dict[str, Any]
     status: int
+    retry_key: str | None = None
+
+
+@dataclass
+class _Failure:
+    status: int
+    message: str
+    retry_after: int | None
 
 
 @dataclass
 class FakeLineApi:
     access_token: str
     requests: list[RecordedRequest] = field(default_factory=list)
+    #: Seconds each push takes to be answered, as over a real network (0: at once).
+    push_latency: float = 0.0
     _expired: set[str] = field(default_factory=set)
     _used: set[str] = field(default_factory=set)
+    _accepted_keys: dict[str, str] = field(default_factory=dict)
+    _blocked: set[str] = field(default_factory=set)
+    _failures: list[_Failure] = field(default_factory=list)
 
     def expire(self, reply_token: str) -> None:
         """Make LINE refuse ``reply_token``, as it does about a minute after the event."""
         self._expired.add(reply_token)
+
+    def block(self, user_id: str) -> None:
+        """Make ``user_id`` a user who blocked the account: pushes to them are 403."""
+        self._blocked.add(user_id)
+
+    def fail_next(
+        self,
+        status: int,
+        times: int = 1,
+        message: str = "The API rate limit has been exceeded. Try again later.",
+        retry_after: int | None = None,
+    ) -> None:
+        """Answer the next ``times`` pushes with ``status`` (429, 5xx), as a busy LINE does."""
+        self._failures.extend(_Failure(status, message, retry_after) for _ in range(times))
 
     def replies(self) -> list[dict[str, Any]]:
         """Bodies of the replies LINE accepted."""
         return [r.body for r in self.requests if r.path.endswith("/reply") and r.status == 200]
 
     def pushes(self) -> list[dict[str, Any]]:
-        return [r.body for r in self.requests if r.path.endswith("/push")]
+        """Bodies of the pushes LINE accepted (each delivered once)."""
+        return [r.body for r in self.push_attempts() if r.status == 200]
+
+    def push_attempts(self) -> list[RecordedRequest]:
+        """Every push request, accepted or not, with its status and retry key."""
+        return [r for r in self.requests if r.path.endswith("/push")]
 
     def clear(self) -> None:
         self.requests.clear()
+        self._failures.clear()
+        self.push_latency = 0.0
 
     def app(self) -> FastAPI:
         app = FastAPI(title="Fake LINE Messaging API")
@@ -71,7 +111,7 @@ class FakeLineApi:
 
         @app.post("/v2/bot/message/push")
         async def push(request: Request) -> JSONResponse:
-            return await self._answer(request, self._check_push)
+            return await self._push(request)
 
         @app.get("/fake/requests")
         async def recorded() -> list[dict[str, Any]]:
@@ -92,6 +132,35 @@ class FakeLineApi:
             status, content = 200, {"sentMessages": sent}
         self.requests.append(RecordedRequest(request.url.path, body, status))
         return JSONResponse(status_code=status, content=content)
+
+    async def _push(self, request: Request) -> JSONResponse:
+        """A push: refused, failed or accepted as LINE would, and recorded with its key."""
+        key = request.headers.get("x-line-retry-key")
+        body = await request.json()
+        await asyncio.sleep(self.push_latency)
+        headers: dict[str, str] = {}
+        if request.headers.get("authorization") != f"Bearer {self.access_token}":
+            status, content = 401, {"message": "Authentication failed."}
+        elif self._failures:
+            failure = self._failures.pop(0)
+            status, content = failure.status, {"message": failure.message}
+            if failure.retry_after is not None:
+                headers["Retry-After"] = str(failure.retry_after)
+        elif key is not None and key in self._accepted_keys:
+            status = 409
+            content = {"message": "The retry key is already accepted"}
+            headers["x-line-accepted-request-id"] = self._accepted_keys[key]
+        elif problem := self._check_push(body):
+            status, content = 400, {"message": problem}
+        elif body["to"] in self._blocked:
+            status, content = 403, {"message": "The user has blocked the account."}
+        else:
+            sent = [{"id": str(i), "quoteToken": f"q{i}"} for i in range(len(body["messages"]))]
+            status, content = 200, {"sentMessages": sent}
+            if key is not None:
+                self._accepted_keys[key] = f"request-{len(self._accepted_keys) + 1}"
+        self.requests.append(RecordedRequest(request.url.path, body, status, key))
+        return JSONResponse(status_code=status, content=content, headers=headers)
 
     def _check_reply(self, body: dict[str, Any]) -> str | None:
         token = body.get("replyToken")

@@ -23,6 +23,8 @@ from bot.catalog.privacy import purge_old
 from bot.line.channel import LineChannel
 from bot.line.webhook import router as line_router
 from bot.logs import configure_logging
+from bot.reminders.sender import ReminderSender
+from bot.reminders.timer import run_timer
 from bot.server.api_docs import router as api_docs_router
 from bot.server.calendar import router as calendar_router
 from bot.server.chat import router as chat_router
@@ -85,16 +87,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         payloads = ButtonPayloads(button_secret(settings))
         app.state.conversations = Conversations(app.state.rasa, app.state.sessions, payloads)
         app.state.line = (
-            LineChannel(settings, app.state.conversations, app.state.rate_limits)
+            LineChannel(
+                settings, app.state.conversations, app.state.rate_limits, app.state.sessions
+            )
             if settings.line_configured
             else None
         )
         await _purge(app.state.sessions, settings.chat_log_days)
-        housekeeping = asyncio.create_task(_purge_daily(app.state.sessions, settings))
+        background = [asyncio.create_task(_purge_daily(app.state.sessions, settings))]
+        if settings.line_configured and settings.reminders_in_app:
+            sender = ReminderSender.from_settings(settings, app.state.sessions)
+            timer = run_timer(sender, app.state.sessions, settings.fixed_today)
+            background.append(asyncio.create_task(timer))
         try:
             yield
         finally:
-            housekeeping.cancel()
+            for task in background:
+                task.cancel()
             if app.state.line is not None:
                 await app.state.line.aclose()
             await app.state.rasa.aclose()

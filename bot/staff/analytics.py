@@ -1,8 +1,9 @@
 """The figures of the staff's analytics page and the ward's monthly report.
 
 Questions per day, the share answered / asked back / not found, the languages residents
-wrote in, the items asked about most, and the questions (and their words) the bot could not
-answer. Days are Tokyo days: a
+wrote in, the items asked about most, the questions (and their words) the bot could not
+answer, and the LINE reminders: subscribers per area, and reminders sent and failed per
+collection date. Days are Tokyo days: a
 question at 23:30 JST counts on that day, one at 00:30 JST on the next, whatever the
 server's clock or the database's time zone.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -24,7 +25,17 @@ from sqlalchemy.orm import Session
 
 from bot.catalog.calendar import TOKYO
 from bot.catalog.chat_events import ANSWERED, OUTCOMES
-from bot.catalog.models import ChatEvent, UnansweredQuestion
+from bot.catalog.models import (
+    REMINDER_BLOCKED,
+    REMINDER_FAILED,
+    REMINDER_SENT,
+    Area,
+    ChatEvent,
+    ReminderDelivery,
+    ReminderSubscription,
+    UnansweredQuestion,
+)
+from bot.catalog.schedule import area_label
 from bot.i18n import JAPANESE, LANGUAGE_NAMES, LANGUAGES
 from bot.japanese.sudachi import Morpheme, get_analyzer
 
@@ -171,6 +182,37 @@ def top_items(session: Session, start: date, end: date, limit: int = 20) -> list
     return list(rows)
 
 
+def subscribers_by_area(session: Session) -> list[tuple[str, int]]:
+    """LINE friends who get reminders now, per area (most first, then by area), the area
+    named as answers name it; a total of the subscribers, not of a month."""
+    count = func.count().label("n")
+    rows = session.execute(
+        select(Area, count)
+        .join(ReminderSubscription, ReminderSubscription.area_id == Area.id)
+        .group_by(Area.id)
+        .order_by(count.desc(), Area.town, Area.id)
+    ).tuples()
+    return [(area_label(area), n) for area, n in rows]
+
+
+def reminders_per_day(session: Session, start: date, end: date) -> list[tuple[date, int, int]]:
+    """``(collection date, sent, failed)`` for each date of [start, end) some reminder was
+    for (pushed the evening before); a reminder LINE refused as blocked counts as failed."""
+    rows = session.execute(
+        select(ReminderDelivery.collection_date, ReminderDelivery.status, func.count())
+        .where(ReminderDelivery.collection_date >= start, ReminderDelivery.collection_date < end)
+        .group_by(ReminderDelivery.collection_date, ReminderDelivery.status)
+    ).tuples()
+    sent: Counter[date] = Counter()
+    failed: Counter[date] = Counter()
+    for day, status, n in rows:
+        if status == REMINDER_SENT:
+            sent[day] += n
+        elif status in (REMINDER_FAILED, REMINDER_BLOCKED):
+            failed[day] += n
+    return [(day, sent[day], failed[day]) for day in sorted(sent.keys() | failed.keys())]
+
+
 def _unanswered_in(start: date | None, end: date | None) -> list[ColumnElement[bool]]:
     """Questions asked at least once in [start, end): first seen before its end and last
     seen after its start. Their counts are all-time: the table keeps no per-day counts."""
@@ -278,6 +320,10 @@ class MonthlyReport:
     #: Questions asked in the month that the bot could not answer; counts are all-time.
     top_unanswered: list[UnansweredRow]
     top_unanswered_words: list[tuple[str, int]]
+    #: LINE reminders: subscribers per area (now), and (date, sent, failed) per collection
+    #: date of the month.
+    subscribers: list[tuple[str, int]] = field(default_factory=list)
+    reminders: list[tuple[date, int, int]] = field(default_factory=list)
 
 
 def monthly_report(session: Session, year: int, month: int, limit: int = 20) -> MonthlyReport:
@@ -298,6 +344,8 @@ def monthly_report(session: Session, year: int, month: int, limit: int = 20) -> 
             for q in top_unanswered(session, limit, start=start, end=end)
         ],
         top_unanswered_words=top_unanswered_words(session, limit, start=start, end=end),
+        subscribers=subscribers_by_area(session),
+        reminders=reminders_per_day(session, start, end),
     )
 
 
@@ -340,4 +388,9 @@ def report_csv(report: MonthlyReport) -> str:
         )
     for word, count in report.top_unanswered_words:
         writer.writerow(["答えられなかった質問の語", _cell(word), count, ""])
+    for area, count in report.subscribers:
+        writer.writerow(["LINE通知の登録者（地域別・現在）", area, count, ""])
+    for day, sent, failed in report.reminders:
+        writer.writerow(["LINE通知を送った数（収集日別）", day.isoformat(), sent, ""])
+        writer.writerow(["LINE通知を送れなかった数（収集日別）", day.isoformat(), failed, ""])
     return out.getvalue()

@@ -29,6 +29,7 @@ from bot.catalog.models import (
     Category,
     Item,
     Notice,
+    ReminderSettings,
     Schedule,
     StaffToken,
     StaffUser,
@@ -43,7 +44,7 @@ from bot.i18n import LANGUAGE_NAMES
 
 #: Tables whose rows the bot answers from: a change to one of them reloads the bot.
 CATALOG = (Category, Item, Alias, Area, Schedule, WardText, Translation, Notice)
-AUDITED = (*CATALOG, StaffUser, StaffToken, UnansweredQuestion)
+AUDITED = (*CATALOG, StaffUser, StaffToken, UnansweredQuestion, ReminderSettings)
 #: Columns whose values never go into the audit log.
 SECRET_COLUMNS = {"password_hash", "token_hash"}
 #: Bookkeeping columns that change on their own; logging them would drown the real edits.

@@ -12,6 +12,7 @@ from bot.staff.admin_views.aliases import AliasAdmin
 from bot.staff.admin_views.areas import AreaAdmin, ScheduleAdmin
 from bot.staff.admin_views.items import CategoryAdmin, ItemAdmin
 from bot.staff.admin_views.notices import NoticeAdmin
+from bot.staff.admin_views.reminders import ReminderSettingsAdmin
 from bot.staff.admin_views.shared import tokyo_time
 from bot.staff.admin_views.texts import WardTextAdmin
 from bot.staff.admin_views.translations import TranslationAdmin
@@ -28,6 +29,7 @@ VIEWS = [
     ScheduleAdmin,
     NoticeAdmin,
     UnansweredAdmin,
+    ReminderSettingsAdmin,
     AuditLogAdmin,
     StaffUserAdmin,
     StaffTokenAdmin,

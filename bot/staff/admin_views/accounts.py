@@ -48,9 +48,11 @@ AUDIT_TABLES = {
     "unanswered_questions": "答えられなかった質問",
     "staff_users": "職員アカウント",
     "staff_tokens": "APIトークン",
+    "reminder_settings": "LINE通知の設定",
 }
 AUDIT_FIELDS = {
     "id": "番号",
+    "send_time": "送る時刻",
     "name": "名前",
     "reading": "よみ",
     "category": "種別",
