@@ -274,7 +274,7 @@ def test_starting_again_does_not_put_the_shipped_values_back(
     staff: sessionmaker[Session], tmp_path: Path
 ) -> None:
     from bot.catalog.models import Item
-    from bot.cli import _first_import
+    from bot.cli.running import _first_import
 
     with staff() as session:
         item = session.scalars(select(Item).where(Item.name == "スプレー缶")).one()
