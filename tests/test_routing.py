@@ -263,6 +263,14 @@ def test_row_9_a_thing_the_list_lacks_is_not_read_with_the_topic(catalog: LiveCa
     assert route_ is Route.ITEM
 
 
+def test_row_9_an_item_named_in_another_language_is_not_read_with_the_topic(
+    catalog: LiveCatalog,
+) -> None:
+    """The "TV" of "And the TV stand?" is the item's name, not the TV of the topic."""
+    route_ = _route(catalog, "And the TV stand?", "ask_item", topic="appliance_recycling")
+    assert route_ is Route.ITEM
+
+
 @pytest.mark.parametrize(
     ("text", "intent", "expected"),
     [

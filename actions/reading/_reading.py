@@ -279,7 +279,16 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         knowledge=knowledge_hits(
             catalog, text if says_day_words else blanked(text, category_words), original, base
         ),
-        topical=topical_hits(catalog, context, remainder, original, base, nothing_named),
+        # a message naming items is read with the topic without them, so only in Japanese:
+        # its own words still hold the items' names (the "TV" of "And the TV stand?")
+        topical=topical_hits(
+            catalog,
+            context,
+            remainder,
+            original,
+            JAPANESE if outright.mentions else base,
+            nothing_named,
+        ),
         beside_items=knowledge_hits(catalog, remainder, remainder, JAPANESE)
         if outright.mentions and names_a_subject(remainder)
         else [],
