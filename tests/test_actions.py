@@ -332,3 +332,16 @@ def test_addresses_and_numbers_are_not_item_names(catalog: str, text: str) -> No
     assert "」は「" not in message["text"]
     assert "「com」" not in message["text"]
     assert not any("くし" in b["title"] for b in message.get("buttons") or [])
+
+
+def test_a_group_collection_day_the_data_lacks_sends_to_the_office(catalog: str) -> None:
+    """The ward's data says 古紙・古着 go to the neighbourhood groups, not when: the answer
+    says so and gives the office's number, in Japanese and in a translation."""
+    for text in (
+        "うちの町会の集団回収の日を知りたい",
+        "When is the group collection for old paper?",
+    ):
+        messages, _ = run(answers.ActionRespond(), text, intent="ask_schedule")
+        reply = "\n".join(m["text"] for m in messages)
+        assert "集団回収" in reply
+        assert "03-3387-5353" in reply

@@ -28,8 +28,8 @@ def message_language(text: str, catalog: LiveCatalog, context: Context) -> str:
     the conversation's, when it is in none (a button's payload, 「PC」).
 
     Kanji alone is Japanese unless it is surely Chinese (:func:`language_of`); but in a
-    conversation in another language it is in that language, and kanji the Japanese
-    catalog does not know and the Chinese names do (「微波炉」) are Chinese.
+    conversation in another language it is in that language, and kanji the Chinese names
+    of the catalog name more of than the Japanese ones (「微波炉」「洗衣机」) are Chinese.
     """
     language = language_of(text)
     if language is None:
@@ -61,10 +61,13 @@ def _named_more_in_chinese(text: str, catalog: LiveCatalog) -> bool:
         return True
     simplified = to_simplified(text)
     spans = [(simplified.find(word), len(word)) for word in rendering.said.values()]
-    return all(start >= 0 for start, _ in spans) and all(
+    if any(start < 0 for start, _ in spans):
+        return False
+    morphemes = get_analyzer().analyze(text)
+    return all(
         len(m.text) == 1 or m.oov
         for start, length in spans
-        for m in get_analyzer().analyze(text)
+        for m in morphemes
         if start <= m.start < start + length
     )
 

@@ -35,6 +35,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import bm25s
 import numpy as np
@@ -67,16 +68,22 @@ class KnowledgeHit:
     rank: int = 0
 
 
-def _units(text: str, *, helpers: bool = True) -> list[list[str]]:
+@lru_cache(maxsize=4096)
+def _units(text: str, *, helpers: bool = True) -> tuple[tuple[str, ...], ...]:
     """Sudachi's finest units of ``text`` that carry meaning, each as its normalised form
     and its reading; only the verbs that lean on others (「ください」「いい」) with
-    ``helpers=False``."""
-    return [
-        [key for key in dict.fromkeys(match_key(f) for f in (m.lemma, fold_kana(m.reading))) if key]
+    ``helpers=False``. Kept for the next search: one message is matched several times
+    (alone, with the last topic, besides its items)."""
+    return tuple(
+        tuple(
+            key
+            for key in dict.fromkeys(match_key(f) for f in (m.lemma, fold_kana(m.reading)))
+            if key
+        )
         for m in get_analyzer("A").analyze(text)
         # 「は」「の」 would make any question look like any other
         if not m.is_grammar and (helpers or m.is_helper_verb)
-    ]
+    )
 
 
 def terms(text: str) -> list[str]:
