@@ -104,6 +104,9 @@ def _spray_can_row(page: Page):
 
 
 def _no_reprs_or_english(page: Page) -> None:
+    """What a clerk sees once the page has loaded: the words sqladmin's templates write in
+    English are put in Japanese by static/staff.js, which runs when the page is parsed."""
+    page.wait_for_load_state("load")
     text = page.locator("body").inner_text()
     assert "object at 0x" not in text
     for english in ("None", "Search", "All\n", "Invalid", "Forbidden"):
