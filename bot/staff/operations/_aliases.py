@@ -11,7 +11,7 @@ from bot.catalog.models import Alias
 from bot.i18n import JAPANESE, LANGUAGE_NAMES, LANGUAGES
 from bot.japanese import match_key
 from bot.staff.operations._checks import clean_name
-from bot.staff.operations._errors import ConflictError, NotFoundError, OperationError
+from bot.staff.operations._errors import ConflictError, NotFoundError, OperationError, existing
 from bot.staff.operations._items import get_item
 
 
@@ -54,10 +54,7 @@ def add_alias(
 
 
 def get_alias(session: Session, alias_id: int) -> Alias:
-    alias = session.get(Alias, alias_id)
-    if alias is None:
-        raise NotFoundError(f"別名 {alias_id} はありません。")
-    return alias
+    return existing(session, Alias, alias_id, f"別名 {alias_id} はありません。")
 
 
 def update_alias(

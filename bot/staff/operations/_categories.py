@@ -11,14 +11,11 @@ from sqlalchemy.orm import Session
 
 from bot.catalog.models import Category
 from bot.staff.operations._checks import MAX_CATEGORY_NAME, clean_name
-from bot.staff.operations._errors import ConflictError, NotFoundError, OperationError
+from bot.staff.operations._errors import ConflictError, OperationError, existing
 
 
 def get_category(session: Session, category_id: int) -> Category:
-    category = session.get(Category, category_id)
-    if category is None:
-        raise NotFoundError(f"種別 {category_id} はありません。")
-    return category
+    return existing(session, Category, category_id, f"種別 {category_id} はありません。")
 
 
 #: The fields :func:`update_category` changes.

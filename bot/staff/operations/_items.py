@@ -13,7 +13,7 @@ from bot.catalog.models import Item
 from bot.japanese import fold_kana, get_analyzer
 from bot.staff.operations._categories import get_category
 from bot.staff.operations._checks import MAX_READING, check_url, clean_name
-from bot.staff.operations._errors import ConflictError, NotFoundError, OperationError
+from bot.staff.operations._errors import ConflictError, OperationError, existing
 
 _KANA_READING = re.compile(r"^[ぁ-ゖー]+$")
 #: Sudachi parts of speech whose surface a catalog reading keeps as it is (「（」, 「／」).
@@ -47,10 +47,7 @@ def _clean_reading(reading: str | None, name: str) -> str:
 
 
 def get_item(session: Session, item_id: int) -> Item:
-    item = session.get(Item, item_id)
-    if item is None:
-        raise NotFoundError(f"品目 {item_id} はありません。")
-    return item
+    return existing(session, Item, item_id, f"品目 {item_id} はありません。")
 
 
 def _url_of(notes: str) -> str | None:

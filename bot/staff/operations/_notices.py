@@ -16,7 +16,7 @@ from bot.catalog.notices import NoticeKind
 from bot.catalog.schedule import AreaDirectory, chome_choices
 from bot.catalog.translations import NOTICE
 from bot.staff.operations._checks import MAX_NOTICE_TEXT
-from bot.staff.operations._errors import NotFoundError, OperationError
+from bot.staff.operations._errors import NotFoundError, OperationError, existing
 
 #: The years a notice's days may be in: a typo (20266) must not reach the answers, which
 #: count days from them.
@@ -24,10 +24,7 @@ NOTICE_YEARS = range(2000, 2100)
 
 
 def get_notice(session: Session, notice_id: int) -> Notice:
-    notice = session.get(Notice, notice_id)
-    if notice is None:
-        raise NotFoundError(f"お知らせ {notice_id} はありません。")
-    return notice
+    return existing(session, Notice, notice_id, f"お知らせ {notice_id} はありません。")
 
 
 def check_notice(

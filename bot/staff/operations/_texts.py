@@ -11,16 +11,13 @@ from sqlalchemy.orm import Session
 
 from bot.catalog.models import WardText
 from bot.staff.operations._checks import MAX_TEXT_KEY, MAX_TITLE, check_url
-from bot.staff.operations._errors import ConflictError, NotFoundError, OperationError
+from bot.staff.operations._errors import ConflictError, OperationError, existing
 
 _TEXT_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def get_text(session: Session, key: str) -> WardText:
-    text = session.get(WardText, key)
-    if text is None:
-        raise NotFoundError(f"文章「{key}」は見つかりません。")
-    return text
+    return existing(session, WardText, key, f"文章「{key}」は見つかりません。")
 
 
 def create_text(

@@ -9,16 +9,18 @@ from sqlalchemy.orm import Session
 from bot.catalog.models import Alias, Item, UnansweredQuestion, WardText
 from bot.i18n import JAPANESE
 from bot.staff.operations._aliases import add_alias
-from bot.staff.operations._errors import NotFoundError
+from bot.staff.operations._errors import existing
 from bot.staff.operations._items import create_item
 from bot.staff.operations._texts import get_text, with_example
 
 
 def get_question(session: Session, question_id: int) -> UnansweredQuestion:
-    question = session.get(UnansweredQuestion, question_id)
-    if question is None:
-        raise NotFoundError(f"未回答の質問 {question_id} はありません（処理済みかもしれません）。")
-    return question
+    return existing(
+        session,
+        UnansweredQuestion,
+        question_id,
+        f"未回答の質問 {question_id} はありません（処理済みかもしれません）。",
+    )
 
 
 def alias_from_unanswered(
