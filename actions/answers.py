@@ -53,6 +53,7 @@ from bot.catalog.matcher import MatchResult, Mention
 from bot.catalog.models import Area, WardText
 from bot.catalog.schedule import (
     AreaLookup,
+    alike_for,
     asked_when,
     asks_group_collection,
     categories_in,
@@ -248,8 +249,8 @@ def _collection_day_of(
     lookup = _place_asked(reading, context)
     area = lookup.area or _remembered_area(context)
     if lookup.area is None and lookup.town is not None:
-        _send(dispatcher, [replies.ask_chome(voice, lookup.town, lookup.options)])
-        return [SlotSet(PENDING_SLOT, question), SlotSet(TOWN_SLOT, lookup.town)]
+        today = today_in_tokyo(get_settings().fixed_today)
+        return _for_town(dispatcher, voice, lookup, question, _texts(session, voice), today)
     if area is None:
         _send(dispatcher, [replies.ask_area_for(voice, categories)])
         return [SlotSet(PENDING_SLOT, question)]
@@ -348,11 +349,10 @@ def answer_schedule(
         texts = _texts(session, voice)
         lookup = _place_asked(reading, context)
         area = lookup.area
-        if area is None and lookup.town is not None:
-            _send(dispatcher, [replies.ask_chome(voice, lookup.town, lookup.options)])
-            return [SlotSet(PENDING_SLOT, question), SlotSet(TOWN_SLOT, lookup.town)]
-        area = area or _remembered_area(context)
         today = today_in_tokyo(get_settings().fixed_today)
+        if area is None and lookup.town is not None:
+            return _for_town(dispatcher, voice, lookup, question, texts, today)
+        area = area or _remembered_area(context)
         day = written_date(question, today)
         if area is None and day is not None and is_year_end_break(day):
             # No collection anywhere then: no need to know where the resident lives.
@@ -388,6 +388,35 @@ def _place_asked(reading: Reading, context: Context) -> AreaLookup:
     if reading.place.town is None and context.town:
         return live_catalog().areas().lookup(context.town)
     return reading.place
+
+
+def _for_town(
+    dispatcher: CollectingDispatcher,
+    voice: Voice,
+    lookup: AreaLookup,
+    question: str,
+    texts: dict[str, str],
+    today: date,
+) -> list[EventType]:
+    """A town named without its 丁目: the days asked when every 丁目 shares them
+    (「弥生町のびんの日は？」), otherwise the question which 丁目, the question kept."""
+    assert lookup.town is not None
+    guide = live_catalog().categories()
+    asked = categories_in(question, guide)
+    dated, _ = asked_when(question)
+    if dated or written_date(question, today) or not alike_for(lookup.options, asked):
+        _send(dispatcher, [replies.ask_chome(voice, lookup.town, lookup.options)])
+        return [SlotSet(PENDING_SLOT, question), SlotSet(TOWN_SLOT, lookup.town)]
+    notices = [
+        n for n in live_catalog().notices() if all(n.names_area(a.id) for a in lookup.options)
+    ]
+    rules = texts.get("collection_rules", "")
+    reply = replies.schedule_answer(
+        voice, lookup.options[0], guide.ordered(asked), rules, "", today, notices, town_wide=True
+    )
+    _send(dispatcher, [reply])
+    # The 丁目 is still unknown: a question about another category asks it.
+    return [SlotSet(TOWN_SLOT, lookup.town), SlotSet(LAST_QUESTION_SLOT, question)]
 
 
 def _area_set(area: Area) -> list[EventType]:

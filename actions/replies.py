@@ -130,11 +130,17 @@ def schedule_answer(
     notes: str,
     today: date,
     notices: Sequence[CollectionNotice] = (),
+    *,
+    town_wide: bool = False,
 ) -> Reply:
     """The weekdays for each asked category in one area, the staff notices about them in
-    the coming weeks, then ``notes`` and ``rules``; with the area's calendar to add."""
+    the coming weeks, then ``notes`` and ``rules``; with the area's calendar to add.
+
+    ``town_wide``: ``area`` stands for its whole town, whose 丁目 share these categories'
+    days; the answer names the town, and has no calendar (the other categories differ)."""
     by_category = {s.category.name: s for s in area.schedules}
-    lines = [voice.say("schedule_heading", area=_area(voice, area))]
+    place = voice.area(area.town, [], True) if town_wide else _area(voice, area)
+    lines = [voice.say("schedule_heading", area=place)]
     for category in categories:
         schedule = by_category.get(category)
         if schedule is not None:
@@ -145,7 +151,8 @@ def schedule_answer(
     if notes:
         lines.append(notes)
     lines.append(rules)
-    return Reply("\n".join(lines), links=calendar_links(voice, area))
+    links = [] if town_wide else calendar_links(voice, area)
+    return Reply("\n".join(lines), links=links)
 
 
 def calendar_links(voice: Voice, area: Area) -> list[dict[str, str]]:

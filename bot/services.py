@@ -7,6 +7,7 @@ what a newcomer starts.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
 import signal
@@ -24,6 +25,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from bot.catalog.importer import CatalogFiles, import_into
+from bot.japanese.sudachi import SHARED_DICTIONARIES
 from bot.server.rasa_client import lock_lifetime
 from bot.settings import ROOT, Settings
 
@@ -108,6 +110,11 @@ def rasa_env() -> dict[str, str]:
     env.setdefault("PYTHONWARNINGS", "ignore")
     # No telemetry: nothing leaves the machine, and CI has no internet to send it to.
     env["RASA_TELEMETRY_ENABLED"] = "false"
+    # The Rasa server maps the action server's copy of the Sudachi dictionary: one copy
+    # in memory, not two (bot.japanese.sudachi.SHARED_DICTIONARIES).
+    spec = importlib.util.find_spec("sudachidict_core")
+    if spec is not None and spec.origin is not None:
+        env.setdefault(SHARED_DICTIONARIES, str(Path(spec.origin).parent.parent))
     return env
 
 

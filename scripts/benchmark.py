@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 
 import load
+from bare_rasa import SERVICE_NAME as BARE_RASA
 from bare_rasa import bare_rasa_service, ensure_bare_model
 
 from bot.services import (
@@ -125,15 +126,17 @@ def summary(label: str, latencies: list[float], seconds: float | None = None) ->
     return line
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children, in MB."""
-    total = 0
-    pids = [pid]
+def _with_children(pid: int) -> list[int]:
     children = subprocess.run(
         ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
     ).stdout.split()
-    pids += [int(c) for c in children]
-    for p in pids:
+    return [pid, *(int(child) for child in children)]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB."""
+    total = 0
+    for p in _with_children(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -141,6 +144,38 @@ def rss_mb(pid: int) -> float:
         except FileNotFoundError:
             pass
     return total / 1024
+
+
+def stack_mb(pids: list[int]) -> float:
+    """The memory a set of processes holds together, in MB: each one's own pages, and the
+    pages of each file they map (libraries, the Sudachi dictionary) once.
+
+    Adding up resident sizes counts a file two processes map twice, though the operating
+    system keeps it once; that would hide what sharing a file saves. Proportional sizes
+    would split a file with whatever else maps it, bare Rasa too when it runs beside us.
+    """
+    own_kb = 0
+    files_kb: dict[tuple[str, str], int] = {}
+    for pid in (p for parent in pids for p in _with_children(parent)):
+        try:
+            smaps = Path(f"/proc/{pid}/smaps").read_text().splitlines()
+        except (FileNotFoundError, PermissionError):
+            continue
+        mapping: tuple[str, str] | None = None
+        rss = 0
+        for line in smaps:
+            fields = line.split()
+            if not line[0].isupper():  # a mapping: address perms offset device inode path
+                named = len(fields) > 5 and fields[5].startswith("/")
+                mapping = (fields[5], fields[2]) if named else None
+            elif fields[0] == "Rss:":
+                rss = int(fields[1])
+            elif fields[0] == "Anonymous:":
+                anonymous = int(fields[1])
+                own_kb += rss if mapping is None else anonymous
+                if mapping is not None:
+                    files_kb[mapping] = max(files_kb.get(mapping, 0), rss - anonymous)
+    return (own_kb + sum(files_kb.values())) / 1024
 
 
 def chat_load(
@@ -266,7 +301,7 @@ def main() -> None:
         app_service(settings, work),
     ]
     bare_port = base + 45
-    if "compare" in parts:
+    if parts & {"compare", "memory"}:
         bare_model = ensure_bare_model(settings)
         services.append(bare_rasa_service(bare_model, work, port=bare_port))
     with running(services):
@@ -309,13 +344,33 @@ def main() -> None:
                 for a, b in pairs
             ]
         if "memory" in parts:
-            memory = {}
-            for service in services:
-                assert service.process is not None
-                memory[service.name] = round(rss_mb(service.process.pid))
-                print(f"memory {service.name:<16} {memory[service.name]:7.0f} MB")
-            figures["memory_mb"] = memory
+            # Every process has read a question at least once: the catalog and the model
+            # are loaded.
+            chat_load(ours, 1, 10)
+            chat_load(load.Target.make("rasa", f"http://127.0.0.1:{bare_port}"), 1, 10)
+            figures["memory_mb"] = memory_figures(services)
     _write(args.json, figures)
+
+
+def memory_figures(services: list[Service]) -> dict[str, int]:
+    """Each process's resident memory, and each stack's (ours, bare Rasa's) with the files
+    its processes share counted once (:func:`stack_mb`)."""
+    memory: dict[str, int] = {}
+    stacks: dict[str, list[int]] = {"our stack": [], "bare Rasa": []}
+    for service in services:
+        assert service.process is not None
+        memory[service.name] = round(rss_mb(service.process.pid))
+        print(f"memory {service.name:<24} {memory[service.name]:7.0f} MB resident")
+        stack = "bare Rasa" if service.name == BARE_RASA else "our stack"
+        stacks[stack].append(service.process.pid)
+    for stack, pids in stacks.items():
+        if pids:
+            memory[stack] = round(stack_mb(pids))
+            print(f"memory {stack:<24} {memory[stack]:7.0f} MB, shared files once")
+    if stacks["bare Rasa"]:
+        ratio = memory["our stack"] / memory["bare Rasa"]
+        print(f"memory ratio, ours / bare Rasa: x{ratio:.2f} (goal, issue #18: <= x1.3)")
+    return memory
 
 
 def _write(path: Path | None, figures: dict[str, object]) -> None:

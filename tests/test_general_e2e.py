@@ -147,6 +147,22 @@ def test_a_town_said_without_its_chome_waits_for_it(client: TestClient) -> None:
     assert "燃やすごみ：水曜日・土曜日" in reply
 
 
+def test_a_town_whose_chome_share_the_days_asked_needs_no_chome(client: TestClient) -> None:
+    """Every 丁目 of 白鷺 has 燃やすごみ on 火曜日・金曜日, but not the same 陶器・ガラス・
+    金属ごみ days: the first is answered for the town, the second asks the 丁目."""
+    reply = said(conversation(client, "白鷺の燃やすごみは何曜日？"))
+    assert "白鷺の収集日" in reply
+    assert "燃やすごみ：火曜日・金曜日" in reply
+    assert "何丁目" not in reply
+    other = said(conversation(client, "白鷺の燃やすごみは何曜日？", "不燃ごみの日は？"))
+    assert "白鷺の何丁目" in other
+
+
+def test_a_category_day_asked_with_please_tell_me(client: TestClient) -> None:
+    reply = said(conversation(client, "本町3丁目です", "不燃ごみの日を教えて"))
+    assert "陶器・ガラス・金属ごみ：第2・第4木曜日" in reply
+
+
 def test_a_case_the_last_items_notes_give_a_category_for(client: TestClient) -> None:
     """衣類's notes send soiled ones to 燃やすごみ, ラップ's its 芯 to 古紙, and the notes of
     びん（飲食用） broken ビールびん; a case the notes do not name is the item's own answer

@@ -12,6 +12,7 @@ from bot.catalog.categories import CategoryGuide, CategoryInfo
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.schedule import (
     AreaDirectory,
+    alike_for,
     area_label,
     categories_in,
     kanji_number,
@@ -60,6 +61,23 @@ def test_town_without_chome_asks(directory: AreaDirectory) -> None:
     assert not lookup.found
     assert lookup.town == "野方"
     assert len(lookup.options) > 1
+
+
+@pytest.mark.parametrize(
+    ("town", "categories", "alike"),
+    [
+        ("弥生町", ["びん・缶・ペットボトル"], True),  # 土曜日 in every 丁目
+        ("白鷺", ["燃やすごみ"], True),
+        ("白鷺", ["燃やすごみ", "陶器・ガラス・金属ごみ"], False),  # 第1・第3 / 第2・第4
+        ("鷺宮", ["資源プラスチック"], False),  # 月曜日, but 火曜日 in 2丁目
+        ("中野", ["燃やすごみ"], False),  # 月曜日・木曜日, but part of the town daily
+        ("白鷺", [], False),  # nothing asked: the whole table differs
+    ],
+)
+def test_a_towns_chome_alike_for_the_categories_asked(
+    directory: AreaDirectory, town: str, categories: list[str], alike: bool
+) -> None:
+    assert alike_for(directory.lookup(town).options, categories) is alike
 
 
 def test_outside_nakano_is_not_found(directory: AreaDirectory) -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
+import sudachidict_core
 
+from bot.services import rasa_env
 from bot.settings import ROOT, get_settings
 
 SCRIPT = r"""
@@ -118,3 +121,31 @@ def test_latin_and_hangul_text_is_cut_into_words() -> None:
     assert [t[3] for t in english["tokens"][:4]] == ["how", "do", "i", "throw"]
     assert [t[0] for t in korean["tokens"]] == ["우산은", "어떻게", "버려요", "?"]
     assert "怎么" in [t[0] for t in chinese["tokens"]]
+
+
+MAPPED_DICTIONARY = r"""
+import json
+from bot.nlu.sudachi_tokenizer import SudachiTokenizer
+
+SudachiTokenizer(SudachiTokenizer.get_default_config())
+with open("/proc/self/maps") as maps:
+    print(json.dumps(sorted({line.split()[-1] for line in maps if "system.dic" in line})))
+"""
+
+
+def test_rasa_maps_the_dictionary_file_of_the_app() -> None:
+    """The Rasa server's environment has its own copy of the dictionary; started as the bot
+    starts it, it maps the app's copy, which the action server maps too, so the operating
+    system keeps one copy of the 200 MB in memory."""
+    python = get_settings().rasa_venv / "bin" / "python"
+    result = subprocess.run(
+        [str(python), "-c", MAPPED_DICTIONARY],
+        capture_output=True,
+        text=True,
+        env=rasa_env(),
+        cwd=ROOT,
+        check=True,
+    )
+    mapped = json.loads(result.stdout.strip().splitlines()[-1])
+    app_copy = Path(sudachidict_core.__file__).parent / "resources" / "system.dic"
+    assert mapped == [str(app_copy)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -224,6 +224,21 @@ class AreaDirectory:
                 if chome in area.chome:
                     return AreaLookup(area=area, town=town, chome=chome, options=rows)
         return AreaLookup(town=town, chome=chome, options=rows)
+
+
+def alike_for(rows: Sequence[Area], categories: Sequence[str]) -> bool:
+    """Whether every row of a town collects each of ``categories`` on the same days, so that
+    the 丁目 does not matter for them (every 丁目 of 弥生町 has びん・缶・ペットボトル on
+    土曜日). A row with a remark (part of the town collected daily) is never alike."""
+
+    def rule(area: Area, category: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+        found = next((s for s in area.schedules if s.category.name == category), None)
+        return (tuple(found.weekdays), tuple(found.nth_weeks)) if found else None
+
+    if not rows or not categories or any(area.remark for area in rows):
+        return False
+    rules = [{rule(area, c) for area in rows} for c in categories]
+    return all(len(found) == 1 and None not in found for found in rules)
 
 
 def area_label(area: Area) -> str:

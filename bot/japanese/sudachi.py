@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from sudachipy import Dictionary, SplitMode
 
@@ -59,7 +61,9 @@ class SudachiAnalyzer:
             raise ValueError(f"split_mode must be one of A, B, C, not {split_mode!r}")
         self.split_mode = split_mode
         self.dictionary = dictionary
-        self._tokenizer = Dictionary(dict=dictionary).tokenizer(mode=_SPLIT_MODES[split_mode])
+        self._tokenizer = Dictionary(dict=dictionary_file(dictionary)).tokenizer(
+            mode=_SPLIT_MODES[split_mode]
+        )
 
     def analyze(self, text: str, *, keep_spaces: bool = False) -> list[Morpheme]:
         prepared = prepare_for_tokenizer(text)
@@ -78,6 +82,24 @@ class SudachiAnalyzer:
             if keep_spaces or not morpheme.is_space:
                 morphemes.append(morpheme)
         return morphemes
+
+
+#: The environment variable naming the ``site-packages`` whose ``sudachidict_<name>``
+#: packages every process should load. The Rasa server runs in a virtual environment of its
+#: own with its own copy of the dictionary (200 MB); pointed at the app's copy, it maps the
+#: same file as the action server, and the operating system keeps that file in memory once.
+SHARED_DICTIONARIES = "NAKANO_BOT_SUDACHI_PACKAGES"
+
+
+def dictionary_file(dictionary: str) -> str:
+    """The dictionary to open: the shared copy of ``sudachidict_<dictionary>`` when
+    :data:`SHARED_DICTIONARIES` names one, otherwise the name (Sudachi finds the package)."""
+    packages = os.environ.get(SHARED_DICTIONARIES)
+    if packages:
+        shared = Path(packages) / f"sudachidict_{dictionary}" / "resources" / "system.dic"
+        if shared.is_file():
+            return str(shared)
+    return dictionary
 
 
 @lru_cache(maxsize=8)

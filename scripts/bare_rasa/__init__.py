@@ -39,6 +39,9 @@ ENDPOINTS = HERE / "endpoints.yml"
 MODEL_PREFIX = "bare-rasa-"
 DEFAULT_PORT = 31005
 
+#: The name of the bare Rasa service in the benchmark's output.
+SERVICE_NAME = "bare rasa"
+
 
 def nlu_files() -> list[Path]:
     """The project's NLU examples, used in place."""
@@ -113,7 +116,7 @@ def bare_rasa_service(
         "--port", str(port),
     ]  # fmt: skip
     return Service(
-        name="bare rasa",
+        name=SERVICE_NAME,
         command=command,
         env=rasa_env(),
         health_url=f"http://{host}:{port}/webhooks/rest/",
