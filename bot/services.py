@@ -378,8 +378,7 @@ def backend_services(settings: Settings, model: Path, run_dir: Path) -> list[Ser
                 "nakano-bot run starts its own: unset it, or start the app alone"
             )
     actions_env = settings_env(settings)
-    actions_env["SANIC_HOST"] = settings.action_host  # rasa-sdk binds 0.0.0.0 unless told
-    actions_env["ACTION_SERVER_SANIC_WORKERS"] = "1"
+    actions_env["SANIC_HOST"] = settings.action_host
     if settings.production:
         ensure_database(settings.tracker_store_url)
     endpoints = write_endpoints(settings, run_dir / "endpoints.yml")
@@ -418,9 +417,7 @@ def backend_services(settings: Settings, model: Path, run_dir: Path) -> list[Ser
             command=[
                 sys.executable,
                 "-m",
-                "rasa_sdk",
-                "--actions",
-                "actions",
+                "bot.action_server",
                 "--port",
                 str(settings.action_port + number - 1),
             ],

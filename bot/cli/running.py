@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -81,6 +82,10 @@ def run() -> None:
         _first_import(settings)
         model = ensure_model(settings)
         run_dir = Path(tempfile.mkdtemp(prefix="nakano-bot-"))
+        # A service manager's stop (systemd, ``docker stop``: SIGTERM) stops Rasa and the
+        # action server too. uvicorn hands the signal back once it has shut down, and
+        # Python's default for it ends the process without leaving ``running`` below.
+        signal.signal(signal.SIGTERM, _interrupt)
         with running(backend_services(settings, model, run_dir)):
             url = f"http://{settings.host}:{settings.port}/"
             typer.secho(f"\n  The bot is ready: open {url}\n  (Ctrl-C stops it)\n", bold=True)
@@ -105,6 +110,10 @@ def run() -> None:
     except KeyboardInterrupt:
         pass
     logger.info("stopped")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _check_production(settings: Settings) -> None:
