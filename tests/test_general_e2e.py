@@ -163,6 +163,19 @@ def test_a_category_day_asked_with_please_tell_me(client: TestClient) -> None:
     assert "陶器・ガラス・金属ごみ：第2・第4木曜日" in reply
 
 
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ("ベッドを捨てたい", "何番に電話すればいい？"),
+        ("How do I throw away a bed frame?", "what number do I call?"),
+        ("舊的床要怎麼丟？", "要打幾號電話？"),
+    ],
+)
+def test_the_number_to_call_after_a_bulky_item(client: TestClient, turns: tuple[str, str]) -> None:
+    """After a bulky item, the number asked is the bulky-waste centre's, not the office's."""
+    assert "03-5715-2255" in said(conversation(client, *turns))
+
+
 def test_a_case_the_last_items_notes_give_a_category_for(client: TestClient) -> None:
     """衣類's notes send soiled ones to 燃やすごみ, ラップ's its 芯 to 古紙, and the notes of
     びん（飲食用） broken ビールびん; a case the notes do not name is the item's own answer

@@ -5,9 +5,11 @@ the real action code."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date
 
 import pytest
+import yaml
 from sqlalchemy import select, update
 
 from actions import answers
@@ -15,6 +17,7 @@ from bot.catalog.db import bump_revision, get_sessionmaker
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.models import ChatEvent, Translation, UnansweredQuestion, WardText
 from bot.catalog.translations import Translations
+from bot.i18n import DATA_DIR
 from bot.i18n.detect import TRADITIONAL_CHINESE, language_of
 from bot.i18n.pivot import Phrases, Pivot, phrases, singular
 from bot.i18n.voice import Voice
@@ -105,6 +108,36 @@ def test_chinese_in_traditional_characters_meets_simplified_names() -> None:
     pivot = Pivot("zh", [("手机", "携帯電話")], Phrases(towns={"上鷺宮": "上鷺宮"}))
     assert pivot.render("舊手機怎麼處理").items == ["携帯電話"]
     assert "上鷺宮3丁目" in pivot.render("上鹭宫3-5-1").japanese
+
+
+@pytest.mark.parametrize("language", ["en", "zh", "ko"])
+def test_no_phrase_is_listed_twice(language: str) -> None:
+    """YAML keeps the last of two same keys without a word: a phrase listed twice is
+    rendered by whichever comes last, whatever the first says."""
+    document = yaml.compose((DATA_DIR / language / "phrases.yml").read_text(encoding="utf-8"))
+    words = next(value for key, value in document.value if key.value == "words")
+    listed = Counter(key.value for key, _ in words.value)
+    assert [phrase for phrase, count in listed.items() if count > 1] == []
+
+
+def test_one_chinese_or_korean_letter_left_over_is_no_thing() -> None:
+    """The 「天」 of a phrase the pivot does not know (「伞那天」, its 「那」 a particle) is
+    not the name of a thing the resident asks about; two letters may be (「木琴」), and so
+    may one English word (a thing spelt wrong)."""
+    pivot = Pivot("zh", [("伞", "傘")], Phrases(particles=("那",)))
+    rendering = pivot.render("伞那天")
+    assert rendering.items == ["傘"]
+    assert rendering.unknown == []
+    assert pivot.render("伞那木琴").unknown == ["木琴"]
+    assert Pivot("en", [], Phrases()).render("zither").unknown == ["zither"]
+
+
+def test_chinese_follow_up_phrases_leave_nothing_unknown() -> None:
+    """Words of a follow-up about the day or the number (「那天」「以后」「打几号电话」) are
+    rendered, not taken for a thing the bot does not know."""
+    pivot = Pivot("zh", [], phrases("zh"))
+    for text in ("处理券贴好以后，收的那天要几点前放出去？", "要打幾號電話？", "听说是真的吗"):
+        assert pivot.render(text).unknown == [], text
 
 
 def test_weekdays_and_dates_are_said_the_languages_way() -> None:

@@ -315,7 +315,9 @@ class Pivot:
             kept = " ".join(words)
         else:
             kept = self._without_particles("".join(words), after_match=bool(pieces))
-        if kept and not kept.isnumeric():
+        # One letter of Chinese or Korean left over is what remains of a phrase (the 天 of
+        # 「那天」), not the name of a thing: those the pivot does not know are longer.
+        if kept and not kept.isnumeric() and (self.language == ENGLISH or len(kept) > 1):
             unknown.append(kept)
         if kept:
             pieces.append(kept)
