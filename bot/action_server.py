@@ -28,7 +28,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--endpoints", default=DEFAULT_ENDPOINTS_PATH, help="tracing settings")
     args = parser.parse_args(argv)
 
+    # rasa-sdk's own logging: its INFO, the web server's errors only.
     utils.configure_colored_logging(logging.INFO)
+    utils.update_sanic_log_level()
     executor = ActionExecutor()
     executor.register_package(args.actions)
     # Only Rasa calls the action server: no browser origin is allowed (no CORS).
