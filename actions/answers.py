@@ -399,12 +399,13 @@ def _for_town(
     today: date,
 ) -> list[EventType]:
     """A town named without its 丁目: the days asked when every 丁目 shares them
-    (「弥生町のびんの日は？」), otherwise the question which 丁目, the question kept."""
+    (「弥生町のびんの日は？」), otherwise the question which 丁目, the question kept. A 丁目
+    the town does not have (「白鷺7丁目」) is asked again, not taken for the town."""
     assert lookup.town is not None
     guide = live_catalog().categories()
     asked = categories_in(question, guide)
-    dated, _ = asked_when(question)
-    if dated or written_date(question, today) or not alike_for(lookup.options, asked):
+    dated = asked_when(question)[0] or written_date(question, today) is not None
+    if lookup.chome is not None or dated or not alike_for(lookup.options, asked):
         _send(dispatcher, [replies.ask_chome(voice, lookup.town, lookup.options)])
         return [SlotSet(PENDING_SLOT, question), SlotSet(TOWN_SLOT, lookup.town)]
     notices = [

@@ -156,6 +156,8 @@ def test_a_town_whose_chome_share_the_days_asked_needs_no_chome(client: TestClie
     assert "何丁目" not in reply
     other = said(conversation(client, "白鷺の燃やすごみは何曜日？", "不燃ごみの日は？"))
     assert "白鷺の何丁目" in other
+    no_such_chome = said(conversation(client, "白鷺7丁目の燃やすごみは何曜日？"))
+    assert "白鷺の何丁目" in no_such_chome
 
 
 def test_a_category_day_asked_with_please_tell_me(client: TestClient) -> None:
