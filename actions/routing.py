@@ -80,16 +80,18 @@ def route(reading: Reading, context: Context) -> Route:
          variant (「割れてる」「金属製」, 「それのキャップは？」), or it names only a
          part its notes give a category for (「キャップは？」); or, naming no item
          (or the last item again: 「大きい鍋で40センチ」), it gives the size of an
-         item whose notes set one, it speaks to the item's notes, or it asks
-         about 「それ」
+         item whose notes set one, it speaks to the item's notes, it asks
+         about 「それ」, or, naming nothing, where (「どこに持っていけばいい？」)
     4    names only a place (or only a 丁目, in the remembered town), or, after   SCHEDULE
          a collection-day answer, nothing but a day asked (「いつ出せばいい？」)
     5    names no item and a day the rules speak of for everyone (「祝日」), the    GENERAL,
          area unknown; else names only collected categories, with a day asked or   SCHEDULE
-         the area known (or writes out a date, naming no item: 「1月2日に燃やす
+         the area known, or names categories and asks a day, naming nothing else
+         (or writes out a date, naming no item: 「1月2日に燃やす
          ごみを出していい？」)
     6    asks about a category itself (「とは」「何が入る」「何回」), naming no     CATEGORY
-         other item
+         other item; or, after a category answer with no area known, names
+         only another category (「陶器・ガラス・金属ごみは？」)
     7    names a place and no item, with collected categories or taken by the    SCHEDULE
          model for telling the area (「鷺宮3丁目に住んでいます」)
     8    names something besides question words, no item, and matches a          GENERAL
@@ -102,9 +104,10 @@ def route(reading: Reading, context: Context) -> Route:
     9    after a knowledge answer (or an item with a procedure), matches an       GENERAL
          entry read with that topic; naming an item, only what it says besides
          the item, and clearly
-    10   was taken for an item or general question: a category day naming no     SCHEDULE,
-         item is a schedule question; a general question naming no thing gets     FALLBACK,
-         the fallback                                                             ITEM
+    10   names a kind of thing bulky by its size (「家具」) and no item, not      BULKY
+         taken for small talk; or was taken for an item or general question: a    SCHEDULE,
+         category day naming no item is a schedule question; a general question  FALLBACK,
+         naming no thing gets the fallback                                        ITEM
     11   was taken for a schedule question or an area — unless it asks about a    ITEM,
          thing (on a day, or naming nothing but things), or, taken for a          SCHEDULE
          schedule question, says nothing a schedule answers (no category, day,    or GENERAL
@@ -135,9 +138,11 @@ def route(reading: Reading, context: Context) -> Route:
         return Route.GENERAL
     if reading.only_categories and _asks_days_of(reading, context):
         return Route.SCHEDULE
+    if _asks_a_categorys_day(reading, names_items):
+        return Route.SCHEDULE
     if reading.writes_a_date and not names_items and not reading.unknown_thing:
         return Route.SCHEDULE
-    if _asks_about_a_category(reading):
+    if _asks_about_a_category(reading) or _asks_the_next_category(reading, context):
         return Route.CATEGORY
     if _names_a_place_for_its_days(reading):
         return Route.SCHEDULE
@@ -174,6 +179,15 @@ def _asks_about_a_category(reading: Reading) -> bool:
         return False
     names = [match_key(c) for c in reading.topic_categories] + list(reading.category_words)
     return all(any(match_key(m.text) in name for name in names) for m in reading.mentions)
+
+
+def _asks_the_next_category(reading: Reading, context: Context) -> bool:
+    """Row 6: 「陶器・ガラス・金属ごみは？」 after 「燃やすごみって週何回？」 was answered with
+    no area known: the same question about another category, not its days (which would
+    need the area)."""
+    no_place = context.area_id is None and context.town is None
+    follows_a_category = context.last_question is not None and no_place
+    return follows_a_category and reading.only_categories and not reading.asks_days
 
 
 def _names_a_case_of_last_item(reading: Reading) -> bool:
@@ -229,7 +243,16 @@ def _follows_the_topic(reading: Reading, names_items: bool) -> bool:
         return top.coverage >= FOLLOW_UP_COVERAGE
     if top.coverage < ANSWER_COVERAGE:
         return False
-    return top.coverage >= CLEAR_COVERAGE or reading.intent in _UNPLACED
+    return top.coverage >= CLEAR_COVERAGE or _unplaced(reading)
+
+
+def _unplaced(reading: Reading) -> bool:
+    """The model could not place the message, or took it for a general question, or only
+    guessed small talk (「好的，那怎么申请？」 is no greeting)."""
+    unsure_small_talk = (
+        reading.intent in SMALL_TALK_INTENTS and reading.confidence < SMALL_TALK_CONFIDENCE
+    )
+    return reading.intent in _UNPLACED or unsure_small_talk
 
 
 def _asks_days_of(reading: Reading, context: Context) -> bool:
@@ -239,6 +262,15 @@ def _asks_days_of(reading: Reading, context: Context) -> bool:
     if reading.asks_days:
         return True
     return context.area_id is not None and not reading.asks_category_topic
+
+
+def _asks_a_categorys_day(reading: Reading, names_items: bool) -> bool:
+    """Row 5: 「燃やすごみっていつ出しますか」 ("When do I put out burnable garbage?"): a
+    category and a day asked, naming nothing else, however it is worded — the words it
+    says besides (「出し」) would match an entry about something else."""
+    if names_items or reading.unknown_thing or reading.asks_category_topic:
+        return False
+    return bool(reading.categories) and reading.asks_days
 
 
 def _asks_a_rule(reading: Reading, context: Context) -> bool:
@@ -255,13 +287,21 @@ def says_size(reading: Reading) -> bool:
 
 def _tells_more_of_last_item(reading: Reading) -> bool:
     """Row 3 besides a variant (``reading.refined``): the last item's size, something its
-    notes speak to (「回収ボックスに持っていけないときは？」), or a question about 「それ」
-    that is not about its day."""
+    notes speak to (「回収ボックスに持っていけないときは？」), a question about 「それ」
+    that is not about its day, or where to take it, naming nothing (「どこに持っていけば
+    いい？」): the item's answer says."""
     return (
         says_size(reading)
         or reading.meets_last_notes
         or (reading.refers_back and not reading.asks_days and not reading.place.town)
+        or (reading.says_nothing and reading.asks_where and not _clearly_topical(reading))
     )
+
+
+def _clearly_topical(reading: Reading) -> bool:
+    """Read with the last topic, the message clearly matches an entry (「どこに申し込めば
+    いい？」 after a bulky item is about applying)."""
+    return bool(reading.topical) and reading.topical[0].coverage >= CLEAR_COVERAGE
 
 
 def _answers_generally(reading: Reading, context: Context, names_items: bool) -> bool:
@@ -283,6 +323,10 @@ def _answers_generally(reading: Reading, context: Context, names_items: bool) ->
         about_garbage = reading.says_garbage and _confidently_general(reading)
         return asked_first and about_garbage and top.rank == 0
     clear = top.coverage >= CLEAR_COVERAGE
+    if reading.intent in SMALL_TALK_INTENTS and reading.confidence >= CONFIDENT_GENERAL:
+        # 「このチャットで何ができますか？」 shares its words with the entry of what this
+        # chat cannot answer; the model is sure it asks for help
+        return False
     if reading.unknown_thing:
         return clear and reading.intent == "ask_general"
     return clear or reading.intent == "ask_general"
@@ -317,8 +361,11 @@ def needed_coverage(reading: Reading) -> float:
 
 
 def _by_intent(reading: Reading, names_items: bool) -> Route:
-    """Rows 10–14: the model's intent, overruled where the catalog knows better."""
+    """Rows 10–14: the model's intent, overruled where the catalog knows better (and a
+    kind of thing bulky by its size, which no row of the catalog names)."""
     intent = reading.intent
+    if reading.says_bulky_thing and not names_items and intent not in SMALL_TALK_INTENTS:
+        return Route.BULKY
     if intent in ("ask_item", "ask_general"):
         if not reading.found.mentions and reading.categories and reading.asks_days:
             return Route.SCHEDULE

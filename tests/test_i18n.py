@@ -19,7 +19,7 @@ from bot.catalog.models import ChatEvent, Translation, UnansweredQuestion, WardT
 from bot.catalog.translations import Translations
 from bot.i18n import DATA_DIR
 from bot.i18n.detect import TRADITIONAL_CHINESE, language_of
-from bot.i18n.pivot import Phrases, Pivot, phrases, singular
+from bot.i18n.pivot import Phrases, Pivot, phrases, plural, singular
 from bot.i18n.voice import Voice
 from tests.test_actions import run
 
@@ -41,6 +41,8 @@ from tests.test_actions import run
         ("우산 버리는 법", "ko"),
         ("노가타 3초메", "ko"),
         ("How should I throw out an old kettle?", "en"),
+        ("Honcho 3-chome: when is 陶器・ガラス・金属ごみ collected?", "en"),  # a name copied
+        ("iPhoneの充電器", "ja"),
         ("hi", "en"),
         ("PC", None),  # an item's name in Japanese as much as in English
         ("CD?", None),
@@ -54,9 +56,35 @@ def test_the_language_of_a_message(text: str, language: str | None) -> None:
 
 
 def test_english_plurals_fold_to_one_word() -> None:
-    assert [singular(w) for w in ("batteries", "boxes", "knives", "bottles", "glass", "bus")] == [
-        "battery", "box", "knife", "bottle", "glass", "bus",
+    words = ("batteries", "boxes", "knives", "bottles", "glass", "bus", "cases", "glasses")
+    assert [singular(w) for w in words] == [
+        "battery", "box", "knife", "bottle", "glass", "bus", "case", "glass",
     ]  # fmt: skip
+    assert [plural(w) for w in ("aa battery", "box", "cup")] == ["aa batteries", "boxes", "cups"]
+
+
+def test_english_with_japanese_in_it_keeps_the_japanese() -> None:
+    pivot = Pivot("en", [("umbrella", "傘")], phrases("en"))
+    rendering = pivot.render("Nogata 3-chome: when is 陶器・ガラス・金属ごみ collected?")
+    assert "陶器・ガラス・金属ごみ" in rendering.japanese
+    assert "野方3丁目" in rendering.japanese
+    assert rendering.unknown == []
+
+
+def test_an_english_name_ends_with_its_sentence() -> None:
+    """ "trash. Can we" is no trash can; a misspelt plural still names its item."""
+    pivot = Pivot("en", [("trash can", "ごみ箱"), ("aa battery", "乾電池")], phrases("en"))
+    assert pivot.render("8 bags of trash. Can we put them out at once?").items == []
+    assert pivot.render("Where does a trash can go?").items == ["ごみ箱"]
+    assert pivot.render("used AA batteris").items == ["乾電池"]
+
+
+def test_a_korean_name_does_not_straddle_two_words() -> None:
+    """The 서가 (bookshelf) of 「구청에서 가져가나요」 is the end of one word and the start of
+    the next; a name written with its space is still one name."""
+    pivot = Pivot("ko", [("서가", "本棚"), ("전자레인지", "電子レンジ")], phrases("ko"))
+    assert pivot.render("피아노 구청에서 가져가나요?").items == []
+    assert pivot.render("전자 레인지 버리기").items == ["電子レンジ"]
 
 
 def test_an_english_message_rendered_into_japanese() -> None:

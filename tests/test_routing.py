@@ -18,7 +18,7 @@ from actions.memory import (
     LAST_TOPIC_SLOT,
     Context,
 )
-from actions.reading import read
+from actions.reading import Reading, read
 from actions.routing import Route, route
 from bot.catalog.loader import LiveCatalog
 
@@ -28,13 +28,15 @@ def catalog(sessions: sessionmaker[Session]) -> LiveCatalog:
     return LiveCatalog(sessions)
 
 
-def _tracker(text: str, intent: str, slots: dict[str, Any], entities: list[dict]) -> Tracker:
+def _tracker(
+    text: str, intent: str, slots: dict[str, Any], entities: list[dict], confidence: float
+) -> Tracker:
     return Tracker(
         sender_id="routing",
         slots=slots,
         latest_message={
             "text": text,
-            "intent": {"name": intent, "confidence": 0.95},
+            "intent": {"name": intent, "confidence": confidence},
             "entities": entities,
         },
         events=[],
@@ -45,7 +47,11 @@ def _tracker(text: str, intent: str, slots: dict[str, Any], entities: list[dict]
     )
 
 
-def _route(
+def _route(catalog: LiveCatalog, text: str, intent: str = "ask_item", **context: Any) -> Route:
+    return _read_and_route(catalog, text, intent, **context)[1]
+
+
+def _read_and_route(
     catalog: LiveCatalog,
     text: str,
     intent: str = "ask_item",
@@ -55,7 +61,8 @@ def _route(
     topic: str | None = None,
     question: str | None = None,
     entities: list[dict] | None = None,
-) -> Route:
+    confidence: float = 0.95,
+) -> tuple[Reading, Route]:
     slots: dict[str, Any] = {LAST_TOPIC_SLOT: topic, LAST_QUESTION_SLOT: question}
     if last_item is not None:
         index = catalog.index()
@@ -63,9 +70,10 @@ def _route(
         slots |= {LAST_ITEMS_SLOT: json.dumps(ids), LAST_SAID_SLOT: last_item}
     if area is not None:
         slots[AREA_SLOT] = str(catalog.areas().lookup(area).area.id)
-    tracker = _tracker(text, intent, slots, entities or [])
+    tracker = _tracker(text, intent, slots, entities or [], confidence)
     context = Context.from_tracker(tracker)
-    return route(read(tracker, catalog, context), context)
+    reading = read(tracker, catalog, context)
+    return reading, route(reading, context)
 
 
 def test_row_1_a_tapped_item_button_is_an_item(catalog: LiveCatalog) -> None:
@@ -304,3 +312,96 @@ def test_after_a_topic_a_message_of_only_an_item_is_about_the_item(catalog: Live
     assert _route(catalog, "スマホから申し込める？", "ask_item", topic="bulky_waste") is (
         Route.GENERAL
     )
+
+
+@pytest.mark.parametrize(
+    ("last", "text", "item"),
+    [
+        ("乾電池", "充電式のは？", "電池（リチウムイオン電池等充電式電池）"),  # named together
+        ("ＣＤ", "ケースは？", "ＣＤケース"),
+        ("自転車", "タイヤは？", "自転車のタイヤ・チューブ"),
+        ("花びん", "ガラス製", "花びん（陶器製・ガラス製）"),  # a material, also an item's name
+        ("歯ブラシ", "電動のは？", "電動歯ブラシ"),
+    ],
+)
+def test_row_3_the_last_items_name_and_the_message_name_another_item(
+    catalog: LiveCatalog, last: str, text: str, item: str
+) -> None:
+    reading, chosen = _read_and_route(catalog, text, "ask_item", last_item=last)
+    assert chosen is Route.REFINE
+    assert reading.refined is not None
+    assert [c.name for m in reading.refined.mentions for c in m.candidates] == [item]
+
+
+def test_row_3_where_to_take_the_last_item_is_in_its_answer(catalog: LiveCatalog) -> None:
+    text = "じゃあどこに持っていけばいい？"
+    assert _route(catalog, text, "ask_general", last_item="注射針") is Route.REFINE
+    assert _route(catalog, text, "ask_general") is not Route.REFINE
+
+
+@pytest.mark.parametrize(
+    "text", ["びん・缶・ペットボトルって毎週あるの？", "使用済小型家電って例えばどんなものが対象？"]
+)
+def test_row_6_the_items_inside_a_category_name_are_the_category(
+    catalog: LiveCatalog, text: str
+) -> None:
+    reading, chosen = _read_and_route(catalog, text, "ask_general")
+    assert chosen is Route.CATEGORY
+    assert not reading.mentions
+
+
+def test_row_6_another_category_after_a_category_answer(catalog: LiveCatalog) -> None:
+    """Asked after 「燃やすごみって週何回？」 (which leaves its question for a place): the
+    same about 陶器・ガラス・金属ごみ; with the area known, its days."""
+    text, question = "陶器・ガラス・金属ごみは？", "燃やすごみは何曜日？"
+    assert _route(catalog, text, "ask_schedule", question=question) is Route.CATEGORY
+    known = _route(catalog, text, "ask_schedule", question=question, area="野方3丁目")
+    assert known is Route.SCHEDULE
+
+
+@pytest.mark.parametrize(
+    "text", ["燃やすごみっていつ出しますか", "資源プラスチックはいつ出せばいいの"]
+)
+def test_row_5_a_categorys_day_however_it_is_worded(catalog: LiveCatalog, text: str) -> None:
+    assert _route(catalog, text, "ask_general", area="野方3丁目") is Route.SCHEDULE
+
+
+def test_row_8_a_sure_request_for_help_is_no_knowledge_entry(catalog: LiveCatalog) -> None:
+    """「このチャットで何ができますか？」 shares its words with the entry of what the chat
+    cannot answer."""
+    text = "このチャットで何ができますか？"
+    assert _route(catalog, text, "help", confidence=0.99) is Route.SMALL_TALK
+
+
+def test_row_9_a_follow_up_the_model_only_guessed_small_talk_is_about_the_topic(
+    catalog: LiveCatalog,
+) -> None:
+    """「好的，那怎么申请？」 (「はい 申し込み方法」) after a bulky item: no greeting."""
+    text = "はい 申し込み方法"
+    chosen = _route(catalog, text, "greet", topic="bulky_waste", confidence=0.55)
+    assert chosen is Route.GENERAL
+    assert (
+        _route(catalog, "はい", "greet", topic="bulky_waste", confidence=0.99) is Route.SMALL_TALK
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("キャップ ペットボトル", ["ペットボトルのキャップ"]),  # "caps from PET bottles"
+        ("ペットボトル ペットボトルのラベル", ["ペットボトルのラベル"]),  # 「寶特瓶的標籤」
+        ("テレビとテレビ台", ["テレビ（液晶、ブラウン管、プラズマ）", "テレビ台"]),  # two things
+    ],
+)
+def test_a_thing_and_its_part_named_side_by_side_are_the_part(
+    catalog: LiveCatalog, text: str, names: list[str]
+) -> None:
+    reading, _ = _read_and_route(catalog, text, "ask_item")
+    assert [c.name for m in reading.mentions for c in m.candidates] == names
+
+
+@pytest.mark.parametrize(
+    "text", ["家具ってどうやって捨てればいい？", "引っ越すので家具を処分したい"]
+)
+def test_row_10_a_kind_of_thing_bulky_by_its_size(catalog: LiveCatalog, text: str) -> None:
+    assert _route(catalog, text, "ask_item") is Route.BULKY

@@ -4,9 +4,12 @@ tapped button's payload.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from bot.catalog.matcher import CatalogItem, MatchResult
+from bot.catalog.categories import CategoryGuide
+from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult, Mention
+from bot.japanese import match_key
 
 
 def named_outright(result: MatchResult) -> tuple[MatchResult, bool]:
@@ -32,3 +35,58 @@ def chosen_item(raw: Any, items: dict[int, CatalogItem]) -> CatalogItem | None:
         return items.get(int(raw)) if raw is not None else None
     except (TypeError, ValueError):
         return None
+
+
+def without_names_inside_categories(
+    found: MatchResult, key: str, guide: CategoryGuide
+) -> MatchResult:
+    """``found`` without the items named only inside a category's name the message says in
+    full: the ガラス of 「陶器・ガラス・金属ごみは？」 and the 缶 of 「びん・缶・ペットボトルって
+    毎週あるの？」 are the category's, not items. An item that is the whole name (the
+    乾電池 of 「乾電池（拠点回収）」) stays; ``key`` is the message's match key."""
+    said = [form for form, _ in guide.keyed_names(guide.names(), {}) if form in key]
+    if not said:
+        return found
+    mentions = [
+        m
+        for m in found.mentions
+        if not any(match_key(m.text) in form and match_key(m.text) != form for form in said)
+    ]
+    return replace(found, mentions=mentions)
+
+
+def parts_named_apart(found: MatchResult, text: str, index: CatalogIndex) -> MatchResult:
+    """``found`` with a thing and its part named side by side read as the part: "caps from
+    PET bottles" (「キャップ ペットボトル」) is ペットボトルのキャップ, 「寶特瓶的標籤」
+    (「ペットボトル ペットボトルのラベル」) is ペットボトルのラベル. Only names next to
+    each other in ``text`` (with nothing but spaces or 「の」 between) are taken together."""
+    mentions = list(found.mentions)
+    for first, second in zip(found.mentions, found.mentions[1:], strict=False):
+        if not _side_by_side(first, second, text) or first.loose or second.loose:
+            continue
+        part = _part_of(first, second, index)
+        if part is not None and first in mentions and second in mentions:
+            mentions[mentions.index(first)] = part
+            mentions.remove(second)
+    return found if len(mentions) == len(found.mentions) else replace(found, mentions=mentions)
+
+
+def _side_by_side(first: Mention, second: Mention, text: str) -> bool:
+    return not text[first.end : second.start].strip(" 　の")
+
+
+def _part_of(first: Mention, second: Mention, index: CatalogIndex) -> Mention | None:
+    """The one item the two names make: the second named inside the first's name
+    (ペットボトル, ペットボトルのラベル), or either's part named by the other
+    (「ペットボトルのキャップ」 from キャップ and ペットボトル)."""
+    for whole, inside in ((second, first), (first, second)):
+        names = {match_key(c.name) for c in whole.candidates}
+        if not whole.is_ambiguous and all(match_key(inside.text) in name for name in names):
+            return whole
+    for before, after in ((second, first), (first, second)):
+        compound = f"{before.text}の{after.text}"
+        for mention in index.find(compound).mentions:
+            whole = mention.end - mention.start >= len(compound) - 1
+            if whole and mention.candidates and not mention.is_ambiguous:
+                return replace(mention, start=first.start, end=second.end)
+    return None

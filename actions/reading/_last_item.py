@@ -7,11 +7,12 @@ to what needs them.
 from __future__ import annotations
 
 from actions.memory import Context
-from actions.reading._wording import says_any
+from actions.reading._wording import noun_runs, says_any
 from bot.catalog.knowledge import terms
 from bot.catalog.loader import LiveCatalog
-from bot.catalog.matcher import CatalogIndex, MatchResult
+from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult
 from bot.catalog.notes import NoteCase, cases_in, met_case
+from bot.japanese import Morpheme, match_key
 
 
 def last_item_notes(index: CatalogIndex, context: Context) -> list[str]:
@@ -51,21 +52,46 @@ def refined(
     outright: MatchResult,
     key: str,
     references: tuple[str, ...],
+    morphemes: list[Morpheme],
+    materials: frozenset[str],
 ) -> MatchResult | None:
     """The last item told apart by ``text``: its name and the message read together name
     other variants of the same thing (same base name) than were answered last. A part of
     it asked about by reference (「それのキャップは？」 after ペットボトル) is read the same
-    way: as the part of the last item."""
+    way: as the part of the last item, and a material named alone (「ガラス製」, which
+    the catalog also has as an item) chooses among the variants. Failing those, the last
+    item's name and a word of the message may name another item together
+    (:func:`_named_together`)."""
     last = context.items(index)
     if not last or not context.last_said:
         return None
+    answered = {item.id for item in last}
     if outright.mentions:
+        if all(match_key(m.text) in materials for m in outright.mentions):
+            # 「ガラス製」 after 花瓶 is the glass vase, not glass
+            variant = _variant(index, last, context.last_said, text)
+            if variant is not None:
+                return variant
+        together = _named_together(index, context.last_said, noun_runs(morphemes), answered)
+        if together is not None:
+            return together
         if not (says_any(key, references) and all(m.is_ambiguous for m in outright.mentions)):
             return None
         part = index.find(f"{context.last_said}の{outright.mentions[0].text}")
         said = [m for m in part.mentions if not m.is_ambiguous and m.end > len(context.last_said)]
         return MatchResult(mentions=said[:1]) if said else None
-    result = index.find(f"{context.last_said} {text}")
+    variant = _variant(index, last, context.last_said, text)
+    if variant is not None:
+        return variant
+    return _named_together(index, context.last_said, noun_runs(morphemes), answered)
+
+
+def _variant(
+    index: CatalogIndex, last: list[CatalogItem], last_said: str, text: str
+) -> MatchResult | None:
+    """Another variant of the last item (same base name) that its name and ``text`` read
+    together name: 「花瓶 ガラス製」."""
+    result = index.find(f"{last_said} {text}")
     bases = {item.base_name or item.name for item in last}
     answered = {item.id for item in last}
     for mention in result.mentions:
@@ -73,4 +99,20 @@ def refined(
         same_thing = all((c.base_name or c.name) in bases for c in mention.candidates)
         if same_thing and ids and ids != answered and not mention.is_ambiguous:
             return MatchResult(mentions=[mention])
+    return None
+
+
+def _named_together(
+    index: CatalogIndex, last_said: str, words: list[str], answered: set[int]
+) -> MatchResult | None:
+    """Another item that the last item's name and one of ``words`` name together, whole:
+    「充電式」 after 乾電池 is 充電式乾電池, 「ケース」 after ＣＤ is ＣＤケース, 「タイヤ」
+    after 自転車 is 自転車のタイヤ・チューブ."""
+    for word in words:
+        for compound in (f"{word}{last_said}", f"{last_said}{word}", f"{last_said}の{word}"):
+            for mention in index.find(compound).mentions:
+                whole = mention.end - mention.start >= len(compound) - 1
+                ids = {c.id for c in mention.candidates}
+                if whole and ids and not ids & answered and not mention.is_ambiguous:
+                    return MatchResult(mentions=[mention])
     return None

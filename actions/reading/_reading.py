@@ -12,7 +12,12 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.memory import Context
-from actions.reading._items import chosen_item, named_outright
+from actions.reading._items import (
+    chosen_item,
+    named_outright,
+    parts_named_apart,
+    without_names_inside_categories,
+)
 from actions.reading._knowledge import knowledge_hits, topical_hits
 from actions.reading._language import message_language, without_names_inside_unknown_words
 from actions.reading._last_item import (
@@ -108,6 +113,10 @@ class Reading:
     wants_gone: bool
     #: It points back at the last thing talked about (「それ」「その」).
     refers_back: bool
+    #: It asks where (「どこに持っていけばいい？」).
+    asks_where: bool
+    #: It names a kind of thing that is bulky waste by its size (「家具」).
+    says_bulky_thing: bool
     #: Nothing is left of it once the categories, fillers and the place are taken out
     #: (「じゃあ資源プラスチックは？」「江原町 ペットボトル」).
     only_categories: bool
@@ -217,10 +226,12 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     chosen = chosen_item(entities.get("item_id"), index.items)
     found = index.find(_NOT_NAMES.sub(" ", text)) if chosen is None else MatchResult()
     found = without_names_inside_unknown_words(found, rendering)
-    outright, loose = named_outright(found)
     key = match_key(text)
-    vocabulary = matching_words()
     guide = catalog.categories()
+    found = without_names_inside_categories(found, key, guide)
+    found = parts_named_apart(found, text, index)
+    outright, loose = named_outright(found)
+    vocabulary = matching_words()
     categories = categories_in(text, guide, [m.text for m in outright.mentions])
     place = place_named(text, catalog, context)
     topic_categories = catalog.categories().named_in(key, vocabulary.category_names)
@@ -264,6 +275,8 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         ),
         wants_gone=says_any(text, vocabulary.disposal_words),
         refers_back=says_any(key, vocabulary.references),
+        asks_where=says_any(key, vocabulary.where_words),
+        says_bulky_thing=says_any(key, vocabulary.bulky_things),
         only_categories=bool(categories) and len(rest_but_place) <= 1 and not asks_which_category,
         asks_which_category=asks_which_category,
         says_nothing=not categories and nothing_named,
@@ -293,7 +306,16 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         if outright.mentions and names_a_subject(remainder)
         else [],
         entities=entities,
-        refined=refined(index, context, text, outright, key, vocabulary.references),
+        refined=refined(
+            index,
+            context,
+            text,
+            outright,
+            key,
+            vocabulary.references,
+            morphemes,
+            frozenset(word for words in vocabulary.materials.values() for word in words),
+        ),
         last_size_limit=size_limit(last_notes),
         over_limit_is_bulky=over_limit_is_bulky(last_notes),
         under_limit_category=under_limit_category(last_notes),

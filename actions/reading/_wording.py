@@ -86,6 +86,29 @@ def names_nothing(morphemes: list[Morpheme], question_words: tuple[str, ...]) ->
     )
 
 
+def noun_runs(morphemes: list[Morpheme]) -> list[str]:
+    """The runs of nouns in a message, as written (「充電式」 of 「充電式のは？」), each
+    followed by its head noun when it has more than one (「ケース」 of 「プラスチック
+    ケース」): what may name a thing together with another name. Pronouns (「それ」) start
+    no run."""
+    runs: list[str] = []
+    run: list[Morpheme] = []
+    for m in [*morphemes, None]:
+        if (
+            m is not None
+            and m.pos[0] != "代名詞"
+            and (m.pos[0] in ("名詞", "接頭辞") or m.pos[:2] == ("接尾辞", "名詞的"))
+        ):
+            run.append(m)
+            continue
+        if run:
+            runs.append("".join(r.text for r in run))
+        if len(run) > 1:
+            runs.append(run[-1].text)
+        run = []
+    return runs
+
+
 def longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(set(words), key=lambda w: -len(w)))
 

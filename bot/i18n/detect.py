@@ -35,6 +35,7 @@ _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 #: Web and e-mail addresses, which are in no language.
 _ADDRESSES = re.compile(
     r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|jp)\b\S*",
@@ -54,6 +55,8 @@ def language_of(text: str) -> str | None:
     han, latin = len(_HAN.findall(text)), len(_LATIN.findall(text))
     if hangul and hangul >= kana:
         return KOREAN
+    if kana and _mostly_english(text, latin, kana + han):
+        return ENGLISH
     if kana:
         if han > kana and _says_chinese(text) and _statistically(text) == CHINESE:
             return _chinese_script(text)
@@ -63,6 +66,14 @@ def language_of(text: str) -> str | None:
     if latin and not _ACRONYM.match(text):
         return ENGLISH
     return None
+
+
+def _mostly_english(text: str, latin: int, japanese: int) -> bool:
+    """English with a Japanese name in it, copied from a sticker or the ward's calendar
+    ("when is 陶器・ガラス・金属ごみ collected?"): three English words or more, and twice as
+    many Latin letters as Japanese ones. 「iPhoneの充電器」 stays Japanese."""
+    words = _ENGLISH_WORD.findall(text)
+    return len(words) >= 3 and latin >= 2 * japanese
 
 
 def base_language(code: str | None) -> str:

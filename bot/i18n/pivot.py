@@ -44,6 +44,11 @@ from bot.i18n.detect import to_simplified
 _EN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 #: An English message's words, and the marks that part two things ("bottles, cans").
 _EN_WORD_OR_MARK = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[,/;&+]")
+#: An English message's words, and the ends of its sentences ("bags of trash. Can we …").
+_EN_WORD_OR_END = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.?!](?=\s)")
+#: Japanese written in an English message: a run of kana and kanji (a split pattern: the
+#: runs are the odd parts).
+_JAPANESE_RUN = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f・]+)")
 #: The words between two English names that make the first belong to the second.
 _OF_WORDS = frozenset({"of", "the", "a", "an", "from"})
 _NUMBER = re.compile(r"^\d{1,2}$")
@@ -128,7 +133,12 @@ class Pivot:
             self._table.setdefault(key, (_ITEM, _one_name(items)))
         self.stopwords = frozenset(self.key(w) for w in phrases.stopwords)
         self._longest = max((self._length(k) for k in self._table), default=1)
-        self._item_keys = [k for k, (kind, _) in self._table.items() if kind == _ITEM]
+        item_keys = [k for k, (kind, _) in self._table.items() if kind == _ITEM]
+        #: A misspelt name is compared with each item's key and, in English, its plural
+        #: ("batteris" is nearer "batteries" than "battery"), each standing for the key.
+        self._item_keys = {k: k for k in item_keys}
+        if self.language == ENGLISH:
+            self._item_keys |= {plural(k): k for k in item_keys if plural(k) not in self._table}
 
     def key(self, text: str) -> str:
         """``text`` in the form both sides are compared in."""
@@ -140,9 +150,29 @@ class Pivot:
         return re.sub(r"\s+", "", text)
 
     def render(self, text: str) -> Rendering:
+        """``text`` in Japanese. English with Japanese written in it ("when is 陶器・ガラス・
+        金属ごみ collected?", a name copied from the ward's calendar) keeps the Japanese as
+        it is: that part needs no rendering."""
+        if self.language != ENGLISH or not _JAPANESE_RUN.search(text):
+            return self._render(text)
+        parts = _JAPANESE_RUN.split(text)
+        renderings = [
+            self._render(part) if number % 2 == 0 else Rendering(part, [], [])
+            for number, part in enumerate(parts)
+            if part.strip()
+        ]
+        return Rendering(
+            japanese=self._join([r.japanese for r in renderings]),
+            items=[item for r in renderings for item in r.items],
+            unknown=[word for r in renderings for word in r.unknown],
+            said={item: word for r in renderings for item, word in r.said.items()},
+        )
+
+    def _render(self, text: str) -> Rendering:
         units = self._units(text)
         starts = self._word_starts(text)
         parted = self._parted(text)
+        sentences = self._parted(text, _EN_WORD_OR_END)
         pieces: list[str] = []
         items: list[str] = []
         unknown: list[str] = []
@@ -150,7 +180,7 @@ class Pivot:
         said: dict[str, str] = {}
         i = 0
         while i < len(units):
-            found = self._longest_match(units, i, starts)
+            found = self._longest_match(units, i, starts, sentences)
             if found is None:
                 leftover.append(units[i])
                 i += 1
@@ -217,14 +247,13 @@ class Pivot:
         if key and key not in self._table:
             self._table[key] = value
 
-    def _parted(self, text: str) -> frozenset[int]:
-        """English: the units a mark stands before ("cans" in "bottles, cans")."""
+    def _parted(self, text: str, marks: re.Pattern[str] = _EN_WORD_OR_MARK) -> frozenset[int]:
+        """English: the units a mark stands before ("cans" in "bottles, cans"); with
+        :data:`_EN_WORD_OR_END`, the units that begin a sentence after the first."""
         if self.language != ENGLISH:
             return frozenset()
         parted, position, after_mark = set(), 0, False
-        for token in _EN_WORD_OR_MARK.findall(
-            _plain_latin(unicodedata.normalize("NFKC", text).lower())
-        ):
+        for token in marks.findall(_plain_latin(unicodedata.normalize("NFKC", text).lower())):
             if not token[0].isalnum():
                 after_mark = True
                 continue
@@ -250,9 +279,17 @@ class Pivot:
         return frozenset(starts)
 
     def _longest_match(
-        self, units: list[str], start: int, starts: frozenset[int] = frozenset()
+        self,
+        units: list[str],
+        start: int,
+        starts: frozenset[int] = frozenset(),
+        sentences: frozenset[int] = frozenset(),
     ) -> tuple[int, tuple[str, str]] | None:
-        for length in range(min(self._longest, len(units) - start), 0, -1):
+        """The longest phrase of the table at ``start``, within its sentence (the "trash"
+        and "Can" of "bags of trash. Can we …" are no trash can)."""
+        longest = min(self._longest, len(units) - start)
+        longest = min([longest, *(s - start for s in sentences if start < s)])
+        for length in range(longest, 0, -1):
             value = self._table.get(self._joined(units[start : start + length]))
             if value is None:
                 continue
@@ -263,8 +300,18 @@ class Pivot:
                 and not self._whole(units, start, starts)
             ):
                 continue  # 「요」 (布団) is also the polite ending
+            if starts and value[0] == _ITEM and self._straddles(start, length, starts):
+                continue  # the 서가 (本棚) of 「구청에서 가져가나요」
             return length, value
         return None
+
+    @staticmethod
+    def _straddles(start: int, length: int, starts: frozenset[int]) -> bool:
+        """Whether a Korean name found at ``start`` begins inside one word and ends in
+        the next: the end of one word and the start of another (「에서 가져가」), not a
+        name (a name written with its space, 「전자 레인지」, begins a word)."""
+        inside = start not in starts
+        return inside and any(start < s < start + length for s in starts)
 
     def _whole(self, units: list[str], start: int, starts: frozenset[int]) -> bool:
         """Whether a one-syllable Korean name is a word of its own: 「책은」, not the 책
@@ -332,27 +379,30 @@ class Pivot:
         phrase = " ".join(words)
         if len(phrase) < TYPO_MIN_LENGTH:
             return words
-        best = process.extractOne(
-            phrase, self._item_keys, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY
-        )
+        best = self._nearest_item(phrase)
         if best is None:
             for word in words:
                 if len(word) >= TYPO_MIN_LENGTH:
-                    one = process.extractOne(
-                        word, self._item_keys, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY
-                    )
+                    one = self._nearest_item(word)
                     if one is not None:
-                        name = self._table[one[0]][1]
+                        name = self._table[one][1]
                         pieces.append(name)
                         items.append(name)
-                        said.setdefault(name, one[0])
+                        said.setdefault(name, one)
                         words = [w for w in words if w != word]
             return words
-        name = self._table[best[0]][1]
+        name = self._table[best][1]
         pieces.append(name)
         items.append(name)
-        said.setdefault(name, best[0])
+        said.setdefault(name, best)
         return []
+
+    def _nearest_item(self, phrase: str) -> str | None:
+        """The item key ``phrase`` is a misspelling of, if one is near enough."""
+        best = process.extractOne(
+            phrase, self._item_keys.keys(), scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY
+        )
+        return self._item_keys[best[0]] if best is not None else None
 
     def _without_particles(self, text: str, *, after_match: bool) -> str:
         """Chinese or Korean left-overs without the particles at their ends (「우산은」 →
@@ -399,16 +449,28 @@ def _one_name(items: list[str]) -> str:
     return base if variants > 1 else unique[0]
 
 
+def plural(phrase: str) -> str:
+    """An English name with its last word in the plural: 「aa battery」 → 「aa batteries」,
+    「box」 → 「boxes」, 「cup」 → 「cups」."""
+    if not phrase[-1:].isalpha():
+        return phrase
+    if phrase.endswith("y") and phrase[-2:-1] not in "aeiou":
+        return phrase[:-1] + "ies"
+    if phrase.endswith(("s", "x", "ch", "sh", "z")):
+        return phrase + "es"
+    return phrase + "s"
+
+
 def singular(word: str) -> str:
     """An English word without its plural ending: 「batteries」 → 「battery」, 「boxes」 →
-    「box」, 「knives」 → 「knife」; 「glass」, 「bus」, 「this」 stay."""
+    「box」, 「knives」 → 「knife」, 「cases」 → 「case」; 「glass」, 「bus」, 「this」 stay."""
     if len(word) <= 3 or not word.isalpha():
         return word
     if word.endswith("ies"):
         return word[:-3] + "y"
     if word.endswith("ves") and len(word) > 4:
         return word[:-3] + ("fe" if word.endswith("ives") else "f")
-    if word.endswith(("ses", "xes", "ches", "shes", "zes")) and not word.endswith("uses"):
+    if word.endswith(("sses", "xes", "ches", "shes", "zzes")):
         return word[:-2]
     if word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")):
         return word[:-1]
