@@ -155,7 +155,7 @@ def _answer_items(
                 item_name,
                 language=reading.language,
             )
-            _send(dispatcher, _item_replies(voice, result, texts))
+            _send(dispatcher, _item_replies(voice, result, texts, reading.size_cm))
             events = _remember_items(result.mentions)
             if reading.says_day_words:
                 events += _collection_day_of(dispatcher, session, reading, context, result)
@@ -181,11 +181,15 @@ def _answer_items(
     return _forget_items()
 
 
-def _item_replies(voice: Voice, result: MatchResult, texts: dict[str, str]) -> list[Reply]:
+def _item_replies(
+    voice: Voice, result: MatchResult, texts: dict[str, str], size: float | None = None
+) -> list[Reply]:
     out = []
     for mention in result.mentions:
         if mention.is_ambiguous:
             out.append(replies.ask_which_variant(voice, mention))
+        elif (sized := replies.sized_answer(voice, mention.candidates, size, texts)) is not None:
+            out.append(sized)
         else:
             out.append(replies.item_answer(voice, mention.candidates, mention.text, texts))
     return out

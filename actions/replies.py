@@ -18,7 +18,7 @@ from bot.catalog.item_names import base_name, without_cross_reference
 from bot.catalog.knowledge import KnowledgeEntry, KnowledgeHit
 from bot.catalog.matcher import CatalogItem, Mention
 from bot.catalog.models import Area
-from bot.catalog.notes import NoteCase
+from bot.catalog.notes import NoteCase, over_limit_is_bulky, size_limit, under_limit_category
 from bot.catalog.notices import (
     NOTICE_AHEAD,
     CollectionNotice,
@@ -372,6 +372,26 @@ def in_case(voice: Voice, item: CatalogItem, case: NoteCase) -> Reply:
         category=voice.category(case.category),
     )  # fmt: skip
     return Reply("\n".join([text, voice.note(case.notes.strip())]))
+
+
+def sized_answer(
+    voice: Voice, items: list[CatalogItem], size: float | None, texts: dict[str, str]
+) -> Reply | None:
+    """One item named with its size in centimetres (「25cmのトースター」, "a teddy bear
+    about 80 cm tall") whose notes give another category on that side of their size: that
+    category, as after 「30センチ以下です」. None when the size changes nothing."""
+    if size is None or len(items) != 1:
+        return None
+    item = items[0]
+    limit = size_limit([item.notes])
+    if limit is None:
+        return None
+    smaller = under_limit_category([item.notes])
+    if size <= limit and smaller is not None:
+        return undersized(voice, item, limit, smaller)
+    if size > limit and over_limit_is_bulky([item.notes]):
+        return oversized(voice, item, limit, texts.get("bulky_waste", ""))
+    return None
 
 
 def oversized(voice: Voice, item: CatalogItem, limit: int, bulky_procedure: str) -> Reply:

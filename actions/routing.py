@@ -96,14 +96,16 @@ def route(reading: Reading, context: Context) -> Route:
          model for telling the area (「鷺宮3丁目に住んでいます」)
     8    names something besides question words, no item, and matches a          GENERAL
          knowledge entry, taken by the model for a general question (or matched
-         clearly, naming no other thing); or, naming nothing but 「ごみ」, asked
+         clearly, naming no other thing, unless the model is sure it is small
+         talk: 「このチャットで何ができますか？」); or, naming nothing but 「ごみ」, asked
          first and surely general, the entry ranked first; or names an item, is surely
          taken for a general question, and what it says besides the item
          clearly matches an entry other than the item's own procedure, neither
          wanting the item gone nor asking its category
     9    after a knowledge answer (or an item with a procedure), matches an       GENERAL
-         entry read with that topic; naming an item, only what it says besides
-         the item, and clearly
+         entry read with that topic (clearly, unless the model could not place
+         it or only guessed small talk); naming an item, only what it says
+         besides the item, and clearly
     10   names a kind of thing bulky by its size (「家具」) and no item, not      BULKY
          taken for small talk; or was taken for an item or general question: a    SCHEDULE,
          category day naming no item is a schedule question; a general question  FALLBACK,

@@ -345,3 +345,22 @@ def test_a_group_collection_day_the_data_lacks_sends_to_the_office(catalog: str)
         reply = "\n".join(m["text"] for m in messages)
         assert "集団回収" in reply
         assert "03-3387-5353" in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        (
+            "25cmくらいの扇風機",
+            "「扇風機（一辺が30cm以下のもの）」は「陶器・ガラス・金属ごみ」です。",
+        ),
+        ("80センチのぬいぐるみ", "「ぬいぐるみ（一辺が30cmを超えるもの）」は「粗大ごみ」です。"),
+        ("ぬいぐるみ", "「ぬいぐるみ」は「燃やすごみ」です。"),  # no size: as the table says
+        ("20cmのぬいぐるみ", "「ぬいぐるみ」は「燃やすごみ」です。"),  # within: as the table says
+    ],
+)
+def test_an_item_named_with_its_size_gets_the_category_for_that_size(
+    catalog: str, text: str, answer: str
+) -> None:
+    messages, _ = run(answers.ActionRespond(), text)
+    assert messages[0]["text"].startswith(answer)

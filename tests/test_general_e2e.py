@@ -179,15 +179,15 @@ def test_the_number_to_call_after_a_bulky_item(client: TestClient, turns: tuple[
 
 
 def test_a_case_the_last_items_notes_give_a_category_for(client: TestClient) -> None:
-    """衣類's notes send soiled ones to 燃やすごみ, ラップ's its 芯 to 古紙, and the notes of
-    びん（飲食用） broken ビールびん; a case the notes do not name is the item's own answer
-    again."""
+    """衣類's notes send soiled ones to 燃やすごみ (ラップ's 芯 is an item of its own), and
+    the notes of びん（飲食用） broken ビールびん; a case the notes do not name is the item's
+    own answer again."""
     reply = said(conversation(client, "着なくなった服はどう捨てる？", "汚れてるやつは？"))
     assert reply.startswith("「服（汚れている場合）」は「燃やすごみ」です。")
     again = said(conversation(client, "着なくなった服はどう捨てる？", "汚れてないやつは？"))
     assert "「燃やすごみ」です" not in again
-    part = said(conversation(client, "ラップは何ごみ？", "芯は？"))
-    assert part.startswith("「ラップ（芯）」は「古紙（集団回収）」です。")
+    part = said(conversation(client, "ラップは何ごみ？", "芯は？"))  # the catalog's ラップの芯
+    assert part.startswith("「ラップの芯」は「古紙（集団回収）」です。")
     kind = said(conversation(client, "ビールびんは？", "割れてたら？"))
     assert kind.startswith("「ビールびん（割れたびん）」は「陶器・ガラス・金属ごみ」です。")
 

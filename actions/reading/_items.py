@@ -84,9 +84,18 @@ def _part_of(first: Mention, second: Mention, index: CatalogIndex) -> Mention | 
         if not whole.is_ambiguous and all(match_key(inside.text) in name for name in names):
             return whole
     for before, after in ((second, first), (first, second)):
-        compound = f"{before.text}の{after.text}"
-        for mention in index.find(compound).mentions:
-            whole = mention.end - mention.start >= len(compound) - 1
-            if whole and mention.candidates and not mention.is_ambiguous:
-                return replace(mention, start=first.start, end=second.end)
+        whole = named_whole(index, f"{before.text}の{after.text}")
+        if whole is not None:
+            return replace(whole, start=first.start, end=second.end)
+    return None
+
+
+def named_whole(index: CatalogIndex, compound: str) -> Mention | None:
+    """The one item ``compound`` names from its start to its end (a 「の」 at most left
+    out: 「ＣＤのケース」 is ＣＤケース), not just a name inside it (the スマホ of
+    「棚スマホ」)."""
+    for mention in index.find(compound).mentions:
+        whole = mention.start == 0 and mention.end >= len(compound) - 1
+        if whole and mention.candidates and not mention.is_ambiguous:
+            return mention
     return None

@@ -7,6 +7,7 @@ to what needs them.
 from __future__ import annotations
 
 from actions.memory import Context
+from actions.reading._items import named_whole
 from actions.reading._wording import noun_runs, says_any
 from bot.catalog.knowledge import terms
 from bot.catalog.loader import LiveCatalog
@@ -110,9 +111,7 @@ def _named_together(
     after 自転車 is 自転車のタイヤ・チューブ."""
     for word in words:
         for compound in (f"{word}{last_said}", f"{last_said}{word}", f"{last_said}の{word}"):
-            for mention in index.find(compound).mentions:
-                whole = mention.end - mention.start >= len(compound) - 1
-                ids = {c.id for c in mention.candidates}
-                if whole and ids and not ids & answered and not mention.is_ambiguous:
-                    return MatchResult(mentions=[mention])
+            whole = named_whole(index, compound)
+            if whole is not None and not {c.id for c in whole.candidates} & answered:
+                return MatchResult(mentions=[whole])
     return None
