@@ -9,6 +9,7 @@ from __future__ import annotations
 from actions.memory import Context
 from actions.reading._items import named_whole
 from actions.reading._wording import noun_runs, says_any
+from bot.catalog.item_names import MATERIAL_KEYS
 from bot.catalog.knowledge import terms
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult
@@ -54,7 +55,6 @@ def refined(
     key: str,
     references: tuple[str, ...],
     morphemes: list[Morpheme],
-    materials: frozenset[str],
 ) -> MatchResult | None:
     """The last item told apart by ``text``: its name and the message read together name
     other variants of the same thing (same base name) than were answered last. A part of
@@ -68,9 +68,9 @@ def refined(
         return None
     answered = {item.id for item in last}
     if outright.mentions:
-        if all(match_key(m.text) in materials for m in outright.mentions):
+        if all(match_key(m.text) in MATERIAL_KEYS for m in outright.mentions):
             # 「ガラス製」 after 花瓶 is the glass vase, not glass
-            variant = _variant(index, last, context.last_said, text)
+            variant = _variant(index, last, answered, context.last_said, text)
             if variant is not None:
                 return variant
         together = _named_together(index, context.last_said, noun_runs(morphemes), answered)
@@ -81,20 +81,19 @@ def refined(
         part = index.find(f"{context.last_said}の{outright.mentions[0].text}")
         said = [m for m in part.mentions if not m.is_ambiguous and m.end > len(context.last_said)]
         return MatchResult(mentions=said[:1]) if said else None
-    variant = _variant(index, last, context.last_said, text)
+    variant = _variant(index, last, answered, context.last_said, text)
     if variant is not None:
         return variant
     return _named_together(index, context.last_said, noun_runs(morphemes), answered)
 
 
 def _variant(
-    index: CatalogIndex, last: list[CatalogItem], last_said: str, text: str
+    index: CatalogIndex, last: list[CatalogItem], answered: set[int], last_said: str, text: str
 ) -> MatchResult | None:
-    """Another variant of the last item (same base name) that its name and ``text`` read
-    together name: 「花瓶 ガラス製」."""
+    """Another variant of the last item (same base name) than the ``answered`` ones, that
+    its name and ``text`` read together name: 「花瓶 ガラス製」."""
     result = index.find(f"{last_said} {text}")
     bases = {item.base_name or item.name for item in last}
-    answered = {item.id for item in last}
     for mention in result.mentions:
         ids = {c.id for c in mention.candidates}
         same_thing = all((c.base_name or c.name) in bases for c in mention.candidates)

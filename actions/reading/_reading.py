@@ -306,16 +306,7 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         if outright.mentions and names_a_subject(remainder)
         else [],
         entities=entities,
-        refined=refined(
-            index,
-            context,
-            text,
-            outright,
-            key,
-            vocabulary.references,
-            morphemes,
-            frozenset(word for words in vocabulary.materials.values() for word in words),
-        ),
+        refined=refined(index, context, text, outright, key, vocabulary.references, morphemes),
         last_size_limit=size_limit(last_notes),
         over_limit_is_bulky=over_limit_is_bulky(last_notes),
         under_limit_category=under_limit_category(last_notes),

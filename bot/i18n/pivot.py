@@ -138,7 +138,8 @@ class Pivot:
         #: ("batteris" is nearer "batteries" than "battery"), each standing for the key.
         self._item_keys = {k: k for k in item_keys}
         if self.language == ENGLISH:
-            self._item_keys |= {plural(k): k for k in item_keys if plural(k) not in self._table}
+            plurals = {plural(k): k for k in item_keys}
+            self._item_keys |= {p: k for p, k in plurals.items() if p not in self._table}
 
     def key(self, text: str) -> str:
         """``text`` in the form both sides are compared in."""
