@@ -234,9 +234,11 @@ def next_dates(
     notices: Sequence[CollectionNotice] = (),
 ) -> Reply:
     """The next collection date of each asked category, today included, with the staff
-    notices applied (a cancelled day skipped, a moved one on its new day) and said."""
+    notices applied (a cancelled day skipped, a moved one on its new day) and said; each
+    with its usual days, so that the resident learns the rule as well as the date."""
     horizon = today + timedelta(days=HORIZON_DAYS)
     upcoming = collections_with_notices(area, today, horizon, notices, categories)
+    by_category = {s.category.name: s for s in area.schedules}
     lines = [voice.say("next_dates_heading", area=_area(voice, area))]
     shown = []
     for category in categories:
@@ -244,7 +246,11 @@ def next_dates(
         if day:
             shown.append(day)
             when = voice.date(day) + (voice.say("today_mark") if day == today else "")
-            lines.append(voice.say("next_date_line", category=voice.category(category), date=when))
+            usual = by_category[category]
+            days = voice.weekday_rule(usual.weekdays, usual.nth_weeks)
+            lines.append(
+                voice.say("next_date_line", category=voice.category(category), date=when, days=days)
+            )
     if shown:
         told = notices_for(area, categories, today, max(shown) + timedelta(days=1), notices)
         lines += notice_lines(voice, told, categories)

@@ -70,9 +70,10 @@ def route(reading: Reading, context: Context) -> Route:
     row  the message …                                                            route
     ===  =======================================================================  ==========
     0    names no item but in a category's name, and asks for reminders, to      REMINDER
-         stop them or what is stored (the model's reminder intents, surely); or,
-         while reminders are being set up (waiting for the area, or just
-         confirmed), names a place, or categories without asking a day
+         stop them or what is stored (the model's reminder intents, surely —
+         not only categories after a collection-day answer); or, while
+         reminders are being set up (waiting for the area, or just confirmed),
+         names a place, or categories without asking a day
     1    is a tapped item button                                                  ITEM
     2    names no item (or the last item again), asks a day and points back      ITEM_DAY
          (or names nothing at all, or nothing but a place), after an item answer
@@ -85,7 +86,8 @@ def route(reading: Reading, context: Context) -> Route:
     4    names only a place (or only a 丁目, in the remembered town), or, after   SCHEDULE
          a collection-day answer, nothing but a day asked (「いつ出せばいい？」)
     5    names no item and a day the rules speak of for everyone (「祝日」), the    GENERAL,
-         area unknown; else names only collected categories, with a day asked or   SCHEDULE
+         area unknown, or a collection that did not happen (「今朝回収されて        SCHEDULE
+         いなかった」); else names only collected categories, with a day asked or
          the area known, or names categories and asks a day, naming nothing else
          (or writes out a date, naming no item: 「1月2日に燃やす
          ごみを出していい？」)
@@ -95,9 +97,10 @@ def route(reading: Reading, context: Context) -> Route:
     7    names a place and no item, with collected categories or taken by the    SCHEDULE
          model for telling the area (「鷺宮3丁目に住んでいます」)
     8    names something besides question words, no item, and matches a          GENERAL
-         knowledge entry, taken by the model for a general question (or matched
-         clearly, naming no other thing, unless the model is sure it is small
-         talk: 「このチャットで何ができますか？」); or, naming nothing but 「ごみ」, asked
+         knowledge entry, taken by the model for a general question (or not
+         placed, naming a category; or matched clearly, naming no other thing,
+         unless the model is sure it is small talk: 「このチャットで何ができます
+         か？」); or, naming nothing but 「ごみ」, asked
          first and surely general, the entry ranked first; or names an item, is surely
          taken for a general question, and what it says besides the item
          clearly matches an entry other than the item's own procedure, neither
@@ -162,11 +165,20 @@ def _about_reminders(reading: Reading, context: Context) -> bool:
     names = [match_key(c) for c in reading.categories] + list(reading.category_words)
     if any(not any(match_key(m.text) in name for name in names) for m in reading.mentions):
         return False
+    if context.pending_reminder is None and _asks_the_next_category_day(reading, context):
+        return False
     if reading.intent in REMINDER_INTENTS and reading.confidence >= REMINDER_CONFIDENCE:
         return True
     if context.pending_reminder is None:
         return False
     return reading.place.town is not None or (bool(reading.categories) and not reading.asks_days)
+
+
+def _asks_the_next_category_day(reading: Reading, context: Context) -> bool:
+    """「陶器・ガラス・金属ごみは？」 ("and the ceramics, glass and metal one?") after a
+    collection-day answer: only categories, the same question about them, whatever the
+    model made of it (a request for reminders says what it wants)."""
+    return reading.only_categories and context.last_question is not None
 
 
 #: Intents of a message the model could not place, or placed as general.
@@ -194,10 +206,13 @@ def _asks_the_next_category(reading: Reading, context: Context) -> bool:
 
 def _names_a_case_of_last_item(reading: Reading) -> bool:
     """「キャップは？」 after ペットボトル, whose notes give its ラベルとキャップ a category:
-    the items named are words of that case."""
+    the items named are words of that case; or what brought the case about (「油で汚れ
+    ちゃってる」 after 段ボール)."""
     case = reading.last_item_case
     if case is None or not reading.mentions:
         return False
+    if reading.case_named_by_cause:
+        return True
     condition = match_key(case.condition)
     return all(match_key(m.text) in condition for m in reading.mentions)
 
@@ -277,7 +292,11 @@ def _asks_a_categorys_day(reading: Reading, names_items: bool) -> bool:
 
 def _asks_a_rule(reading: Reading, context: Context) -> bool:
     """「今度の月曜祝日だけど燃えるごみ出して大丈夫？」 where the area is not known: the
-    rules say it for everyone, so there is no need to ask where the resident lives."""
+    rules say it for everyone, so there is no need to ask where the resident lives. A
+    collection that did not happen (「今朝燃やすごみが回収されていなかった」) is the office's,
+    whatever day or category it names."""
+    if reading.missed_collection:
+        return bool(reading.knowledge)
     return reading.says_rule_day and context.area_id is None and bool(reading.knowledge)
 
 
@@ -331,7 +350,7 @@ def _answers_generally(reading: Reading, context: Context, names_items: bool) ->
         return False
     if reading.unknown_thing:
         return clear and reading.intent == "ask_general"
-    return clear or reading.intent == "ask_general"
+    return clear or reading.intent == "ask_general" or _unplaced_but_about_a_category(reading)
 
 
 def _asks_besides_the_items(reading: Reading) -> bool:
@@ -353,13 +372,23 @@ def _confidently_general(reading: Reading) -> bool:
     return reading.intent == "ask_general" and reading.confidence >= CONFIDENT_GENERAL
 
 
+def _unplaced_but_about_a_category(reading: Reading) -> bool:
+    """The model could not place the message, or took it for a general question without
+    being sure, but it names a category and no item (「粗大ごみ処理券を買ったあとはどうすれば
+    いい？」): a question about garbage all the same, which the entries answer as well as
+    one the model is sure of."""
+    unplaced = reading.intent == "nlu_fallback" or reading.intent == "ask_general"
+    return unplaced and bool(reading.topic_categories) and not reading.names_items
+
+
 def needed_coverage(reading: Reading) -> float:
     """The coverage a knowledge entry needs to answer ``reading`` on its own. A day the
     rules speak of (row 5) is answered by the entry ranked first, however much else the
     message says (「今度の月曜祝日なんだけど…」)."""
-    if reading.says_rule_day and not reading.names_items:
+    if (reading.says_rule_day or reading.missed_collection) and not reading.names_items:
         return 0.0
-    return GUESS_COVERAGE if _confidently_general(reading) else ANSWER_COVERAGE
+    sure = _confidently_general(reading) or _unplaced_but_about_a_category(reading)
+    return GUESS_COVERAGE if sure else ANSWER_COVERAGE
 
 
 def _by_intent(reading: Reading, names_items: bool) -> Route:

@@ -55,6 +55,7 @@ FROZEN_TODAY = date(2026, 12, 24)
 #: directly or through another fixture. `make check` runs the tests with none of these
 #: markers; a test that reaches such a service another way carries the marker itself.
 MARKERS_BY_FIXTURE: dict[str, tuple[str, ...]] = {
+    "trained_model": ("e2e",),
     "backend": ("e2e",),
     "browser": ("browser",),
     "stack": ("e2e", "postgres", "redis"),  # tests/test_production_profile.py
@@ -208,12 +209,17 @@ def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
+def trained_model(e2e_settings: Settings) -> Path:
+    """The model of the shipped training data, trained if it is not there yet."""
+    return ensure_model(e2e_settings)
+
+
+@pytest.fixture(scope="session")
 def backend(
-    e2e_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+    e2e_settings: Settings, trained_model: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Service]]:
     """The real Rasa server with the trained model, and the real action server."""
-    model = ensure_model(e2e_settings)
-    services = backend_services(e2e_settings, model, tmp_path_factory.mktemp("run"))
+    services = backend_services(e2e_settings, trained_model, tmp_path_factory.mktemp("run"))
     with running(services):
         yield {service.name: service for service in services}
 

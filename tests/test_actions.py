@@ -167,7 +167,8 @@ def test_next_dates(frozen_today: None) -> None:
     )
     # 野方3: 陶器・ガラス・金属ごみ on the 1st and 3rd Saturday. 12/26 is the 4th; 1/2 is
     # the 1st but falls in the year-end break; so the 3rd Saturday, 1/16.
-    assert "・陶器・ガラス・金属ごみ：1月16日（土）" in message["text"]
+    # with its usual days, so that the resident learns the rule as well as the date
+    assert "・陶器・ガラス・金属ごみ：第1・第3土曜日（次は1月16日（土））" in message["text"]
 
 
 def test_tomorrow_and_today(frozen_today: None) -> None:
@@ -364,3 +365,16 @@ def test_an_item_named_with_its_size_gets_the_category_for_that_size(
 ) -> None:
     messages, _ = run(answers.ActionRespond(), text)
     assert messages[0]["text"].startswith(answer)
+
+
+def test_a_category_matched_as_well_alone_as_with_the_topic_is_about_the_category(
+    catalog: str,
+) -> None:
+    """「粗大ごみも同じ？」 after the put-out time matches the bulky-waste entries as well
+    either way; alone, the ranking puts one first, so that one answers, with no question
+    back."""
+    slots = {memory.LAST_TOPIC_SLOT: "collection_rules"}
+    [message], _ = run(answers.ActionRespond(), "粗大ごみも同じ？", "ask_general", 1.0, slots)
+    assert not message["buttons"] or "どちら" not in message["text"]
+    assert "粗大ごみ" in message["text"]
+    assert "8時" in message["text"]

@@ -87,6 +87,16 @@ def test_a_korean_name_does_not_straddle_two_words() -> None:
     assert pivot.render("전자 레인지 버리기").items == ["電子レンジ"]
 
 
+def test_a_town_written_by_ear_before_its_number_is_the_town() -> None:
+    """A town spelt as it sounds, right before its 丁目 number, is the town; a word before
+    a number that is like no town stays what it was."""
+    english = Pivot("en", [("sofa", "ソファー")], phrases("en"))
+    assert "鷺宮4丁目" in english.render("Hi, I'm in Sagimiya 4 chome").japanese
+    assert "丁目" not in english.render("there are 2 sofas and 3 chairs").japanese
+    korean = Pivot("ko", [], phrases("ko"))
+    assert "上高田1丁目" in korean.render("가미타카타 1초메 타는쓰레기 요일 알려줘").japanese
+
+
 def test_an_english_message_rendered_into_japanese() -> None:
     """Item names (plural, misspelt), a town with its 丁目 in its usual forms, and the
     words that make it a schedule question, with the shipped English phrase table."""

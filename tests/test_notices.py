@@ -294,11 +294,14 @@ def ask(text: str) -> dict:
 def test_the_next_date_answer_skips_a_cancelled_day_and_says_why(
     actions_staff: sessionmaker[Session],
 ) -> None:
-    assert "・燃やすごみ：12月25日（金）" in ask("野方3丁目の次の燃やすごみはいつ？")["text"]
+    assert (
+        "・燃やすごみ：火曜日・金曜日（次は12月25日（金））"
+        in ask("野方3丁目の次の燃やすごみはいつ？")["text"]
+    )
     add_notice(actions_staff, NoticeKind.CANCELLED, FRIDAY, text=TEXT)
     add_notice(actions_staff, NoticeKind.CANCELLED, TUESDAY, text="")
     lines = ask("野方3丁目の次の燃やすごみはいつ？")["text"].splitlines()
-    assert "・燃やすごみ：1月5日（火）" in lines
+    assert "・燃やすごみ：火曜日・金曜日（次は1月5日（火））" in lines
     assert "【お知らせ】12月25日（金）は、「燃やすごみ」の収集はありません。" in lines
     assert TEXT in lines
     assert "【お知らせ】12月29日（火）は、「燃やすごみ」の収集はありません。" in lines
@@ -310,7 +313,7 @@ def test_a_moved_day_is_the_next_date_and_tomorrow_answers_so(
 ) -> None:
     add_notice(actions_staff, NoticeKind.MOVED, FRIDAY, moved_to=date(2026, 12, 26), text="")
     text = ask("野方3丁目の次の燃やすごみはいつ？")["text"]
-    assert "・燃やすごみ：12月26日（土）" in text
+    assert "（次は12月26日（土））" in text
     assert (
         "【お知らせ】12月25日（金）の「燃やすごみ」の収集は、12月26日（土）に変わります。" in text
     )

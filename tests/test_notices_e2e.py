@@ -68,13 +68,13 @@ def burnable_days(client: TestClient) -> list[date]:
 def test_a_cancelled_tuesday_leaves_the_answer_and_the_feed_and_a_moved_day_appears(
     client: TestClient, editor: dict[str, str], e2e_settings: Settings
 ) -> None:
-    assert "・燃やすごみ：12月25日（金）" in ask(client, NEXT_BURNABLE, "e2e-notice")["text"]
+    assert "（次は12月25日（金））" in ask(client, NEXT_BURNABLE, "e2e-notice")["text"]
     assert burnable_days(client)[:3] == [date(2026, 12, 25), date(2026, 12, 29), date(2027, 1, 5)]
 
     add_notice(client, editor, kind="cancelled", starts_on="2026-12-25", ends_on="2026-12-29",
                text="清掃工場の点検のため、収集しません。")  # fmt: skip
     lines = ask(client, NEXT_BURNABLE, "e2e-notice")["text"].splitlines()
-    assert "・燃やすごみ：1月5日（火）" in lines
+    assert "・燃やすごみ：火曜日・金曜日（次は1月5日（火））" in lines
     assert (
         "【お知らせ】12月25日（金）から12月29日（火）までは、「燃やすごみ」の収集はありません。"
         in lines
@@ -84,11 +84,11 @@ def test_a_cancelled_tuesday_leaves_the_answer_and_the_feed_and_a_moved_day_appe
 
     add_notice(client, editor, kind="moved", starts_on="2027-01-05", moved_to="2027-01-06")
     lines = ask(client, NEXT_BURNABLE, "e2e-notice")["text"].splitlines()
-    assert "・燃やすごみ：1月6日（水）" in lines
+    assert "・燃やすごみ：火曜日・金曜日（次は1月6日（水））" in lines
     assert burnable_days(client)[:2] == [date(2027, 1, 6), date(2027, 1, 8)]
     # Other areas are not named by the notices.
     other = ask(client, "野方1丁目の次の燃やすごみはいつ？", "e2e-notice-other")["text"]
-    assert "・燃やすごみ：12月25日（金）" in other
+    assert "（次は12月25日（金））" in other
     assert "お知らせ" not in other
 
 

@@ -318,6 +318,11 @@ def test_after_a_topic_a_message_of_only_an_item_is_about_the_item(catalog: Live
     ("last", "text", "item"),
     [
         ("乾電池", "充電式のは？", "電池（リチウムイオン電池等充電式電池）"),  # named together
+        (
+            "乾電池",
+            "what about rechargeable lithium-ion ones?",
+            "電池（リチウムイオン電池等充電式電池）",
+        ),
         ("ＣＤ", "ケースは？", "ＣＤケース"),
         ("自転車", "タイヤは？", "自転車のタイヤ・チューブ"),
         ("花びん", "ガラス製", "花びん（陶器製・ガラス製）"),  # a material, also an item's name
@@ -401,7 +406,62 @@ def test_a_thing_and_its_part_named_side_by_side_are_the_part(
 
 
 @pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("トイレットペーパーを使い切ったあとの芯はどうする？", ["トイレットペーパーの芯"]),
+        ("卫生纸用完剩下的纸芯扔哪个", ["トイレットペーパーの芯"]),
+        ("ラップを使い終わった芯は？", ["ラップの芯"]),
+        # a part that is an item of its own is named, not read with the thing
+        ("ラップと電池", ["ラップ"]),
+        # a part named with its thing elsewhere in the message is that item already
+        ("ラップとラップの芯", ["ラップ"]),
+        ("CDとCDケース", ["ＣＤ"]),
+    ],
+)
+def test_a_part_said_later_is_read_with_the_thing(
+    catalog: LiveCatalog, text: str, names: list[str]
+) -> None:
+    reading, _ = _read_and_route(catalog, text, "ask_item")
+    assert [c.name for c in reading.mentions[0].candidates][: len(names)] == names
+
+
+@pytest.mark.parametrize(
     "text", ["家具ってどうやって捨てればいい？", "引っ越すので家具を処分したい"]
 )
 def test_row_10_a_kind_of_thing_bulky_by_its_size(catalog: LiveCatalog, text: str) -> None:
     assert _route(catalog, text, "ask_item") is Route.BULKY
+
+
+@pytest.mark.parametrize(
+    ("last", "text"),
+    [("段ボール", "油で汚れちゃってる"), ("段ボール", "it has oil stains that won't come off")],
+)
+def test_row_3_what_brought_a_case_of_the_notes_about_is_no_new_item(
+    catalog: LiveCatalog, last: str, text: str
+) -> None:
+    """The 油 said right before the case's word is how the cardboard got dirty."""
+    reading, chosen = _read_and_route(catalog, text, "ask_item", last_item=last)
+    assert chosen is Route.REFINE
+    assert reading.last_item_case is not None
+    assert reading.last_item_case.category == "燃やすごみ"
+    # 油 asked about with the same words is a new item
+    assert _route(catalog, "汚れた油は？", "ask_item", last_item=last) is Route.ITEM
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "ask_general"])
+def test_row_8_a_category_named_makes_an_unsure_question_general(
+    catalog: LiveCatalog, intent: str
+) -> None:
+    """Matched weakly (under half its words), but about 粗大ごみ for sure."""
+    text = "粗大ごみの券ってどこで手に入る"
+    reading, chosen = _read_and_route(catalog, text, intent, confidence=0.45)
+    assert chosen is Route.GENERAL
+    assert reading.knowledge[0].entry.key == "bulky_fee"
+
+
+def test_row_9_an_item_asked_in_case_is_no_follow_up_of_the_topic(catalog: LiveCatalog) -> None:
+    """「電動自転車の場合は？」 after 自転車 (bulky waste) asks about 電動自転車: its 「場合」
+    is the frame of the question, not words for an entry to match."""
+    text = "電動自転車の場合は？"
+    chosen = _route(catalog, text, "ask_general", last_item="自転車", topic="bulky_waste")
+    assert chosen is Route.ITEM

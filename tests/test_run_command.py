@@ -14,7 +14,6 @@ from pathlib import Path
 
 import httpx
 
-from bot.services import ensure_model
 from bot.settings import Settings
 from tests.conftest import TEST_ACTION_PORT, TEST_APP_PORT, TEST_RASA_PORT, make_catalog
 
@@ -51,9 +50,8 @@ def _ask(url: str, text: str) -> httpx.Response:
 
 
 def test_sigterm_stops_the_bot_and_the_servers_it_started(
-    e2e_settings: Settings, tmp_path: Path
+    e2e_settings: Settings, trained_model: Path, tmp_path: Path
 ) -> None:
-    ensure_model(e2e_settings)  # trained once for every end-to-end test
     port = TEST_APP_PORT + PORT_SHIFT
     env = os.environ | {
         "NAKANO_BOT_DATABASE_URL": make_catalog(tmp_path / "catalog.sqlite3"),

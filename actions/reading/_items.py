@@ -71,6 +71,26 @@ def parts_named_apart(found: MatchResult, text: str, index: CatalogIndex) -> Mat
     return found if len(mentions) == len(found.mentions) else replace(found, mentions=mentions)
 
 
+def parts_said_later(found: MatchResult, runs: list[str], index: CatalogIndex) -> MatchResult:
+    """``found`` with a thing read together with a part the message says elsewhere, which
+    is no item alone: 「トイレットペーパーを使い切ったあとの芯」 is トイレットペーパーの芯.
+    ``runs`` are the message's noun runs (:func:`~actions.reading._wording.noun_runs`)."""
+    named = {match_key(m.text) for m in found.mentions}
+    words = [w for w in runs if not any(n in match_key(w) or match_key(w) in n for n in named)]
+    answered = {c.id for m in found.mentions for c in m.candidates}
+    mentions = list(found.mentions)
+    for position, mention in enumerate(found.mentions):
+        for word in words:
+            if index.find(word).mentions:
+                continue  # an item of its own (「キャップ」): named, not a part
+            whole = named_whole(index, f"{mention.text}の{word}")
+            if whole is not None and not {c.id for c in whole.candidates} & answered:
+                # (「灯油と灯油のポリ容器」 names the container already)
+                mentions[position] = replace(whole, start=mention.start, end=mention.end)
+                break
+    return found if mentions == list(found.mentions) else replace(found, mentions=mentions)
+
+
 def _side_by_side(first: Mention, second: Mention, text: str) -> bool:
     return not text[first.end : second.start].strip(" 　の")
 

@@ -40,6 +40,29 @@ def last_item_case(
     return None
 
 
+def caused_the_case(case: NoteCase | None, names: list[str], morphemes: list[Morpheme]) -> bool:
+    """Whether each of the ``names`` (items the message names) is said right before a word
+    of the last item's ``case``, joined by a particle or by nothing: the 油 of
+    「油で汚れちゃってる」 or of "oil stains" (油 汚れ) is how the cardboard got dirty, not a
+    thing to throw away."""
+    if case is None or not names:
+        return False
+    return all(_said_before(name, case.words, morphemes) for name in names)
+
+
+def _said_before(name: str, words: frozenset[str], morphemes: list[Morpheme]) -> bool:
+    ends = {m.end for m in morphemes if m.text and name.endswith(m.text)}
+    for index, morpheme in enumerate(morphemes):
+        if morpheme.end not in ends:
+            continue
+        following = (m for m in morphemes[index + 1 :] if not (m.is_space or m.is_grammar))
+        word = next((m.lemma for m in following), "")
+        # the noun of "oil stains" (汚れ) is the case's verb (汚れる) too
+        if len(word) >= 2 and any(w.startswith(word) for w in words):
+            return True
+    return False
+
+
 def meets_notes(notes: list[str], text: str) -> bool:
     """Whether a content word of ``text`` is one of the last item's ``notes`` (「割れて」 and
     a note on 割れたびん; 「回収ボックス」 and a note on the collection box)."""

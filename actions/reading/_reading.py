@@ -16,11 +16,13 @@ from actions.reading._items import (
     chosen_item,
     named_outright,
     parts_named_apart,
+    parts_said_later,
     without_names_inside_categories,
 )
 from actions.reading._knowledge import knowledge_hits, topical_hits
 from actions.reading._language import message_language, without_names_inside_unknown_words
 from actions.reading._last_item import (
+    caused_the_case,
     last_item_case,
     last_item_notes,
     last_kind_notes,
@@ -35,6 +37,7 @@ from actions.reading._wording import (
     longest_first,
     names_a_subject,
     names_nothing,
+    noun_runs,
     only_topic,
     says_a_date,
     says_any,
@@ -130,6 +133,8 @@ class Reading:
     says_garbage: bool
     #: It says a day the ward's rules speak of for everyone (「祝日」「年末」).
     says_rule_day: bool
+    #: The words it says of a collection that did not happen (「回収されていなかった」).
+    missed_collection: list[str]
     #: The whole name of a thing the catalog does not have (「ヨガマット」), as opposed to
     #: nothing, a fragment (the 「車」 of 「収集車が来なかった」) or a word of the knowledge
     #: entries (「年末」).
@@ -167,6 +172,9 @@ class Reading:
     #: The case of the last item's notes the message describes (「汚れてるやつは？」 after
     #: 衣類, whose notes send soiled ones to 燃やすごみ).
     last_item_case: NoteCase | None = None
+    #: The items the message names are what brought the case about (the 油 of
+    #: 「油で汚れちゃってる」 after 段ボール), not things asked about.
+    case_named_by_cause: bool = False
     #: After an item answer: the message speaks to what the item's notes say (「割れてる」
     #: after a bottle whose notes, or its kind's, say what to do with broken ones).
     meets_last_notes: bool = False
@@ -230,6 +238,8 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     guide = catalog.categories()
     found = without_names_inside_categories(found, key, guide)
     found = parts_named_apart(found, text, index)
+    morphemes = get_analyzer().analyze(text)
+    found = parts_said_later(found, noun_runs(morphemes), index)
     outright, loose = named_outright(found)
     vocabulary = matching_words()
     categories = categories_in(text, guide, [m.text for m in outright.mentions])
@@ -240,7 +250,6 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     topic_words = catalog.categories().name_keys(topic_categories, vocabulary.category_names)
     rest = without(key, longest_first(vocabulary.follow_up_fillers + category_words))
     rest_but_place = without_place(rest, place)
-    morphemes = get_analyzer().analyze(text)
     asks_which_category = says_any(key, vocabulary.which_category)
     remainder = _remainder(text, outright, vocabulary.asking_words)
     writes_date = writes_a_date(text)
@@ -248,6 +257,8 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     says_only_place = not categories and names_nothing(
         besides_place(morphemes, place), vocabulary.question_words
     )
+    case = last_item_case(catalog, last_notes, kind_notes, text)
+    missed = [words for words in vocabulary.missed_collection if words in text]
     # words of another language the pivot could not render are left as they were, which
     # Sudachi does not take for nouns
     nothing_named = names_nothing(morphemes, vocabulary.question_words) and not (
@@ -283,13 +294,16 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         says_nothing_but_place=says_only_place,
         says_garbage=says_any(key, vocabulary.garbage_words),
         says_rule_day=says_any(key, vocabulary.rule_days),
+        missed_collection=missed,
         unknown_thing="" if nothing_named else unknown_thing(found, text, catalog, rendering),
         only_place=place.town is not None and (len(rest_but_place) <= 1 or says_only_place),
         says_big=says_any(key, vocabulary.over_size),
         says_small=says_any(key, vocabulary.under_size),
         size_cm=size_cm(text),
         # a category's day (「燃やすごみの収集日を知りたい」) is no entry's: its words stay
-        knowledge=knowledge_hits(
+        knowledge=knowledge_hits(catalog, " ".join(missed), original, JAPANESE)
+        if missed
+        else knowledge_hits(
             catalog, text if says_day_words else blanked(text, category_words), original, base
         ),
         # a message naming items is read with the topic without them, so only in Japanese:
@@ -310,7 +324,8 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         last_size_limit=size_limit(last_notes),
         over_limit_is_bulky=over_limit_is_bulky(last_notes),
         under_limit_category=under_limit_category(last_notes),
-        last_item_case=last_item_case(catalog, last_notes, kind_notes, text),
+        last_item_case=case,
+        case_named_by_cause=caused_the_case(case, [m.text for m in outright.mentions], morphemes),
         meets_last_notes=not outright.mentions and meets_notes(last_notes + kind_notes, text),
         original=original,
         language=language,

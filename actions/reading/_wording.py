@@ -89,8 +89,8 @@ def names_nothing(morphemes: list[Morpheme], question_words: tuple[str, ...]) ->
 def noun_runs(morphemes: list[Morpheme]) -> list[str]:
     """The runs of nouns in a message, as written (「充電式」 of 「充電式のは？」), each
     followed by its head noun when it has more than one (「ケース」 of 「プラスチック
-    ケース」): what may name a thing together with another name. Pronouns (「それ」) start
-    no run."""
+    ケース」), then by its first (「充電式」 of 「充電式リチウムイオン」): what may name a
+    thing together with another name. Pronouns (「それ」) start no run."""
     runs: list[str] = []
     run: list[Morpheme] = []
     for m in [*morphemes, None]:
@@ -104,7 +104,7 @@ def noun_runs(morphemes: list[Morpheme]) -> list[str]:
         if run:
             runs.append("".join(r.text for r in run))
         if len(run) > 1:
-            runs.append(run[-1].text)
+            runs += [run[-1].text, run[0].text]
         run = []
     return runs
 

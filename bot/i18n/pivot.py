@@ -55,6 +55,11 @@ _NUMBER = re.compile(r"^\d{1,2}$")
 _NUMBER_CHOME = re.compile(r"(\d{1,2})\s+丁目")
 #: A misspelt English name is taken for an alias this similar (rapidfuzz ratio, 0–100).
 TYPO_SIMILARITY = 86
+#: A town's name said right before its 丁目 number is taken for the town this similar
+#: ("Sagimiya 4" for Saginomiya, 「가미타카타」 for 가미타카다): a name written by ear.
+TOWN_SIMILARITY = 80
+#: The most English words (or Korean letters) of a town's name.
+_TOWN_WORDS, _TOWN_LETTERS = 3, 8
 #: Only words this long are checked for typos: shorter ones differ by too little.
 TYPO_MIN_LENGTH = 6
 
@@ -133,6 +138,7 @@ class Pivot:
             self._table.setdefault(key, (_ITEM, _one_name(items)))
         self.stopwords = frozenset(self.key(w) for w in phrases.stopwords)
         self._longest = max((self._length(k) for k in self._table), default=1)
+        self._town_keys = {k: town for k, (kind, town) in self._table.items() if kind == _TOWN}
         item_keys = [k for k, (kind, _) in self._table.items() if kind == _ITEM]
         #: A misspelt name is compared with each item's key and, in English, its plural
         #: ("batteris" is nearer "batteries" than "battery"), each standing for the key.
@@ -182,6 +188,10 @@ class Pivot:
         i = 0
         while i < len(units):
             found = self._longest_match(units, i, starts, sentences)
+            if found is None and units[i].isdigit() and (heard := self._heard_town(leftover)):
+                length, town = heard
+                del leftover[-length:]
+                found = (0, (_TOWN, town))
             if found is None:
                 leftover.append(units[i])
                 i += 1
@@ -404,6 +414,22 @@ class Pivot:
             phrase, self._item_keys.keys(), scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY
         )
         return self._item_keys[best[0]] if best is not None else None
+
+    def _heard_town(self, leftover: list[str]) -> tuple[int, str] | None:
+        """The town the last words (English) or letters (Korean) of ``leftover`` are a
+        misspelling of, said before a number: how many units it takes, and the town."""
+        longest = _TOWN_WORDS if self.language == ENGLISH else _TOWN_LETTERS
+        best: tuple[float, int, str] | None = None
+        for length in range(1, min(longest, len(leftover)) + 1):
+            said = self._joined(leftover[-length:])
+            if len(said) < 3:
+                continue
+            match = process.extractOne(
+                said, self._town_keys.keys(), scorer=fuzz.ratio, score_cutoff=TOWN_SIMILARITY
+            )
+            if match is not None and (best is None or match[1] > best[0]):
+                best = (match[1], length, self._town_keys[match[0]])
+        return (best[1], best[2]) if best else None
 
     def _without_particles(self, text: str, *, after_match: bool) -> str:
         """Chinese or Korean left-overs without the particles at their ends (「우산은」 →
