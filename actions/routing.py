@@ -86,11 +86,11 @@ def route(reading: Reading, context: Context) -> Route:
     4    names only a place (or only a 丁目, in the remembered town), or, after   SCHEDULE
          a collection-day answer, nothing but a day asked (「いつ出せばいい？」)
     5    names no item and a day the rules speak of for everyone (「祝日」), the    GENERAL,
-         area unknown, or a collection that did not happen (「今朝回収されて        SCHEDULE
-         いなかった」); else names only collected categories, with a day asked or
-         the area known, or names categories and asks a day, naming nothing else
-         (or writes out a date, naming no item: 「1月2日に燃やす
-         ごみを出していい？」)
+         area unknown, or a phrase that decides the topic (「今朝回収されて         SCHEDULE
+         いなかった」「粗大ごみのシール」); else names only collected categories, with
+         a day asked or the area known, or names categories and asks a day, naming
+         nothing else (or writes out a date, naming no item: 「1月2日に燃やすごみを
+         出していい？」)
     6    asks about a category itself (「とは」「何が入る」「何回」), naming no     CATEGORY
          other item; or, after a category answer with no area known, names
          only another category (「陶器・ガラス・金属ごみは？」)
@@ -293,9 +293,9 @@ def _asks_a_categorys_day(reading: Reading, names_items: bool) -> bool:
 def _asks_a_rule(reading: Reading, context: Context) -> bool:
     """「今度の月曜祝日だけど燃えるごみ出して大丈夫？」 where the area is not known: the
     rules say it for everyone, so there is no need to ask where the resident lives. A
-    collection that did not happen (「今朝燃やすごみが回収されていなかった」) is the office's,
-    whatever day or category it names."""
-    if reading.missed_collection:
+    phrase that decides what a message is about (a collection that did not happen:
+    「今朝燃やすごみが回収されていなかった」) decides it, whatever day or category it names."""
+    if reading.deciding_phrases:
         return bool(reading.knowledge)
     return reading.says_rule_day and context.area_id is None and bool(reading.knowledge)
 
@@ -385,7 +385,7 @@ def needed_coverage(reading: Reading) -> float:
     """The coverage a knowledge entry needs to answer ``reading`` on its own. A day the
     rules speak of (row 5) is answered by the entry ranked first, however much else the
     message says (「今度の月曜祝日なんだけど…」)."""
-    if (reading.says_rule_day or reading.missed_collection) and not reading.names_items:
+    if (reading.says_rule_day or reading.deciding_phrases) and not reading.names_items:
         return 0.0
     sure = _confidently_general(reading) or _unplaced_but_about_a_category(reading)
     return GUESS_COVERAGE if sure else ANSWER_COVERAGE

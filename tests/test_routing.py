@@ -465,3 +465,20 @@ def test_row_9_an_item_asked_in_case_is_no_follow_up_of_the_topic(catalog: LiveC
     text = "電動自転車の場合は？"
     chosen = _route(catalog, text, "ask_general", last_item="自転車", topic="bulky_waste")
     assert chosen is Route.ITEM
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("今朝燃やすごみが回収されていなかった", "ask_office"),
+        ("My garbage wasn't picked up this morning. Who do I call?", "ask_office"),
+        ("出したゴミに黄色いシールが貼られて置いていかれた", "ask_office"),
+        ("粗大ごみのシールってどこで買うの？", "bulky_fee"),
+    ],
+)
+def test_row_5_a_phrase_that_decides_the_topic(catalog: LiveCatalog, text: str, entry: str) -> None:
+    """Whatever day, category or item (the シール inside the phrase) it names besides."""
+    reading, chosen = _read_and_route(catalog, text, "ask_schedule")
+    assert chosen is Route.GENERAL
+    assert reading.knowledge[0].entry.key == entry
+    assert _route(catalog, "シールは何ごみ？", "ask_item") is Route.ITEM

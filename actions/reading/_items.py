@@ -37,6 +37,16 @@ def chosen_item(raw: Any, items: dict[int, CatalogItem]) -> CatalogItem | None:
         return None
 
 
+def without_names_inside(found: MatchResult, phrases: list[str]) -> MatchResult:
+    """``found`` without the items named only inside one of ``phrases`` the message says:
+    the シール of 「粗大ごみのシールってどこで買うの？」 is the bulky-waste sticker, not an
+    item to throw away."""
+    if not phrases:
+        return found
+    mentions = [m for m in found.mentions if not any(m.text in phrase for phrase in phrases)]
+    return found if len(mentions) == len(found.mentions) else replace(found, mentions=mentions)
+
+
 def without_names_inside_categories(
     found: MatchResult, key: str, guide: CategoryGuide
 ) -> MatchResult:

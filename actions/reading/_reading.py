@@ -17,6 +17,7 @@ from actions.reading._items import (
     named_outright,
     parts_named_apart,
     parts_said_later,
+    without_names_inside,
     without_names_inside_categories,
 )
 from actions.reading._knowledge import knowledge_hits, topical_hits
@@ -133,8 +134,9 @@ class Reading:
     says_garbage: bool
     #: It says a day the ward's rules speak of for everyone (「祝日」「年末」).
     says_rule_day: bool
-    #: The words it says of a collection that did not happen (「回収されていなかった」).
-    missed_collection: list[str]
+    #: The phrases it says that decide what it is about (「回収されていなかった」,
+    #: 「粗大ごみのシール」: ``deciding_phrases`` of ``data/matching_words.yml``).
+    deciding_phrases: list[str]
     #: The whole name of a thing the catalog does not have (「ヨガマット」), as opposed to
     #: nothing, a fragment (the 「車」 of 「収集車が来なかった」) or a word of the knowledge
     #: entries (「年末」).
@@ -238,10 +240,12 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     guide = catalog.categories()
     found = without_names_inside_categories(found, key, guide)
     found = parts_named_apart(found, text, index)
+    vocabulary = matching_words()
+    deciding = [phrase for phrase in vocabulary.deciding_phrases if phrase in text]
+    found = without_names_inside(found, deciding)
     morphemes = get_analyzer().analyze(text)
     found = parts_said_later(found, noun_runs(morphemes), index)
     outright, loose = named_outright(found)
-    vocabulary = matching_words()
     categories = categories_in(text, guide, [m.text for m in outright.mentions])
     place = place_named(text, catalog, context)
     topic_categories = catalog.categories().named_in(key, vocabulary.category_names)
@@ -258,7 +262,6 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         besides_place(morphemes, place), vocabulary.question_words
     )
     case = last_item_case(catalog, last_notes, kind_notes, text)
-    missed = [words for words in vocabulary.missed_collection if words in text]
     # words of another language the pivot could not render are left as they were, which
     # Sudachi does not take for nouns
     nothing_named = names_nothing(morphemes, vocabulary.question_words) and not (
@@ -294,15 +297,15 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         says_nothing_but_place=says_only_place,
         says_garbage=says_any(key, vocabulary.garbage_words),
         says_rule_day=says_any(key, vocabulary.rule_days),
-        missed_collection=missed,
+        deciding_phrases=deciding,
         unknown_thing="" if nothing_named else unknown_thing(found, text, catalog, rendering),
         only_place=place.town is not None and (len(rest_but_place) <= 1 or says_only_place),
         says_big=says_any(key, vocabulary.over_size),
         says_small=says_any(key, vocabulary.under_size),
         size_cm=size_cm(text),
         # a category's day (「燃やすごみの収集日を知りたい」) is no entry's: its words stay
-        knowledge=knowledge_hits(catalog, " ".join(missed), original, JAPANESE)
-        if missed
+        knowledge=knowledge_hits(catalog, " ".join(deciding), original, JAPANESE)
+        if deciding
         else knowledge_hits(
             catalog, text if says_day_words else blanked(text, category_words), original, base
         ),

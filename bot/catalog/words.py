@@ -104,7 +104,7 @@ class MatchingWords:
     which_category: Words = field(metadata=_KEYS)
     garbage_words: Words = field(metadata=_KEYS)
     rule_days: Words = field(metadata=_KEYS)
-    missed_collection: Words = field(metadata=_AS_WRITTEN)
+    deciding_phrases: Words = field(metadata=_AS_WRITTEN)
 
     @classmethod
     def read(cls, path: Path = WORDS_FILE) -> MatchingWords:
