@@ -10,19 +10,10 @@ from actions.answers._items import answer_items
 from actions.answers._schedule import remembered_area, scheduled_categories
 from actions.answers._speech import send, voice_for, ward_texts
 from actions.context import live_catalog, sessions
-from actions.memory import (
-    LAST_QUESTION_SLOT,
-    LAST_TOPIC_SLOT,
-    Context,
-)
+from actions.memory import LAST_QUESTION_SLOT, LAST_TOPIC_SLOT, Context
 from actions.reading import Reading
 from actions.replies import Reply
-from actions.routing import (
-    CLEAR_COVERAGE,
-    FOLLOW_UP_COVERAGE,
-    names_a_thing,
-    needed_coverage,
-)
+from actions.routing import CLEAR_COVERAGE, FOLLOW_UP_COVERAGE, names_a_thing, needed_coverage
 from bot.catalog import chat_events
 from bot.catalog.chat_events import record_chat_event
 from bot.catalog.knowledge import ANSWER_COVERAGE, CLOSE_COVERAGE, KnowledgeHit

@@ -63,6 +63,9 @@ def answer_items(
     *,
     follow_up: bool = False,
 ) -> list[EventType]:
+    """The answer to the items ``result`` names (each item's category and notes, or a
+    question back), their day when asked, or the honest not-found with close items; the
+    first item is remembered for the follow-ups. ``follow_up``: counted as one."""
     voice = voice_for(reading)
     with sessions()() as session:
         texts = ward_texts(session, voice)

@@ -10,13 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import reminders, replies
 from actions.answers._speech import send, voice_for, ward_texts
 from actions.context import live_catalog, sessions
-from actions.memory import (
-    AREA_SLOT,
-    LAST_QUESTION_SLOT,
-    PENDING_SLOT,
-    TOWN_SLOT,
-    Context,
-)
+from actions.memory import AREA_SLOT, LAST_QUESTION_SLOT, PENDING_SLOT, TOWN_SLOT, Context
 from actions.reading import Reading
 from actions.replies import Reply
 from bot.catalog import chat_events
