@@ -58,7 +58,7 @@ TYPO_SIMILARITY = 86
 #: A town's name said right before its 丁目 number is taken for the town this similar
 #: ("Sagimiya 4" for Saginomiya, 「가미타카타」 for 가미타카다): a name written by ear.
 TOWN_SIMILARITY = 80
-#: The most English words (or Korean letters) of a town's name.
+#: The most English words (or Chinese or Korean letters) of a town's name.
 _TOWN_WORDS, _TOWN_LETTERS = 3, 8
 #: Only words this long are checked for typos: shorter ones differ by too little.
 TYPO_MIN_LENGTH = 6
@@ -416,8 +416,9 @@ class Pivot:
         return self._item_keys[best[0]] if best is not None else None
 
     def _heard_town(self, leftover: list[str]) -> tuple[int, str] | None:
-        """The town the last words (English) or letters (Korean) of ``leftover`` are a
-        misspelling of, said before a number: how many units it takes, and the town."""
+        """The town the last words (English) or letters (Chinese, Korean) of ``leftover``
+        are a misspelling of, said before a number: how many units it takes, and the
+        town."""
         longest = _TOWN_WORDS if self.language == ENGLISH else _TOWN_LETTERS
         best: tuple[float, int, str] | None = None
         for length in range(1, min(longest, len(leftover)) + 1):
