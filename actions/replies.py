@@ -138,13 +138,12 @@ def schedule_answer(
 
     ``town_wide``: ``area`` stands for its whole town, whose 丁目 share these categories'
     days; the answer names the town, and has no calendar (the other categories differ)."""
-    by_category = {s.category.name: s for s in area.schedules}
+    usual = usual_days(voice, area)
     place = voice.area(area.town, [], True) if town_wide else _area(voice, area)
     lines = [voice.say("schedule_heading", area=place)]
     for category in categories:
-        schedule = by_category.get(category)
-        if schedule is not None:
-            days = voice.weekday_rule(schedule.weekdays, schedule.nth_weeks)
+        if category in usual:
+            days = usual[category]
             lines.append(voice.say("schedule_line", category=voice.category(category), days=days))
     told = notices_for(area, categories, today, today + NOTICE_AHEAD, notices)
     lines += notice_lines(voice, told, categories)
@@ -153,6 +152,12 @@ def schedule_answer(
     lines.append(rules)
     links = [] if town_wide else calendar_links(voice, area)
     return Reply("\n".join(lines), links=links)
+
+
+def usual_days(voice: Voice, area: Area) -> dict[str, str]:
+    """Each category ``area`` has collection days for, with its days as the resident's
+    language says them (「第1・第3土曜日」, "the 1st and 3rd Saturday of the month")."""
+    return {s.category.name: voice.weekday_rule(s.weekdays, s.nth_weeks) for s in area.schedules}
 
 
 def calendar_links(voice: Voice, area: Area) -> list[dict[str, str]]:
@@ -238,7 +243,7 @@ def next_dates(
     with its usual days, so that the resident learns the rule as well as the date."""
     horizon = today + timedelta(days=HORIZON_DAYS)
     upcoming = collections_with_notices(area, today, horizon, notices, categories)
-    by_category = {s.category.name: s for s in area.schedules}
+    usual = usual_days(voice, area)
     lines = [voice.say("next_dates_heading", area=_area(voice, area))]
     shown = []
     for category in categories:
@@ -246,8 +251,7 @@ def next_dates(
         if day:
             shown.append(day)
             when = voice.date(day) + (voice.say("today_mark") if day == today else "")
-            usual = by_category[category]
-            days = voice.weekday_rule(usual.weekdays, usual.nth_weeks)
+            days = usual[category]
             lines.append(
                 voice.say("next_date_line", category=voice.category(category), date=when, days=days)
             )
@@ -328,9 +332,8 @@ def category_answer(
     if examples:
         names = voice.list([voice.item_title(e) for e in examples])
         lines.append(voice.say("category_examples", examples=names))
-    schedule = area and next((s for s in area.schedules if s.category.name == name), None)
-    if area is not None and schedule is not None:
-        days = voice.weekday_rule(schedule.weekdays, schedule.nth_weeks)
+    days = usual_days(voice, area).get(name) if area is not None else None
+    if area is not None and days is not None:
         lines.append(voice.say("category_days", area=_area(voice, area), days=days))
     elif area is None and scheduled:
         lines.append(voice.say("category_ask_area"))
@@ -431,12 +434,10 @@ def reminder_confirmation(
     """What will be sent, and when: the area, each category reminded of with its days, and
     the time; when the area has several, a button for each to be reminded of it alone
     (and one for all of them again)."""
-    by_category = {s.category.name: s for s in area.schedules}
+    usual = usual_days(voice, area)
     lines = [voice.say("reminder_subscribed", area=_area(voice, area), time=f"{at:%H:%M}")]
     for name in chosen:
-        schedule = by_category[name]
-        days = voice.weekday_rule(schedule.weekdays, schedule.nth_weeks)
-        lines.append(voice.say("schedule_line", category=voice.category(name), days=days))
+        lines.append(voice.say("schedule_line", category=voice.category(name), days=usual[name]))
     buttons = []
     if len(every) > 1:
         lines.append(voice.say("reminder_choose"))

@@ -16,6 +16,7 @@ from actions.answers._schedule import (
     remembered_area,
     schedule_reply,
     scheduled_categories,
+    tokyo_today,
 )
 from actions.answers._speech import send, voice_for, ward_texts
 from actions.context import live_catalog, sessions
@@ -31,12 +32,10 @@ from actions.reading import Reading, quotable
 from actions.replies import Reply
 from actions.routing import says_size
 from bot.catalog import chat_events
-from bot.catalog.calendar import today_in_tokyo
 from bot.catalog.chat_events import record_chat_event
 from bot.catalog.matcher import MatchResult, Mention
 from bot.catalog.unanswered import record_unanswered
 from bot.i18n.voice import Voice
-from bot.settings import get_settings
 
 
 def answer_item(
@@ -175,14 +174,13 @@ def _collection_day_of(
     lookup = place_asked(reading, context)
     area = lookup.area or remembered_area(context)
     if lookup.area is None and lookup.town is not None:
-        today = today_in_tokyo(get_settings().fixed_today)
-        return for_town(dispatcher, voice, lookup, question, ward_texts(session, voice), today)
+        texts = ward_texts(session, voice)
+        return for_town(dispatcher, voice, lookup, question, texts, tokyo_today())
     if area is None:
         send(dispatcher, [replies.ask_area_for(voice, categories)])
         return [SlotSet(PENDING_SLOT, question)]
     # The question built here names categories only: no date is written out in it.
-    today = today_in_tokyo(get_settings().fixed_today)
-    reply = schedule_reply(voice, area, question, ward_texts(session, voice), today, None)
+    reply = schedule_reply(voice, area, question, ward_texts(session, voice), tokyo_today(), None)
     send(dispatcher, [reply])
     return [*area_set(area), SlotSet(LAST_QUESTION_SLOT, question)]
 

@@ -50,7 +50,7 @@ def answer_schedule(
         texts = ward_texts(session, voice)
         lookup = place_asked(reading, context)
         area = lookup.area
-        today = today_in_tokyo(get_settings().fixed_today)
+        today = tokyo_today()
         if area is None and lookup.town is not None:
             return for_town(dispatcher, voice, lookup, question, texts, today)
         area = area or remembered_area(context)
@@ -80,6 +80,11 @@ def answer_schedule(
         answer.buttons += reminders.offer(session, context, voice)
         send(dispatcher, [answer])
     return [*area_set(area), SlotSet(PENDING_SLOT, None), SlotSet(LAST_QUESTION_SLOT, question)]
+
+
+def tokyo_today() -> date:
+    """Today in Tokyo, or the day the settings fix (the tests' frozen clock)."""
+    return today_in_tokyo(get_settings().fixed_today)
 
 
 def place_asked(reading: Reading, context: Context) -> AreaLookup:

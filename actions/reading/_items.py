@@ -85,14 +85,19 @@ def parts_said_later(found: MatchResult, runs: list[str], index: CatalogIndex) -
     """``found`` with a thing read together with a part the message says elsewhere, which
     is no item alone: 「トイレットペーパーを使い切ったあとの芯」 is トイレットペーパーの芯.
     ``runs`` are the message's noun runs (:func:`~actions.reading._wording.noun_runs`)."""
+    if not found.mentions:
+        return found
     named = {match_key(m.text) for m in found.mentions}
-    words = [w for w in runs if not any(n in match_key(w) or match_key(w) in n for n in named)]
+    words = [
+        w
+        for w in runs
+        if not any(n in match_key(w) or match_key(w) in n for n in named)
+        and not index.find(w).mentions  # an item of its own (「キャップ」): named, not a part
+    ]
     answered = {c.id for m in found.mentions for c in m.candidates}
     mentions = list(found.mentions)
     for position, mention in enumerate(found.mentions):
         for word in words:
-            if index.find(word).mentions:
-                continue  # an item of its own (「キャップ」): named, not a part
             whole = named_whole(index, f"{mention.text}の{word}")
             if whole is not None and not {c.id for c in whole.candidates} & answered:
                 # (「灯油と灯油のポリ容器」 names the container already)
