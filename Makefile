@@ -75,7 +75,7 @@ eval: setup
 	@$(APP)/bin/python scripts/evaluate.py
 
 bench: setup
-	@$(APP)/bin/python scripts/benchmark.py
+	@$(APP)/bin/python scripts/measure/benchmark.py
 
 lint: $(APP)/.installed
 	@$(APP)/bin/ruff check .

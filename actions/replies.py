@@ -350,10 +350,10 @@ def knowledge_answer(
     return Reply(text, _topic_buttons(voice, related or []))
 
 
-def which_topic(voice: Voice, hits: list[KnowledgeHit]) -> Reply:
+def which_topic(voice: Voice, hits: list[KnowledgeHit], contact: str) -> Reply:
     """Two entries match about as well, and the ranking prefers another than the best
-    covered: ask which."""
-    return Reply(voice.say("which_topic"), _topic_buttons(voice, hits))
+    covered: ask which, and say where to ask if neither is it."""
+    return Reply(voice.say("which_topic") + "\n" + contact, _topic_buttons(voice, hits))
 
 
 def _topic_buttons(voice: Voice, hits: list[KnowledgeHit]) -> list[dict[str, str]]:

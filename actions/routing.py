@@ -84,10 +84,13 @@ def route(reading: Reading, context: Context) -> Route:
          item whose notes set one, it speaks to the item's notes, it asks
          about 「それ」, or, naming nothing, where (「どこに持っていけばいい？」)
     4    names only a place (or only a 丁目, in the remembered town), or, after   SCHEDULE
-         a collection-day answer, nothing but a day asked (「いつ出せばいい？」)
+         a collection-day answer, nothing but a day asked (「いつ出せばいい？」),
+         or, the area known, asks a day of garbage or its collection, naming no
+         thing and no category (「収集日を一覧で教えてほしい」)
     5    names no item and a day the rules speak of for everyone (「祝日」), the    GENERAL,
-         area unknown, or a phrase that decides the topic (「今朝回収されて         SCHEDULE
-         いなかった」「粗大ごみのシール」); else names only collected categories, with
+         area unknown, or, whatever it names, a phrase that decides the topic      SCHEDULE
+         (「今朝回収されていなかった」「誰かが冷蔵庫を捨てていきました」「粗大
+         ごみのシール」); else names only collected categories, with
          a day asked or the area known, or names categories and asks a day, naming
          nothing else (or writes out a date, naming no item: 「1月2日に燃やすごみを
          出していい？」)
@@ -95,7 +98,8 @@ def route(reading: Reading, context: Context) -> Route:
          other item; or, after a category answer with no area known, names
          only another category (「陶器・ガラス・金属ごみは？」)
     7    names a place and no item, with collected categories or taken by the    SCHEDULE
-         model for telling the area (「鷺宮3丁目に住んでいます」)
+         model for telling the area (「鷺宮3丁目に住んでいます」), unless another
+         sentence asks what an entry clearly answers
     8    names something besides question words, no item, and matches a          GENERAL
          knowledge entry, taken by the model for a general question (or not
          placed, naming a category; or matched clearly, naming no other thing,
@@ -104,11 +108,11 @@ def route(reading: Reading, context: Context) -> Route:
          first and surely general, the entry ranked first; or names an item, is surely
          taken for a general question, and what it says besides the item
          clearly matches an entry other than the item's own procedure, neither
-         wanting the item gone nor asking its category
+         wanting the item gone nor asking its category (or naming a category)
     9    after a knowledge answer (or an item with a procedure), matches an       GENERAL
          entry read with that topic (clearly, unless the model could not place
-         it or only guessed small talk); naming an item, only what it says
-         besides the item, and clearly
+         it, only guessed small talk, or nothing in it looks like a thing);
+         naming an item, only what it says besides the item, and clearly
     10   names a kind of thing bulky by its size (「家具」) and no item, not      BULKY
          taken for small talk; or was taken for an item or general question: a    SCHEDULE,
          category day naming no item is a schedule question; a general question  FALLBACK,
@@ -137,9 +141,13 @@ def route(reading: Reading, context: Context) -> Route:
             return Route.ITEM_DAY
         if _tells_more_of_last_item(reading):
             return Route.REFINE
-    if not names_items and (reading.only_place or _asks_the_last_question(reading, context)):
+    if not names_items and (
+        reading.only_place
+        or _asks_the_last_question(reading, context)
+        or _asks_the_areas_days(reading, context)
+    ):
         return Route.SCHEDULE
-    if not names_items and _asks_a_rule(reading, context):
+    if (not names_items or reading.deciding_phrases) and _asks_a_rule(reading, context):
         return Route.GENERAL
     if reading.only_categories and _asks_days_of(reading, context):
         return Route.SCHEDULE
@@ -227,10 +235,20 @@ def _asks_day_of_last_item(reading: Reading) -> bool:
 
 def _names_a_place_for_its_days(reading: Reading) -> bool:
     """Row 7: 「中野2丁目の燃やすごみの日を教えて」, 「鷺宮3丁目に住んでいます」; not
-    「中野3丁目だけど毎日収集の地域？」, a general question naming a place."""
+    「中野3丁目だけど毎日収集の地域？」, a general question naming a place, nor 「沼袋に住んで
+    います。粗大ごみはどこに申し込めばいいですか」, whose question besides the place clearly
+    matches an entry."""
     if reading.place.town is None or reading.found.mentions:
         return False
-    return bool(reading.categories) or reading.intent == "inform_area"
+    if reading.categories:
+        return True
+    asks_else = reading.asks_besides_place and _clearly_known(reading)
+    return reading.intent == "inform_area" and not asks_else
+
+
+def _clearly_known(reading: Reading) -> bool:
+    top = reading.top_knowledge
+    return top is not None and top.coverage >= CLEAR_COVERAGE
 
 
 def _names_only_the_last_item(reading: Reading, context: Context) -> bool:
@@ -240,6 +258,20 @@ def _names_only_the_last_item(reading: Reading, context: Context) -> bool:
     return bool(named) and named <= set(context.last_items)
 
 
+def _asks_the_areas_days(reading: Reading, context: Context) -> bool:
+    """Row 4: 「収集日を一覧で教えてほしい」 with the area known: a day asked of garbage or
+    its collection, naming no thing and no category — every category's days there."""
+    about_collection = reading.says_garbage or reading.says_collection
+    return (
+        context.area_id is not None
+        and reading.asks_days
+        and about_collection
+        and not reading.topic_categories
+        and not reading.unknown_thing
+        and _names_no_thing(reading)
+    )
+
+
 def _asks_the_last_question(reading: Reading, context: Context) -> bool:
     """「いつ出せばいい？」 after a collection-day answer: its question again."""
     return context.last_question is not None and reading.says_nothing and reading.asks_days
@@ -247,10 +279,10 @@ def _asks_the_last_question(reading: Reading, context: Context) -> bool:
 
 def _follows_the_topic(reading: Reading, names_items: bool) -> bool:
     """Row 9: read with the last topic, a message matches an entry — clearly, or at all
-    when the model could not place it or it names nothing (「どうやって出せばいいの？」
-    after bulky waste). One naming a thing the list lacks is about that thing; one naming
-    an item is about the topic only when what it says besides the item matches clearly
-    (「スマホから申し込める？」 after a bulky item)."""
+    when the model could not place it or it names no thing (「どうやって出せばいいの？」
+    「申し込んだあとはどうすればいいの？」 after bulky waste). One naming a thing the list
+    lacks is about that thing; one naming an item is about the topic only when what it
+    says besides the item matches clearly (「スマホから申し込める？」 after a bulky item)."""
     top = reading.topical[0] if reading.topical else None
     if top is None or reading.unknown_thing:
         return False
@@ -260,7 +292,14 @@ def _follows_the_topic(reading: Reading, names_items: bool) -> bool:
         return top.coverage >= FOLLOW_UP_COVERAGE
     if top.coverage < ANSWER_COVERAGE:
         return False
-    return top.coverage >= CLEAR_COVERAGE or _unplaced(reading)
+    return top.coverage >= CLEAR_COVERAGE or _unplaced(reading) or _names_no_thing(reading)
+
+
+def _names_no_thing(reading: Reading) -> bool:
+    """Nothing in the message is or looks like a thing's name (「申し込んだあとはどうすれば
+    いいの？」 after a bulky item), whatever the model took it for."""
+    found = reading.found
+    return not (found.mentions or found.likely or reading.loose or reading.outright.suggestions)
 
 
 def _unplaced(reading: Reading) -> bool:
@@ -294,7 +333,8 @@ def _asks_a_rule(reading: Reading, context: Context) -> bool:
     """「今度の月曜祝日だけど燃えるごみ出して大丈夫？」 where the area is not known: the
     rules say it for everyone, so there is no need to ask where the resident lives. A
     phrase that decides what a message is about (a collection that did not happen:
-    「今朝燃やすごみが回収されていなかった」) decides it, whatever day or category it names."""
+    「今朝燃やすごみが回収されていなかった」, garbage someone left: 「誰かが冷蔵庫を捨てて
+    いきました」) decides it, whatever day, category or item it names."""
     if reading.deciding_phrases:
         return bool(reading.knowledge)
     return reading.says_rule_day and context.area_id is None and bool(reading.knowledge)
@@ -356,7 +396,8 @@ def _answers_generally(reading: Reading, context: Context, names_items: bool) ->
 def _asks_besides_the_items(reading: Reading) -> bool:
     """「公園の横に冷蔵庫が不法投棄されてる」: a message naming an item, surely taken for a
     general question, whose words besides the item clearly match an entry — and that
-    neither asks to get rid of the item nor which category it is. The entry that is the
+    neither asks to get rid of the item nor which category it is (「レシートは古紙？」
+    names a category: it asks whether the item is in it). The entry that is the
     item's own procedure (「スプレー缶って穴開けてから出すの？」) is in the item's answer."""
     top = reading.beside_items[0] if reading.beside_items else None
     if top is None or top.coverage < CLEAR_COVERAGE:
@@ -364,7 +405,9 @@ def _asks_besides_the_items(reading: Reading) -> bool:
     guidance = {c.guidance_key for m in reading.mentions for c in m.candidates}
     if top.entry.key in guidance:
         return False
-    asks_of_the_item = reading.wants_gone or reading.asks_which_category
+    asks_of_the_item = (
+        reading.wants_gone or reading.asks_which_category or bool(reading.topic_categories)
+    )
     return _confidently_general(reading) and not asks_of_the_item
 
 
@@ -383,9 +426,9 @@ def _unplaced_but_about_a_category(reading: Reading) -> bool:
 
 def needed_coverage(reading: Reading) -> float:
     """The coverage a knowledge entry needs to answer ``reading`` on its own. A day the
-    rules speak of (row 5) is answered by the entry ranked first, however much else the
-    message says (「今度の月曜祝日なんだけど…」)."""
-    if (reading.says_rule_day or reading.deciding_phrases) and not reading.names_items:
+    rules speak of, or a phrase that decides the topic (row 5), is answered by the entry
+    ranked first, however much else the message says (「今度の月曜祝日なんだけど…」)."""
+    if reading.deciding_phrases or (reading.says_rule_day and not reading.names_items):
         return 0.0
     sure = _confidently_general(reading) or _unplaced_but_about_a_category(reading)
     return GUESS_COVERAGE if sure else ANSWER_COVERAGE

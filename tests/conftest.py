@@ -73,10 +73,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(marker)
 
 
-def load_script(name: str) -> ModuleType:
-    """``scripts/<name>.py`` as a module (scripts/ is not a package), under the name
-    ``<name>_script``; registered before it runs, since its dataclasses look it up."""
-    spec = importlib.util.spec_from_file_location(f"{name}_script", ROOT / "scripts" / f"{name}.py")
+def load_script(path: str) -> ModuleType:
+    """``scripts/<path>.py`` as a module (scripts/ is not a package), ``path`` relative to
+    scripts/ (``"measure/load"`` for scripts/measure/load.py), under the name
+    ``<file name>_script``; registered before it runs, since its dataclasses look it up."""
+    file = ROOT / "scripts" / f"{path}.py"
+    spec = importlib.util.spec_from_file_location(f"{file.stem}_script", file)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)

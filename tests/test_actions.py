@@ -378,3 +378,43 @@ def test_a_category_matched_as_well_alone_as_with_the_topic_is_about_the_categor
     assert not message["buttons"] or "どちら" not in message["text"]
     assert "粗大ごみ" in message["text"]
     assert "8時" in message["text"]
+
+
+def test_a_phone_asked_after_a_topic_is_the_topics_phone(catalog: str) -> None:
+    """「電話番号教えて」 covers the ward office's entry as well as the bulky-waste centre's;
+    after 「粗大ごみの出し方」 it is the centre's number, and asked first the office's."""
+    slots = {memory.LAST_TOPIC_SLOT: "bulky_waste"}
+    [message], _ = run(answers.ActionRespond(), "電話番号教えて", "ask_general", 1.0, slots)
+    assert "03-5715-2255" in message["text"]
+    [message], _ = run(answers.ActionRespond(), "電話番号教えて", "ask_general", 1.0)
+    assert "03-3387-5353" in message["text"]
+
+
+def test_the_topic_wins_a_near_match_only_where_alone_nothing_is_clear(catalog: str) -> None:
+    """「電話は何時から何時まで？」 after bulky waste matches the put-out time's entry a little
+    better alone, and is the centre's hours; 「ごみは何時までに出せばいい？」 matches the
+    put-out time clearly, whatever came before."""
+    slots = {memory.LAST_TOPIC_SLOT: "bulky_waste"}
+    messages, _ = run(
+        answers.ActionRespond(), "電話は何時から何時まで？", "ask_general", 1.0, slots
+    )
+    assert "19時" in messages[0]["text"]
+    messages, _ = run(
+        answers.ActionRespond(), "ごみは何時までに出せばいい？", "ask_general", 1.0, slots
+    )
+    assert messages[0]["text"].startswith("収集日の朝8時までに")
+
+
+def test_a_can_said_to_be_drunk_is_the_drink_can(catalog: str) -> None:
+    messages, _ = run(
+        answers.ActionRespond(), "飲み終わった缶は洗ってから出すべき？", "ask_general"
+    )
+    assert messages[0]["text"].startswith("「缶（飲食用）」は「びん・缶・ペットボトル」です。")
+
+
+def test_a_question_back_between_entries_says_where_to_ask(catalog: str) -> None:
+    """When neither entry offered is what the resident meant, the office still is."""
+    text = "分別がわからないものがあったとき、電話で聞けるところありますか"
+    [message], _ = run(answers.ActionRespond(), text, "ask_general", 1.0)
+    assert len(message["buttons"]) >= 2
+    assert "03-3387-5353" in message["text"]

@@ -309,7 +309,7 @@ def test_rasa_down_is_a_friendly_503(e2e_settings: Settings) -> None:
 
 
 def test_the_apology_keeps_the_phone_number_while_the_database_is_down(tmp_path: Path) -> None:
-    # Rasa and the catalog down together, as in a PostgreSQL restart (scripts/faults.py).
+    # Rasa and the catalog down together, as in a PostgreSQL restart (scripts/measure/faults.py).
     settings = scratch_settings(tmp_path, rasa_port=9, action_port=9)
     with TestClient(create_app(settings)) as client:
         first = client.post("/api/chat", json={"sender_id": "x", "text": "スプレー缶"})

@@ -1,5 +1,5 @@
-"""scripts/faults.py without servers: what counts as what, recovery time, the rules, and
-its recorder watching scripts/load.py's messages through a mock transport."""
+"""scripts/measure/faults.py without servers: what counts as what, recovery time, the rules,
+and its recorder watching scripts/measure/load.py's messages through a mock transport."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from bot.server.conversation import UNAVAILABLE_TEXT
 from tests.conftest import load_script
 
-faults = load_script("faults")
+faults = load_script("measure/faults")
 
 APOLOGY = f"{UNAVAILABLE_TEXT}\nごみの出し方のご相談は、中野区清掃事務所（電話 03-3387-5353）へ"
 

@@ -1,4 +1,5 @@
-"""scripts/load.py against a fake chat server on loopback that answers after a known time."""
+"""scripts/measure/load.py against a fake chat server on loopback that answers after a known
+time."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from starlette.routing import Route
 
 from tests.conftest import load_script
 
-load = load_script("load")
+load = load_script("measure/load")
 
 DELAY = 0.05  # what the fake server takes for an ordinary message
 

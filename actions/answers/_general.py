@@ -61,14 +61,20 @@ def answer_general(
     topic (「電話番号は？」 after bulky waste is about the bulky-waste centre's number).
     """
     hits = reading.beside_items if reading.names_items else reading.knowledge
-    follow_up = bool(reading.topical) and (reading.says_nothing or _better(reading.topical, hits))
+    topical = _on_topic_first(reading.topical)
+    follow_up = bool(topical) and (reading.says_nothing or _better(topical, hits))
     if follow_up:
-        hits = reading.topical
+        hits = topical
     needed = FOLLOW_UP_COVERAGE if follow_up and reading.says_nothing else needed_coverage(reading)
     if not hits or hits[0].coverage < needed:
         return answer_fallback(dispatcher, reading, context)
     best = hits[0]
-    close = [h for h in hits[1:] if best.coverage - h.coverage <= CLOSE_COVERAGE]
+    # an entry less on the last topic than the best is no rival to it
+    close = [
+        h
+        for h in hits[1:]
+        if best.coverage - h.coverage <= CLOSE_COVERAGE and h.on_topic >= best.on_topic
+    ]
     voice = voice_for(reading)
     with sessions()() as session:
         record_chat_event(
@@ -80,20 +86,39 @@ def answer_general(
     if best.rank > 0 and ((close and best.coverage < CLEAR_COVERAGE) or weak):
         # About as close as another, or weakly matched, and not what the ranking puts
         # first either: the resident chooses.
-        send(dispatcher, [replies.which_topic(voice, [best, *(close or hits[1:2])])])
+        with sessions()() as session:
+            contact = ward_texts(session, voice).get("contact", "")
+        send(dispatcher, [replies.which_topic(voice, [best, *(close or hits[1:2])], contact)])
         return []
     send(dispatcher, [replies.knowledge_answer(voice, best.entry, related=close)])
     return [SlotSet(LAST_TOPIC_SLOT, best.entry.key)]
+
+
+def _on_topic_first(hits: list[KnowledgeHit]) -> list[KnowledgeHit]:
+    """``hits`` with the one most on the last topic first, of those matched about as well
+    as the best: 「電話は何時から何時まで？」 after a bulky item covers the put-out time's
+    entry a little better, and is about the bulky-waste centre's hours."""
+    near = [h for h in hits if hits[0].coverage - h.coverage <= CLOSE_COVERAGE]
+    first = max(near, key=lambda h: h.on_topic, default=None)  # of equals, the best
+    return [first, *(h for h in hits if h is not first)] if first else hits
 
 
 def _better(topical: list[KnowledgeHit], alone: list[KnowledgeHit]) -> bool:
     """Whether reading the message with the last topic matches better than alone: more
     of it, or as much with the entry the ranking puts first (「粗大ごみも同じ？」 after the
     put-out time matches the bulky-waste entries as well either way, and alone the
-    ranking puts one of them first)."""
+    ranking puts one of them first), or with an entry whose title shares the topic's: as
+    much (「電話番号教えて」 after 「粗大ごみの出し方」 is the bulky-waste centre's number),
+    or about as much when alone the message matches no entry clearly (「電話は何時から何時
+    まで？」; but 「ごみは何時までに出せばいい？」 is the put-out time's, whatever came
+    before)."""
     if not alone:
         return True
     mine, other = topical[0], alone[0]
+    if mine.on_topic > 0:
+        near = other.coverage - mine.coverage <= CLOSE_COVERAGE
+        if mine.coverage >= other.coverage or (near and other.coverage < CLEAR_COVERAGE):
+            return True
     return mine.coverage > other.coverage or (
         mine.coverage == other.coverage and mine.rank <= other.rank
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.catalog.categories import CategoryGuide
 from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult, Mention
+from bot.catalog.schedule import CATEGORY_WORDS
 from bot.japanese import match_key
 
 
@@ -63,6 +64,27 @@ def without_names_inside_categories(
         if not any(match_key(m.text) in form and match_key(m.text) != form for form in said)
     ]
     return replace(found, mentions=mentions)
+
+
+def without_categories_asked(found: MatchResult, guide: CategoryGuide) -> MatchResult:
+    """``found`` without the items named by a word for a collected category: the whole
+    word (the ペットボトル of 「ペットボトルとかの資源も、燃えるゴミと同じ時間までに出せば
+    いいの？」), or a name holding it whose kinds go to different categories, that one among
+    them (the 空きびん of 「中野1丁目で空きびんを出す曜日」). Asked a day, how often or by
+    what time, they are the category びん・缶・ペットボトル, not things to sort; a name of
+    one category (「スプレー缶」) stays, its answer says its category's days."""
+    words = guide.keyed_names(guide.collected(), CATEGORY_WORDS)
+    whole = {form for form, _ in words}
+
+    def names_the_category(mention: Mention) -> bool:
+        key = match_key(mention.text)
+        if key in whole:
+            return True
+        kinds = {c.category for c in mention.candidates}
+        return len(kinds) > 1 and any(form in key and name in kinds for form, name in words)
+
+    mentions = [m for m in found.mentions if not names_the_category(m)]
+    return found if len(mentions) == len(found.mentions) else replace(found, mentions=mentions)
 
 
 def parts_named_apart(found: MatchResult, text: str, index: CatalogIndex) -> MatchResult:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from actions.memory import Context
-from bot.catalog.knowledge import KnowledgeHit
+from bot.catalog.knowledge import CLOSE_COVERAGE, KnowledgeHit
 from bot.catalog.loader import LiveCatalog
 from bot.i18n import JAPANESE
+from bot.japanese import match_key
 
 
 def knowledge_hits(
@@ -54,3 +55,19 @@ def topical_hits(
     if names_nothing:
         hits.sort(key=lambda hit: hit.entry.key != context.last_topic)
     return hits
+
+
+def titled_first(hits: list[KnowledgeHit], categories: list[str]) -> list[KnowledgeHit]:
+    """``hits`` with the entry titled as a category the message names first, when it is
+    matched about as well as the best: 「家電リサイクルってどうすればいいの」 names the
+    category 家電リサイクル法対象品目, whose entry has its name, and is about that entry
+    rather than the drop-off boxes of 小型家電."""
+    if not hits:
+        return hits
+    named = {match_key(c) for c in categories}
+    close = [
+        h
+        for h in hits
+        if match_key(h.entry.title) in named and hits[0].coverage - h.coverage <= CLOSE_COVERAGE
+    ]
+    return [*close, *(h for h in hits if h not in close)]

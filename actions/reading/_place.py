@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from actions.memory import Context
+from actions.reading._wording import names_nothing, sentences
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.models import Area
 from bot.catalog.schedule import AreaLookup, place_form
-from bot.japanese import Morpheme, match_key
+from bot.catalog.words import matching_words
+from bot.japanese import Morpheme, get_analyzer, match_key
 
 #: 「2丁目だと？」: a 丁目 said without its town.
 _CHOME_ALONE = re.compile(r"(\d+|[一二三四五六七八九十]+)\s*(?:丁目|ちょうめ)")
@@ -47,3 +49,19 @@ def without_place(rest: str, place: AreaLookup) -> str:
     """``rest`` without the town and a 丁目 number."""
     rest = rest.replace(match_key(place_form(place.town or "")), "")
     return _CHOME_NUMBER.sub("", rest)
+
+
+def question_besides_place(text: str, place: AreaLookup) -> str:
+    """``text`` without its sentences that only tell the place (「沼袋に住んでいます。粗大ごみ
+    はどこに申し込めばいいですか」): the place is what the answer may need, the rest is the
+    question. Empty when no sentence only tells the place, or no other sentence is left."""
+    if place.town is None:
+        return ""
+    question_words = matching_words().question_words
+    said = sentences(text)
+    rest = [
+        s
+        for s in said
+        if not names_nothing(besides_place(get_analyzer().analyze(s), place), question_words)
+    ]
+    return "".join(rest) if 0 < len(rest) < len(said) else ""

@@ -17,10 +17,11 @@ from actions.reading._items import (
     named_outright,
     parts_named_apart,
     parts_said_later,
+    without_categories_asked,
     without_names_inside,
     without_names_inside_categories,
 )
-from actions.reading._knowledge import knowledge_hits, topical_hits
+from actions.reading._knowledge import knowledge_hits, titled_first, topical_hits
 from actions.reading._language import message_language, without_names_inside_unknown_words
 from actions.reading._last_item import (
     caused_the_case,
@@ -30,7 +31,12 @@ from actions.reading._last_item import (
     meets_notes,
     refined,
 )
-from actions.reading._place import besides_place, place_named, without_place
+from actions.reading._place import (
+    besides_place,
+    place_named,
+    question_besides_place,
+    without_place,
+)
 from actions.reading._unknown import unknown_thing
 from actions.reading._wording import (
     blanked,
@@ -42,6 +48,8 @@ from actions.reading._wording import (
     only_topic,
     says_a_date,
     says_any,
+    says_word,
+    sentences_saying,
     size_cm,
     without,
 )
@@ -132,6 +140,8 @@ class Reading:
     says_nothing_but_place: bool
     #: It says 「ごみ」 (garbage in general), which is not a thing of its own.
     says_garbage: bool
+    #: It says 「収集」 or 「回収」 (collection itself).
+    says_collection: bool
     #: It says a day the ward's rules speak of for everyone (「祝日」「年末」).
     says_rule_day: bool
     #: The phrases it says that decide what it is about (「回収されていなかった」,
@@ -145,6 +155,9 @@ class Reading:
     #: (「2丁目だと？」「隣の松が丘1丁目は？」), or nothing is named but the place
     #: (「2丁目は違うの？」).
     only_place: bool
+    #: Besides a sentence that only tells the place, it asks something in another
+    #: (「沼袋に住んでいます。粗大ごみはどこに申し込めばいいですか」).
+    asks_besides_place: bool
     #: It says the thing is big (「大きい」), or gives its size in centimetres.
     says_big: bool
     #: It says the thing is small (「小さい」「30cm以下」).
@@ -241,10 +254,19 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     found = without_names_inside_categories(found, key, guide)
     found = parts_named_apart(found, text, index)
     vocabulary = matching_words()
-    deciding = [phrase for phrase in vocabulary.deciding_phrases if phrase in text]
+    unspaced = "".join(text.split())
+    deciding = [phrase for phrase in vocabulary.deciding_phrases if phrase in unspaced]
     found = without_names_inside(found, deciding)
     morphemes = get_analyzer().analyze(text)
     found = parts_said_later(found, noun_runs(morphemes), index)
+    writes_date = writes_a_date(text)
+    says_day_words = says_any(text, vocabulary.schedule_words)
+    asks_days = writes_date or says_a_date(morphemes) or says_day_words
+    asks_category_topic = says_word(morphemes, vocabulary.category_topic) and not says_any(
+        key, vocabulary.category_topic_not
+    )
+    if asks_days or asks_category_topic or says_word(morphemes, vocabulary.put_out_time):
+        found = without_categories_asked(found, guide)
     outright, loose = named_outright(found)
     categories = categories_in(text, guide, [m.text for m in outright.mentions])
     place = place_named(text, catalog, context)
@@ -256,11 +278,13 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     rest_but_place = without_place(rest, place)
     asks_which_category = says_any(key, vocabulary.which_category)
     remainder = _remainder(text, outright, vocabulary.asking_words)
-    writes_date = writes_a_date(text)
-    says_day_words = says_any(text, vocabulary.schedule_words)
     says_only_place = not categories and names_nothing(
         besides_place(morphemes, place), vocabulary.question_words
     )
+    # a sentence that only tells the place is no part of the question, and a day the
+    # rules speak of decides what a message of several sentences asks
+    question = question_besides_place(text, place)
+    asked = sentences_saying(question or text, vocabulary.rule_days)
     case = last_item_case(catalog, last_notes, kind_notes, text)
     # words of another language the pivot could not render are left as they were, which
     # Sudachi does not take for nouns
@@ -278,11 +302,10 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         place=place,
         categories=categories,
         category_words=category_words,
-        asks_days=writes_date or says_a_date(morphemes) or says_day_words,
+        asks_days=asks_days,
         writes_a_date=writes_date,
         says_day_words=says_day_words,
-        asks_category_topic=says_any(key, vocabulary.category_topic)
-        and not says_any(key, vocabulary.category_topic_not),
+        asks_category_topic=asks_category_topic,
         topic_categories=topic_categories,
         only_topic=only_topic(
             rest, morphemes, topic_words + vocabulary.category_topic + vocabulary.follow_up_fillers
@@ -296,18 +319,26 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         says_nothing=not categories and nothing_named,
         says_nothing_but_place=says_only_place,
         says_garbage=says_any(key, vocabulary.garbage_words),
+        says_collection=says_any(key, vocabulary.collection_words),
         says_rule_day=says_any(key, vocabulary.rule_days),
         deciding_phrases=deciding,
         unknown_thing="" if nothing_named else unknown_thing(found, text, catalog, rendering),
         only_place=place.town is not None and (len(rest_but_place) <= 1 or says_only_place),
+        asks_besides_place=bool(question),
         says_big=says_any(key, vocabulary.over_size),
         says_small=says_any(key, vocabulary.under_size),
         size_cm=size_cm(text),
         # a category's day (「燃やすごみの収集日を知りたい」) is no entry's: its words stay
         knowledge=knowledge_hits(catalog, " ".join(deciding), original, JAPANESE)
         if deciding
-        else knowledge_hits(
-            catalog, text if says_day_words else blanked(text, category_words), original, base
+        else titled_first(
+            knowledge_hits(
+                catalog,
+                asked if says_day_words else blanked(asked, category_words),
+                original,
+                base,
+            ),
+            topic_categories,
         ),
         # a message naming items is read with the topic without them, so only in Japanese:
         # its own words still hold the items' names (the "TV" of "And the TV stand?")

@@ -8,6 +8,7 @@ letters hide inside other words (the あす of 「ヘアスプレー」).
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 from bot.catalog.schedule import asked_when
 from bot.catalog.words import matching_words
@@ -15,6 +16,9 @@ from bot.japanese import Morpheme, get_analyzer, match_key
 
 #: A size said with its unit: 「40cm」「1.2メートル」.
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|センチ|ｃｍ|m|メートル)", re.IGNORECASE)
+
+#: Where a sentence ends (the mark stays with its sentence).
+_SENTENCE_END = re.compile(r"(?<=[。．！？!?\n])")
 
 #: Nouns of amount and manner (「たくさん」「大量」): how much or how, not what about.
 _AMOUNT_NOUNS = frozenset({"副詞可能", "形状詞可能"})
@@ -63,13 +67,14 @@ def says_a_date(morphemes: list[Morpheme]) -> bool:
 def only_topic(rest: str, morphemes: list[Morpheme], topic: tuple[str, ...]) -> bool:
     """Whether a message asks about nothing but its categories: what is left without the
     ``topic`` words is a particle or two (「資源プラスチックは週に何回？」), or holds no
-    noun of its own (「燃やすごみには何を出せばいいですか」; not 「粗大ごみ処理券って何？」,
-    whose 処理券 is another thing)."""
+    noun of its own but of amount and manner (「燃やすごみには具体的に何を出せばいいですか」;
+    not 「粗大ごみ処理券って何？」, whose 処理券 is another thing)."""
     if len(without(rest, longest_first(topic))) <= 2:
         return True
     question_words = matching_words().question_words
     return not any(
         m.pos[0] == "名詞"
+        and m.pos[2] not in _AMOUNT_NOUNS
         and (key := match_key(m.text)) not in question_words
         and not any(key in phrase for phrase in topic)
         for m in morphemes
@@ -140,6 +145,32 @@ def blanked(text: str, words: tuple[str, ...]) -> str:
 
 def says_any(text: str, words: tuple[str, ...]) -> bool:
     return any(word in text for word in words)
+
+
+def says_word(morphemes: list[Morpheme], words: tuple[str, ...]) -> bool:
+    """Whether one of ``words`` (match keys) is said from the start of a word: the とは of
+    「資源プラスチックとは？」, not the letters of 「申し込んだあとは」."""
+    keys = [match_key(m.text) for m in morphemes]
+    key = "".join(keys)
+    starts = set(accumulate(map(len, keys), initial=0))
+    return any(
+        start in starts
+        for word in words
+        for start in (i for i in range(len(key)) if key.startswith(word, i))
+    )
+
+
+def sentences_saying(text: str, words: tuple[str, ...]) -> str:
+    """The sentences of ``text`` that say one of ``words`` (match keys), or ``text`` when
+    none does: 「年末は何日までごみを出せますか？大掃除のごみを出したいので」 asks the year
+    end's rule, whatever brought the resident to ask."""
+    said = [s for s in sentences(text) if says_any(match_key(s), words)]
+    return "".join(said) or text
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``, each with its closing mark."""
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
 def size_cm(text: str) -> float | None:

@@ -66,6 +66,9 @@ class KnowledgeHit:
     example: str
     #: The entry's place in the BM25 ranking (0: the best-scoring example is the entry's).
     rank: int = 0
+    #: How many of the last topic's title words the entry's title shares, of those fewer
+    #: than half the entries use (searched with a topic only).
+    on_topic: int = 0
 
 
 @lru_cache(maxsize=4096)
@@ -122,6 +125,7 @@ class KnowledgeBase:
             for question in (entry.title, *entry.examples)
         ]
         self._said = [match_key(question) for _, question, _ in self._documents]
+        self._title_words = {entry.key: set(self._terms(entry.title)) for entry in entries}
         self._words: dict[str, set[str]] = {}
         for entry, _, words in self._documents:
             self._words.setdefault(entry.key, set()).update(words)
@@ -150,14 +154,18 @@ class KnowledgeBase:
     def search(self, text: str, limit: int = 3, context: str = "") -> list[KnowledgeHit]:
         """The best entries for ``text``, best first, each with its coverage.
 
-        ``context`` (the last topic's title) joins the ranking but not the coverage:
-        「電話番号は？」 after bulky waste ranks the bulky-waste centre's entry above the
-        ward office's, and covers both as well. Equal coverage keeps the ranking's order.
+        ``context`` (the last topic's title) joins the ranking but not the coverage, and
+        of the entries covered as well, the one whose title shares most of the topic's
+        comes first: 「電話番号教えて」 after 「粗大ごみの出し方」 covers the ward office's
+        entry, the bulky-waste centre's and the appliance centre's alike, and is about
+        「粗大ごみの申し込み先」. Otherwise equal coverage keeps the ranking's order.
         """
         asked = self._terms(text)
         words = [w for w in dict.fromkeys(self._terms(context) + asked) if w in self._idf]
         if not words or not any(w in self._idf for w in asked):
             return []
+        # of the topic's title, the words fewer than half the entries use (not 「ごみ」)
+        topic = {w for w in self._terms(context) if self._idf.get(w, 0.0) > math.log(2)}
         scores = self._bm25.get_scores(words)
         weights = sorted(self._idf.values())
         unseen = weights[-1] if self._unseen_as_rarest else weights[len(weights) // 2]
@@ -175,6 +183,7 @@ class KnowledgeBase:
                 continue
             shared = self._words[entry.key]
             covered = sum(weight[w] for w in asked if w in shared) / total
-            best[entry.key] = KnowledgeHit(entry, covered, question, rank=len(best))
-        ranked = sorted(best.values(), key=lambda hit: -hit.coverage)  # stable: BM25's order
+            on_topic = len(topic & self._title_words[entry.key])
+            best[entry.key] = KnowledgeHit(entry, covered, question, len(best), on_topic)
+        ranked = sorted(best.values(), key=lambda hit: (-hit.coverage, -hit.on_topic))  # stable
         return ranked[:limit]

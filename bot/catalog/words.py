@@ -103,7 +103,9 @@ class MatchingWords:
     category_names: WordGroups = field(metadata=_KEY_GROUPS)
     which_category: Words = field(metadata=_KEYS)
     garbage_words: Words = field(metadata=_KEYS)
+    collection_words: Words = field(metadata=_KEYS)
     rule_days: Words = field(metadata=_KEYS)
+    put_out_time: Words = field(metadata=_KEYS)
     deciding_phrases: Words = field(metadata=_AS_WRITTEN)
 
     @classmethod

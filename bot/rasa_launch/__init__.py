@@ -5,10 +5,10 @@ must never see prevented; runs in the Rasa environment (Python 3.10).
 
 is ``rasa run ...`` after :func:`apply` (``bot.services`` starts Rasa this way). Each change
 was found by profiling Rasa with py-spy under a steady stream of ``/api/chat`` messages, or
-by ``scripts/load.py`` and ``scripts/faults.py``; docs/BENCHMARKS.md has the figures. They
-are kept out of Rasa's own files (the Rasa environment is installed from the lock file and
-must stay a plain install) and out of :mod:`bot.nlu` (the model loads that; patching there
-would be a hidden side effect of a tokenizer).
+by ``scripts/measure/load.py`` and ``scripts/measure/faults.py``; docs/BENCHMARKS.md has
+the figures. They are kept out of Rasa's own files (the Rasa environment is installed from
+the lock file and must stay a plain install) and out of :mod:`bot.nlu` (the model loads
+that; patching there would be a hidden side effect of a tokenizer).
 
 Where Rasa 3.6 has a hook, the change is a class that Rasa loads by name from its
 configuration, which ``bot.services`` writes (the endpoints file) or the project ships

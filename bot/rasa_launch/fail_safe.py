@@ -3,9 +3,9 @@
 Rasa wraps every tracker store in a ``FailSafeTrackerStore`` that, when the database is
 unreachable (a PostgreSQL restart), answers from an empty conversation and saves into
 memory. The resident's earlier turns (the remembered area) were then ignored and the new
-ones lost for good, silently — found by ``scripts/faults.py``. Without the fail-safe the
-app answers with the apology and the ward's phone, and the resident sends again a moment
-later with the conversation intact.
+ones lost for good, silently — found by ``scripts/measure/faults.py``. Without the
+fail-safe the app answers with the apology and the ward's phone, and the resident sends
+again a moment later with the conversation intact.
 
 Why a patch: Rasa 3.6 has no hook for it. ``Agent._create_tracker_store`` wraps whatever
 tracker store the endpoints name (our :class:`~bot.rasa_launch.tracker_store.SQLTrackerStore`

@@ -10,7 +10,7 @@ Only plain texts are kept: a ``/intent{...}`` payload (a button) is read by Rasa
 handler, cheaply, and its entities come from the payload. The key holds the model's id, so a
 new model never answers with an old model's reading. How many texts are kept is the app's
 setting ``NAKANO_BOT_RASA_PARSE_CACHE``, read here under the same name (0 turns the cache off,
-as ``scripts/benchmark.py --cold-nlu`` does to show the uncached cost).
+as ``scripts/measure/benchmark.py --cold-nlu`` does to show the uncached cost).
 
 Why a patch: Rasa 3.6 has no hook around the NLU. ``MessageProcessor`` runs the model's
 whole graph for every text (``_parse_message_with_graph``); a component of the pipeline

@@ -2,10 +2,10 @@
 
 Rasa's REST channel answers even when handling the message failed after the answer was
 made — when the tracker could not be saved (a PostgreSQL restart): the resident read an
-answer the conversation does not remember (``scripts/faults.py`` found such turns at every
-restart; docs/PRODUCTION.md). :class:`RestInput` drops the answer of a failed turn; the
-REST channel then returns ``[]`` and the app shows its apology, so what the resident sees
-is always what the conversation holds.
+answer the conversation does not remember (``scripts/measure/faults.py`` found such turns
+at every restart; docs/PRODUCTION.md). :class:`RestInput` drops the answer of a failed
+turn; the REST channel then returns ``[]`` and the app shows its apology, so what the
+resident sees is always what the conversation holds.
 
 Rasa loads it by its hook for custom channels: ``credentials.yml`` names the class instead
 of ``rest``. Its name is Rasa's ``rest``, so it serves the same URLs

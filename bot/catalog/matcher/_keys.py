@@ -75,7 +75,7 @@ class FuzzyKeys:
 
     A fuzzy search then scores only the keys that share enough bigrams with the query,
     instead of every key: at 100,000 items that is the difference between ~15 ms and well
-    under a millisecond (``scripts/bench_lookup.py``).
+    under a millisecond (``scripts/measure/bench_lookup.py``).
     """
 
     def __init__(self, keys: list[str]) -> None:

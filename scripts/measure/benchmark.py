@@ -1,6 +1,6 @@
 """Benchmark of the whole bot: prints figures, asserts nothing.
 
-    .venv/app/bin/python scripts/benchmark.py [--train] [--requests 200]
+    .venv/app/bin/python scripts/measure/benchmark.py [--train] [--requests 200]
         [--parts nlu,chat,compare,memory] [--duration 20] [--rounds 1] [--json FILE]
 
 Starts its own stack (Rasa, action server, app under uvicorn) on spare loopback ports with
@@ -12,11 +12,11 @@ a fresh SQLite catalog, then measures (``--parts`` chooses; all by default):
 - ``chat``: ``POST /api/chat`` latency end to end, one resident at a time and 20 at once
   (closed loop: each sends again as soon as it is answered), ``--requests`` messages each;
 - ``compare``: issue #8's side-by-side, in the same run: our ``/api/chat`` and a bare Rasa
-  (``scripts/bare_rasa``: the same Sudachi + DIET pipeline and NLU data, rules-only texts,
-  no actions, in-memory tracker) under the same load from ``scripts/load.py`` — 1 resident
-  and 20 residents (closed loop) and an open loop of 10 messages/s, ``--duration`` seconds
-  each (``--rounds`` repeats them, alternating which goes first) — with the ratios and the
-  issue's goals;
+  (``scripts/measure/bare_rasa``: the same Sudachi + DIET pipeline and NLU data, rules-only
+  texts, no actions, in-memory tracker) under the same load from ``scripts/measure/load.py``
+  — 1 resident and 20 residents (closed loop) and an open loop of 10 messages/s,
+  ``--duration`` seconds each (``--rounds`` repeats them, alternating which goes first) —
+  with the ratios and the issue's goals;
 - ``memory``: each process's resident memory after the load.
 
 Rasa keeps the NLU reading of texts it has read (``bot.rasa_launch.parse_cache``); the load's

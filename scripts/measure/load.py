@@ -1,8 +1,9 @@
 """Load generator for the chat API, and for a bare Rasa REST channel with the same load.
 
-    .venv/app/bin/python scripts/load.py --mode closed --residents 20 --duration 20
-    .venv/app/bin/python scripts/load.py --mode open --rate 10 --duration 20 [--arrivals fixed]
-    .venv/app/bin/python scripts/load.py --chat http://127.0.0.1:8000 \\
+    .venv/app/bin/python scripts/measure/load.py --mode closed --residents 20 --duration 20
+    .venv/app/bin/python scripts/measure/load.py --mode open --rate 10 --duration 20 \\
+        [--arrivals fixed]
+    .venv/app/bin/python scripts/measure/load.py --chat http://127.0.0.1:8000 \\
         --rasa http://127.0.0.1:31005 --mode closed --residents 20 --json
 
 Two modes:
@@ -44,7 +45,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # scripts/measure/load.py -> the repository
 DEVSET = ROOT / "tests" / "eval" / "devset.yml"
 
 #: What residents say besides items and collection days.
@@ -281,7 +282,7 @@ async def closed_loop(
             random.Random(seed * 100_003 + n).shuffle(order)
             offset = 0
         else:
-            offset = n  # resident n starts at question n, as scripts/benchmark.py did
+            offset = n  # resident n starts at question n, as scripts/measure/benchmark.py did
         i = 0
         while (per_resident is None or i < per_resident) and time.perf_counter() < deadline:
             text = order[(offset + i) % len(order)]

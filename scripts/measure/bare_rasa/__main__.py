@@ -1,4 +1,4 @@
-"""``python scripts/bare_rasa``: train when needed and serve the bare Rasa (see __init__)."""
+"""``python scripts/measure/bare_rasa``: train when needed, serve the bare Rasa (see __init__)."""
 
 import sys
 from pathlib import Path

@@ -1,12 +1,13 @@
 """Throughput of the production profile with 1, 2, … Rasa replicas (issue #8): prints figures.
 
-    .venv/app/bin/python scripts/replicas.py [--replicas 1,2,3] [--residents 20]
+    .venv/app/bin/python scripts/measure/replicas.py [--replicas 1,2,3] [--residents 20]
         [--duration 20] [--cold-nlu] [--json FILE]
 
-For each replica count, starts the production profile as ``scripts/faults.py`` does
-(scratch PostgreSQL databases, Redis locks and rate limits, two app workers) and sends the
-closed-loop load of ``scripts/load.py``: ``--residents`` residents for ``--duration``
-seconds, after a warm-up. Needs PostgreSQL and Redis on loopback (``make services``).
+For each replica count, starts the production profile as ``scripts/measure/faults.py``
+does (scratch PostgreSQL databases, Redis locks and rate limits, two app workers) and sends
+the closed-loop load of ``scripts/measure/load.py``: ``--residents`` residents for
+``--duration`` seconds, after a warm-up. Needs PostgreSQL and Redis on loopback
+(``make services``).
 
 On a machine with few cores the replicas, the action server, the app workers, PostgreSQL
 and the load itself share them; the figures say how far more replicas help on *this*
@@ -24,8 +25,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+# Its siblings in scripts/measure/ (load, faults), then the repository (bot).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[2]))
 
 import load
 from faults import production_stack

@@ -1,6 +1,6 @@
 """Fault runs under load (issue #8): the production profile, a crash in the middle, figures.
 
-    .venv/app/bin/python scripts/faults.py [--quick] [--fault rasa --fault actions]
+    .venv/app/bin/python scripts/measure/faults.py [--quick] [--fault rasa --fault actions]
         [--postgres] [--residents 10] [--duration 40] [--json FILE]
 
 Starts the production profile on scratch PostgreSQL databases (``nakano_faults_*``,
@@ -8,8 +8,9 @@ dropped at the end) and Redis database 3: two Rasa replicas, two action servers 
 app under uvicorn with two workers (``NAKANO_BOT_SESSION_SECRET`` set), on ports from
 ``--port-base`` (27000, below Linux's ephemeral ports: Rasa +5/+6, actions +55/+56, app
 +80).
-Then, for each fault, runs the closed-loop load of ``scripts/load.py`` (``--residents``
-residents for ``--duration`` seconds) and in the middle of it injects the fault:
+Then, for each fault, runs the closed-loop load of ``scripts/measure/load.py``
+(``--residents`` residents for ``--duration`` seconds) and in the middle of it injects the
+fault:
 
 - ``rasa``: SIGKILL one Rasa replica, start it again ``--restart-after`` seconds later;
 - ``actions``: SIGKILL one of the two action servers, start it again ``--restart-after``
@@ -57,8 +58,9 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+# Its siblings in scripts/measure/ (load, faults), then the repository (bot).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[2]))
 
 import load
 

@@ -5,12 +5,12 @@ so the two cannot drift), trained on the project's ``data/rasa/nlu*.yml`` by pat
 small domain of fixed texts answered by rules (``domain.yml``, ``rules.yml`` here): no
 custom actions, no action server, in-memory tracker and lock store, REST channel only.
 
-    .venv/app/bin/python scripts/bare_rasa [--port 31005] [--train]
+    .venv/app/bin/python scripts/measure/bare_rasa [--port 31005] [--train]
 
 trains when needed (the model is cached in ``models/`` by a fingerprint of its inputs, as
 ``bot.services.ensure_model`` does) and serves ``POST /webhooks/rest/webhook`` on loopback
-until Ctrl-C. ``scripts/benchmark.py`` and ``scripts/load.py`` use it side by side with
-the project's stack.
+until Ctrl-C. ``scripts/measure/benchmark.py`` and ``scripts/measure/load.py`` use it side
+by side with the project's stack.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Benchmark of the item matcher alone: prints figures, asserts nothing.
 
-    .venv/app/bin/python scripts/bench_lookup.py [--synthetic 100000]
+    .venv/app/bin/python scripts/measure/bench_lookup.py [--synthetic 100000]
 
 Builds the index from the real 942-item catalog and from a synthetic catalog of that many
 items (made-up katakana and kanji names with readings), then times ``CatalogIndex.find``
