@@ -152,12 +152,8 @@ def says_word(morphemes: list[Morpheme], words: tuple[str, ...]) -> bool:
     「資源プラスチックとは？」, not the letters of 「申し込んだあとは」."""
     keys = [match_key(m.text) for m in morphemes]
     key = "".join(keys)
-    starts = set(accumulate(map(len, keys), initial=0))
-    return any(
-        start in starts
-        for word in words
-        for start in (i for i in range(len(key)) if key.startswith(word, i))
-    )
+    starts = accumulate(map(len, keys), initial=0)
+    return any(key.startswith(word, start) for start in starts for word in words)
 
 
 def sentences_saying(text: str, words: tuple[str, ...]) -> str:
