@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.catalog.categories import CategoryGuide
 from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult, Mention
-from bot.catalog.schedule import CATEGORY_WORDS
+from bot.catalog.schedule import collected_words
 from bot.japanese import match_key
 
 
@@ -73,8 +73,7 @@ def without_categories_asked(found: MatchResult, guide: CategoryGuide) -> MatchR
     them (the 空きびん of 「中野1丁目で空きびんを出す曜日」). Asked a day, how often or by
     what time, they are the category びん・缶・ペットボトル, not things to sort; a name of
     one category (「スプレー缶」) stays, its answer says its category's days."""
-    words = guide.keyed_names(guide.collected(), CATEGORY_WORDS)
-    whole = {form for form, _ in words}
+    words, whole = collected_words(guide)
 
     def names_the_category(mention: Mention) -> bool:
         key = match_key(mention.text)

@@ -96,7 +96,7 @@ def categories_in(
     question names: a category word inside one (the 缶 of 「スプレー缶」) is part of the
     item's name, unless the name is the word itself (「ペットボトル」).
     """
-    words, category_words = _collected_words(categories)
+    words, category_words = collected_words(categories)
     key = match_key(text)
     for name in map(match_key, item_names):
         if name not in category_words:
@@ -112,7 +112,7 @@ def categories_in(
 
 
 @lru_cache(maxsize=4)
-def _collected_words(
+def collected_words(
     categories: CategoryGuide,
 ) -> tuple[list[tuple[str, str]], frozenset[str]]:
     """The words of the collected categories, longest first, with the category each names,
