@@ -62,10 +62,11 @@ services:
 	  pg_ctlcluster $$(ls /etc/postgresql | tail -1) main start; sleep 2; }
 
 # The fast tier: lint, and every test that needs neither the trained model nor PostgreSQL,
-# Redis or Chromium (tests/conftest.py marks the others by the fixtures they use).
+# Redis or Chromium (tests/conftest.py marks the others by the fixtures they use), on every
+# core (pytest-xdist).
 FAST_TESTS := not (e2e or postgres or redis or browser)
 check: setup lint
-	@$(APP)/bin/python -m pytest -m "$(FAST_TESTS)"
+	@$(APP)/bin/python -m pytest -n auto -m "$(FAST_TESTS)"
 
 test: setup browser services
 	@$(APP)/bin/nakano-bot train

@@ -81,8 +81,9 @@ def route(reading: Reading, context: Context) -> Route:
          variant (「割れてる」「金属製」, 「それのキャップは？」), or it names only a
          part its notes give a category for (「キャップは？」); or, naming no item
          (or the last item again: 「大きい鍋で40センチ」), it gives the size of an
-         item whose notes set one, it speaks to the item's notes, it asks
-         about 「それ」, or, naming nothing, where (「どこに持っていけばいい？」)
+         item whose notes set one, it speaks to the item's notes (not asking
+         what a topic they name holds), it asks about 「それ」, or, naming
+         nothing, where (「どこに持っていけばいい？」)
     4    names only a place (or only a 丁目, in the remembered town), or, after   SCHEDULE
          a collection-day answer, nothing but a day asked (「いつ出せばいい？」),
          or, the area known, asks a day of garbage or its collection, naming no
@@ -97,7 +98,8 @@ def route(reading: Reading, context: Context) -> Route:
     6    asks about a category itself (「とは」「何が入る」「何回」), naming no     CATEGORY
          other item; or, after a category answer with no area known, names
          only another category (「陶器・ガラス・金属ごみは？」)
-    7    names a place and no item, with collected categories or taken by the    SCHEDULE
+    7    names a place and no item, with collected categories, a day asked       SCHEDULE
+         (「東中野1丁目で第1・第3火曜日に出すのは何ごみ？」) or taken by the
          model for telling the area (「鷺宮3丁目に住んでいます」), unless another
          sentence asks what an entry clearly answers
     8    names something besides question words, no item, and matches a          GENERAL
@@ -118,9 +120,10 @@ def route(reading: Reading, context: Context) -> Route:
          category day naming no item is a schedule question; a general question  FALLBACK,
          naming no thing gets the fallback                                        ITEM
     11   was taken for a schedule question or an area — unless it asks about a    ITEM,
-         thing (on a day, or naming nothing but things), or, taken for a          SCHEDULE
-         schedule question, says nothing a schedule answers (no category, day,    or GENERAL
-         date or place) and matches an entry (「何時までにだせばまにあいますか」)
+         thing (on a day, or naming nothing but things), or says nothing a       SCHEDULE
+         schedule answers (no category, day, date or place) and matches an        or GENERAL
+         entry (「何時までにだせばまにあいますか」「一辺がちょうど30cmの箱は
+         粗大ごみになりますか？」)
     12   was taken for a bulky-waste question                                     BULKY
     13   was taken for small talk — unless it names an item, or a thing the       ITEM or
          model was unsure of or took for a request for help                       SMALL_TALK
@@ -234,7 +237,8 @@ def _asks_day_of_last_item(reading: Reading) -> bool:
 
 
 def _names_a_place_for_its_days(reading: Reading) -> bool:
-    """Row 7: 「中野2丁目の燃やすごみの日を教えて」, 「鷺宮3丁目に住んでいます」; not
+    """Row 7: 「中野2丁目の燃やすごみの日を教えて」, 「鷺宮3丁目に住んでいます」,
+    「東中野1丁目で火曜日に出すのは何ごみ？」; not
     「中野3丁目だけど毎日収集の地域？」, a general question naming a place, nor 「沼袋に住んで
     います。粗大ごみはどこに申し込めばいいですか」, whose question besides the place clearly
     matches an entry."""
@@ -243,7 +247,7 @@ def _names_a_place_for_its_days(reading: Reading) -> bool:
     if reading.categories:
         return True
     asks_else = reading.asks_besides_place and _clearly_known(reading)
-    return reading.intent == "inform_area" and not asks_else
+    return (reading.intent == "inform_area" or reading.asks_days) and not asks_else
 
 
 def _clearly_known(reading: Reading) -> bool:
@@ -348,12 +352,14 @@ def says_size(reading: Reading) -> bool:
 
 def _tells_more_of_last_item(reading: Reading) -> bool:
     """Row 3 besides a variant (``reading.refined``): the last item's size, something its
-    notes speak to (「回収ボックスに持っていけないときは？」), a question about 「それ」
+    notes speak to (「回収ボックスに持っていけないときは？」, but not what a topic they
+    name holds), a question about 「それ」
     that is not about its day, or where to take it, naming nothing (「どこに持っていけば
     いい？」): the item's answer says."""
     return (
         says_size(reading)
-        or reading.meets_last_notes
+        # 「拠点回収って他にどんなものがある？」 after 食用油 asks of what the notes name
+        or (reading.meets_last_notes and not reading.asks_category_topic)
         or (reading.refers_back and not reading.asks_days and not reading.place.town)
         or (reading.says_nothing and reading.asks_where and not _clearly_topical(reading))
     )
@@ -443,8 +449,9 @@ def _by_intent(reading: Reading, names_items: bool) -> Route:
     if intent in ("ask_item", "ask_general"):
         if not reading.found.mentions and reading.categories and reading.asks_days:
             return Route.SCHEDULE
+        # an item named by a category's word (「ぺっとぼとる」) is still a thing
         names_a_thing_ = (
-            names_items or reading.loose or reading.unknown_thing or reading.found.likely
+            reading.mentions or reading.loose or reading.unknown_thing or reading.found.likely
         )
         if intent == "ask_general" and not names_a_thing_:
             return Route.FALLBACK
@@ -452,8 +459,7 @@ def _by_intent(reading: Reading, names_items: bool) -> Route:
     if intent in ("ask_schedule", "inform_area"):
         if _asks_about_a_thing(reading):
             return Route.ITEM
-        asks_a_rule = intent == "ask_schedule" and _asks_no_schedule(reading)
-        return Route.GENERAL if asks_a_rule else Route.SCHEDULE
+        return Route.GENERAL if _asks_no_schedule(reading) else Route.SCHEDULE
     if intent == "ask_bulky":
         return Route.BULKY
     if intent in SMALL_TALK_INTENTS:
@@ -474,9 +480,9 @@ def _by_intent(reading: Reading, names_items: bool) -> Route:
 
 
 def _asks_no_schedule(reading: Reading) -> bool:
-    """Taken for a schedule question, but saying nothing a schedule answers — no category,
-    day, date or place — and matching an entry: 「朝早く家を出るんだけど、何時までに
-    だせばまにあいますか」 asks a rule, and the area would not answer it."""
+    """Taken for a schedule question or an area, but saying nothing a schedule answers —
+    no category, day, date or place — and matching an entry: 「朝早く家を出るんだけど、
+    何時までにだせばまにあいますか」 asks a rule, and the area would not answer it."""
     says_for_a_schedule = (
         reading.categories
         or reading.asks_days

@@ -13,7 +13,7 @@ import sqlite3
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -98,16 +98,28 @@ def _shipped_catalog() -> Path:
     return path
 
 
-def make_catalog(path: Path) -> str:
-    """A SQLite catalog at ``path`` with the shipped data imported; its URL. A copy of one
-    import, taken with SQLite's backup, so that what is still in the import's write-ahead
-    log is copied too."""
+def make_catalog(path: Path, prepared: Callable[[str], None] | None = None) -> str:
+    """A SQLite catalog at ``path`` with the shipped data imported, and what ``prepared``
+    writes into a catalog (staff accounts, say); its URL. A copy of one such catalog per
+    test run and ``prepared`` (hashing a password takes a quarter of a second), taken with
+    SQLite's backup, so that what is still in the write-ahead log is copied too."""
+    source_path = _shipped_catalog() if prepared is None else _prepared_catalog(prepared)
     with (
-        contextlib.closing(sqlite3.connect(_shipped_catalog())) as source,
+        contextlib.closing(sqlite3.connect(source_path)) as source,
         contextlib.closing(sqlite3.connect(path)) as target,
     ):
         source.backup(target)
     return f"sqlite:///{path}"
+
+
+@functools.cache
+def _prepared_catalog(prepared: Callable[[str], None]) -> Path:
+    """The shipped catalog with what ``prepared`` writes, once per test run."""
+    folder = Path(tempfile.mkdtemp(prefix="nakano-catalog-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "catalog.sqlite3"
+    prepared(make_catalog(path))
+    return path
 
 
 @pytest.fixture(scope="session")

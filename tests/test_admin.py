@@ -50,14 +50,19 @@ def no_login_pause(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(web_auth, "FAILED_LOGIN_PAUSE_SECONDS", 0)
 
 
-@pytest.fixture
-def staff_db(tmp_path: Path) -> sessionmaker[Session]:
-    sessions = staff_sessionmaker(make_catalog(tmp_path / "catalog.sqlite3"))
+def with_staff(url: str) -> None:
+    """The accounts of :data:`USERS`, all with :data:`PASSWORD`."""
+    sessions = staff_sessionmaker(url)
     with sessions() as session:
         for username, role in USERS.items():
             create_user(session, username, PASSWORD, role)
         session.commit()
-    return sessions
+    sessions.kw["bind"].dispose()
+
+
+@pytest.fixture
+def staff_db(tmp_path: Path) -> sessionmaker[Session]:
+    return staff_sessionmaker(make_catalog(tmp_path / "catalog.sqlite3", with_staff))
 
 
 @pytest.fixture

@@ -580,3 +580,32 @@ def test_a_number_is_no_name_by_its_reading(index: CatalogIndex, text: str) -> N
 def test_the_kinds_an_item_is(index: CatalogIndex, name: str, kinds: list[str]) -> None:
     item = next(i for i in index.items.values() if i.name == name)
     assert [kind.name for kind in index.kinds_of(item)] == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("びん・缶・ペットボトルって週1回でしたっけ", ["びん", "缶", "ペットボトル"]),  # no 貝
+        ("処分 衣類 3 ソファー", ["ソファー"]),  # a thing counted apart is no counter
+    ],
+)
+def test_a_counter_is_no_name(index: CatalogIndex, text: str, names: list[str]) -> None:
+    assert [m.text for m in index.find(text).mentions] == names
+
+
+def test_a_container_asked_of_after_a_thing_is_that_things(index: CatalogIndex) -> None:
+    """「缶ごと」 asks of the ペンキ told before, in its can."""
+    assert answer(index, "ペンキが余ってしまいました。缶ごとごみに出せますか？") == [("ペンキ",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("お皿を割っちゃった。破片は何ごみで出せばいいですか", "皿（陶器製・ガラス製・金属製）"),
+        ("割れたびん", "びん（飲食用）"),
+    ],
+)
+def test_a_state_chooses_the_variant_whose_notes_speak_of_it(
+    index: CatalogIndex, text: str, name: str
+) -> None:
+    assert answer(index, text) == [(name,)]

@@ -85,3 +85,10 @@ def test_a_case_with_a_place_of_its_own() -> None:
     met = met_case(cases, "回収ボックスに持っていけないときは？")
     assert met is not None
     assert met.category == "陶器・ガラス・金属ごみ"
+
+
+def test_a_residents_word_for_a_cases_word_meets_it() -> None:
+    """「内側」 is the 「中」 of 紙パック's 「中にアルミの貼ってある場合」."""
+    met = met_case(_cases("紙パック"), "内側がアルミのやつは？")
+    assert met is not None
+    assert (met.condition, met.category) == ("中にアルミの貼ってある場合", "燃やすごみ")

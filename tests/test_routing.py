@@ -122,7 +122,14 @@ def test_row_3_a_new_item_is_not_a_refinement(catalog: LiveCatalog) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["2丁目だと？", "隣の2丁目は？", "松が丘1丁目は？", "いつ出せばいい？", "2丁目は違うの？"],
+    [
+        "2丁目だと？",
+        "隣の2丁目は？",
+        "隣の2丁目だとどうなる？",
+        "松が丘1丁目は？",
+        "いつ出せばいい？",
+        "2丁目は違うの？",
+    ],
 )
 def test_row_4_a_place_alone_repeats_the_question_there(catalog: LiveCatalog, text: str) -> None:
     route_ = _route(catalog, text, "ask_general", area="若宮1丁目", question="燃やすごみは何曜日？")
@@ -601,3 +608,71 @@ def test_row_4_the_days_asked_with_the_area_known_are_the_areas(catalog: LiveCat
 
 def test_row_8_an_item_and_a_category_ask_whether_the_item_is_in_it(catalog: LiveCatalog) -> None:
     assert _route(catalog, "レシートは古紙？", "ask_general", confidence=1.0) is Route.ITEM
+
+
+def test_row_4_another_category_then(catalog: LiveCatalog) -> None:
+    text = "それと燃やすごみも教えて"
+    question = "ペットボトルは何曜日？"
+    chosen = _route(catalog, text, "ask_general", area="丸山2丁目", question=question)
+    assert chosen is Route.SCHEDULE
+
+
+def test_row_3_what_a_topic_the_notes_name_holds_is_no_refinement(catalog: LiveCatalog) -> None:
+    text = "拠点回収って他にどんなものがあるんですか"
+    reading, chosen = _read_and_route(catalog, text, "ask_general", last_item="食用の植物油")
+    assert chosen is Route.GENERAL
+    assert reading.knowledge[0].entry.key == "dropoff"
+
+
+def test_row_7_a_day_asked_in_a_place_is_a_schedule_question(catalog: LiveCatalog) -> None:
+    text = "東中野1丁目で第1・第3火曜日に出すのは何ごみ？"
+    assert _route(catalog, text, "ask_general", confidence=0.74) is Route.SCHEDULE
+
+
+def test_row_11_taken_for_an_area_naming_none(catalog: LiveCatalog) -> None:
+    text = "一辺がちょうど30cmの箱は粗大ごみになりますか？"
+    assert _route(catalog, text, "inform_area", confidence=0.88) is not Route.SCHEDULE
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("ゴミだし　じかん", "collection_rules"),  # じかん names no 缶
+        ("8時半に出したらもうアウトですか？", "collection_rules"),
+        ("集団回収ってどういう仕組みなんですか？何が対象？", "group_collection"),
+        ("毎日ごみを回収してくれるエリアがあるってほんと？", "daily_collection"),
+        ("粗大ごみは予約なしで出してもいいの？", "bulky_waste"),
+        (
+            "夜勤明けで家に着くのが8時半くらいなんですが、その時間にごみを出しても間に合いますか？",
+            "collection_rules",
+        ),
+    ],
+)
+def test_row_8_words_of_how_or_whether_are_no_unknown_thing(
+    catalog: LiveCatalog, text: str, key: str
+) -> None:
+    reading, chosen = _read_and_route(catalog, text, "ask_general", confidence=1.0)
+    assert (chosen, reading.unknown_thing) == (Route.GENERAL, "")
+    assert reading.knowledge[0].entry.key == key
+
+
+def test_row_10_an_item_named_by_a_categorys_word(catalog: LiveCatalog) -> None:
+    """Taken for a general question, 「ぺっとぼとる」 still names a thing."""
+    assert _route(catalog, "ぺっとぼとる", "ask_general", confidence=1.0) is Route.ITEM
+
+
+def test_row_6_how_often_a_category_is_collected(catalog: LiveCatalog) -> None:
+    text = "びん・缶・ペットボトルって週1回でしたっけ"
+    assert _route(catalog, text, "ask_general", confidence=1.0) is Route.CATEGORY
+
+
+def test_row_8_a_sentence_that_asks_nothing_is_no_part_of_the_question(
+    catalog: LiveCatalog,
+) -> None:
+    text = (
+        "引っ越してきたばかりで分からないことだらけです。"
+        "ごみは収集日の何時までに集積所に出せばいいのでしょうか。"
+    )
+    reading, chosen = _read_and_route(catalog, text, "ask_general", confidence=1.0)
+    assert chosen is Route.GENERAL
+    assert reading.knowledge[0].entry.key == "collection_rules"

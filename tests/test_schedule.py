@@ -98,6 +98,8 @@ def test_outside_nakano_is_not_found(directory: AreaDirectory) -> None:
         ("ペットボトルとプラの日", ["資源プラスチック", "びん・缶・ペットボトル"]),
         ("ごみの日", []),
         ("粗大ごみの収集日はいつ", []),  # no collection days: given at application
+        ("ゴミだし　じかん", []),  # the かん of じかん is no 缶
+        ("空き缶の日", ["びん・缶・ペットボトル"]),  # 缶 inside a word, by its normal form
     ],
 )
 def test_category_words(shipped: CategoryGuide, text: str, categories: list[str]) -> None:
@@ -170,6 +172,7 @@ def test_resources_are_the_marked_categories_with_days() -> None:
 def test_a_category_word_inside_an_item_name_is_the_items() -> None:
     categories = guide(BURNABLE, PLASTIC, BOTTLES)
     assert categories_in("スプレー缶は何曜日", categories, ["スプレー缶"]) == []
+    assert categories_in("酒びん", categories, ["酒びん"]) == []  # normalised 酒瓶, still its
     assert categories_in("ペットボトルは何曜日", categories, ["ペットボトル"]) == [
         "びん・缶・ペットボトル"
     ]

@@ -20,30 +20,34 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.nlu.constants import TOKENS_NAMES
 from bot.nlu.sudachi_tokenizer import SudachiTokenizer
 
-config = {**SudachiTokenizer.get_default_config(), **json.loads(sys.argv[1])}
-tokenizer = SudachiTokenizer(config)
 out = []
-for text in json.loads(sys.stdin.read()):
-    message = Message.build(text=text, intent="ask_item")
-    tokenizer.process([message])
-    tokens = message.get(TOKENS_NAMES["text"])
-    intent_tokens = [t.text for t in tokenizer._split_name(message, "intent")]
-    out.append({
-        "tokens": [[t.text, t.start, t.end, t.lemma, t.get("pos")] for t in tokens],
-        "intent": intent_tokens,
-    })
+for config, texts in json.loads(sys.stdin.read()):
+    tokenizer = SudachiTokenizer({**SudachiTokenizer.get_default_config(), **config})
+    results = []
+    for text in texts:
+        message = Message.build(text=text, intent="ask_item")
+        tokenizer.process([message])
+        tokens = message.get(TOKENS_NAMES["text"])
+        intent_tokens = [t.text for t in tokenizer._split_name(message, "intent")]
+        results.append({
+            "tokens": [[t.text, t.start, t.end, t.lemma, t.get("pos")] for t in tokens],
+            "intent": intent_tokens,
+        })
+    out.append(results)
 print(json.dumps(out, ensure_ascii=False))
 """
 
 
-def tokenize(texts: list[str], **config: object) -> list[dict]:
+def tokenize(jobs: list[tuple[dict[str, object], list[str]]]) -> list[list[dict]]:
+    """Each job's texts tokenized with the job's config, in one Rasa process (starting
+    one takes seconds)."""
     python = get_settings().rasa_venv / "bin" / "python"
     if not python.exists():
         pytest.fail(f"the Rasa environment is missing ({python}); run `make test`")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
     result = subprocess.run(
-        [str(python), "-c", SCRIPT, json.dumps(config)],
-        input=json.dumps(texts),
+        [str(python), "-c", SCRIPT],
+        input=json.dumps(jobs),
         capture_output=True,
         text=True,
         env=env,
@@ -64,9 +68,25 @@ TRICKY = [
 ]
 
 
+FOREIGN = ["How do I throw away 2 old Kettles?", "우산은 어떻게 버려요?", "旧手机怎么处理？"]
+#: What each test reads, tokenized in one process: (config, texts).
+JOBS = {
+    "tricky": ({}, TRICKY),
+    "mode_a": ({"split_mode": "A"}, ["スプレー缶"]),
+    "mode_c": ({}, ["スプレー缶"]),
+    "intent_split": ({"intent_tokenization_flag": True}, ["x"]),
+    "foreign": ({}, FOREIGN),
+}
+
+
 @pytest.fixture(scope="module")
-def tokenized() -> list[dict]:
-    return tokenize(TRICKY)
+def results() -> dict[str, list[dict]]:
+    return dict(zip(JOBS, tokenize(list(JOBS.values())), strict=True))
+
+
+@pytest.fixture(scope="module")
+def tokenized(results: dict[str, list[dict]]) -> list[dict]:
+    return results["tricky"]
 
 
 def test_offsets_index_the_original_text(tokenized: list[dict]) -> None:
@@ -91,27 +111,23 @@ def test_lemma_is_sudachi_normalized_form(tokenized: list[dict]) -> None:
     assert by_text["スプレー缶"][4] == "名詞"
 
 
-def test_split_mode_is_configurable() -> None:
-    [mode_a], [mode_c] = tokenize(["スプレー缶"], split_mode="A"), tokenize(["スプレー缶"])
+def test_split_mode_is_configurable(results: dict[str, list[dict]]) -> None:
+    [mode_a], [mode_c] = results["mode_a"], results["mode_c"]
     assert [t[0] for t in mode_c["tokens"]] == ["スプレー缶"]
     assert [t[0] for t in mode_a["tokens"]] == ["スプレー", "缶"]
 
 
-def test_intent_names_follow_rasa_conventions() -> None:
-    [plain] = tokenize(["x"])
-    [split] = tokenize(["x"], intent_tokenization_flag=True)
+def test_intent_names_follow_rasa_conventions(results: dict[str, list[dict]]) -> None:
+    [plain], [split] = results["mode_c"], results["intent_split"]
     assert plain["intent"] == ["ask_item"]
     assert split["intent"] == ["ask", "item"]
 
 
-FOREIGN = ["How do I throw away 2 old Kettles?", "우산은 어떻게 버려요?", "旧手机怎么处理？"]
-
-
-def test_latin_and_hangul_text_is_cut_into_words() -> None:
+def test_latin_and_hangul_text_is_cut_into_words(results: dict[str, list[dict]]) -> None:
     """English and Korean come as words (at their spaces, punctuation apart), with their
     offsets in the original; an English word's lemma is itself in lower case, not the
     katakana reading Sudachi gives it (「throw」 is not 「スロー」)."""
-    english, korean, chinese = tokenize(FOREIGN)
+    english, korean, chinese = results["foreign"]
     for text, result in zip(FOREIGN, (english, korean, chinese), strict=True):
         for token_text, start, end, _lemma, _pos in result["tokens"]:
             assert text[start:end] == token_text

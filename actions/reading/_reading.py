@@ -49,6 +49,7 @@ from actions.reading._wording import (
     says_a_date,
     says_any,
     says_word,
+    sentences_asking,
     sentences_saying,
     size_cm,
     without,
@@ -281,10 +282,10 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     says_only_place = not categories and names_nothing(
         besides_place(morphemes, place), vocabulary.question_words
     )
-    # a sentence that only tells the place is no part of the question, and a day the
-    # rules speak of decides what a message of several sentences asks
+    # a sentence that only tells the place, or asks nothing, is no part of the question,
+    # and a day the rules speak of decides what a message of several sentences asks
     question = question_besides_place(text, place)
-    asked = sentences_saying(question or text, vocabulary.rule_days)
+    asked = sentences_saying(sentences_asking(question or text), vocabulary.rule_days)
     case = last_item_case(catalog, last_notes, kind_notes, text)
     # words of another language the pivot could not render are left as they were, which
     # Sudachi does not take for nouns
@@ -322,7 +323,9 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         says_collection=says_any(key, vocabulary.collection_words),
         says_rule_day=says_any(key, vocabulary.rule_days),
         deciding_phrases=deciding,
-        unknown_thing="" if nothing_named else unknown_thing(found, text, catalog, rendering),
+        unknown_thing=""
+        if nothing_named
+        else unknown_thing(found, text, catalog, rendering, category_words),
         only_place=place.town is not None and (len(rest_but_place) <= 1 or says_only_place),
         asks_besides_place=bool(question),
         says_big=says_any(key, vocabulary.over_size),

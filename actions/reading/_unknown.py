@@ -25,10 +25,15 @@ _SCRIPTS = (
 
 
 def unknown_thing(
-    found: MatchResult, text: str, catalog: LiveCatalog, rendering: Rendering | None
+    found: MatchResult,
+    text: str,
+    catalog: LiveCatalog,
+    rendering: Rendering | None,
+    category_words: tuple[str, ...],
 ) -> str:
     """The noun phrase the matcher found no item for, if it is the whole name of a thing
-    that the knowledge entries do not talk about either (「年末」 is not a thing). In a
+    that the knowledge entries do not talk about either (「年末」 is not a thing) and no
+    word for a category the message names (「割れ物」, ``category_words``). In a
     message in another language, only its words the pivot could not render can be one:
     the rest are words it knows (「6袋」「いくつ」 are a count and a question), and a date
     written out (「1月2日」) is no thing."""
@@ -36,7 +41,7 @@ def unknown_thing(
         things = [word for word in rendering.unknown if not writes_a_date(word)]
         return things[0] if things and not found.mentions else ""
     query = found.query if not found.mentions else ""
-    if not quotable(query, text):
+    if not quotable(query, text) or match_key(query) in category_words:
         return ""
     return "" if catalog.knowledge().knows(_without_time_words(query)) else query
 
@@ -76,6 +81,8 @@ def _ends_in_a_thing(query: str) -> bool:
     words = matching_words()
     morphemes = get_analyzer().analyze(query)
     if not morphemes or any(m.text.startswith("何") for m in morphemes):
+        return False
+    if match_key(query) in words.not_things:  # 「夜勤明け」, whatever its last word
         return False
     last = morphemes[-1]
     return not (

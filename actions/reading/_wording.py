@@ -8,11 +8,11 @@ letters hide inside other words (the あす of 「ヘアスプレー」).
 from __future__ import annotations
 
 import re
-from itertools import accumulate
 
+from bot.catalog.matcher import asks
 from bot.catalog.schedule import asked_when
 from bot.catalog.words import matching_words
-from bot.japanese import Morpheme, get_analyzer, match_key
+from bot.japanese import Morpheme, get_analyzer, keyed_words, match_key
 
 #: A size said with its unit: 「40cm」「1.2メートル」.
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|センチ|ｃｍ|m|メートル)", re.IGNORECASE)
@@ -150,9 +150,7 @@ def says_any(text: str, words: tuple[str, ...]) -> bool:
 def says_word(morphemes: list[Morpheme], words: tuple[str, ...]) -> bool:
     """Whether one of ``words`` (match keys) is said from the start of a word: the とは of
     「資源プラスチックとは？」, not the letters of 「申し込んだあとは」."""
-    keys = [match_key(m.text) for m in morphemes]
-    key = "".join(keys)
-    starts = accumulate(map(len, keys), initial=0)
+    key, starts = keyed_words(morphemes)
     return any(key.startswith(word, start) for start in starts for word in words)
 
 
@@ -162,6 +160,17 @@ def sentences_saying(text: str, words: tuple[str, ...]) -> str:
     end's rule, whatever brought the resident to ask."""
     said = [s for s in sentences(text) if says_any(match_key(s), words)]
     return "".join(said) or text
+
+
+def sentences_asking(text: str) -> str:
+    """The sentences of ``text`` that ask (a question mark or one of the asking words),
+    when they name what they ask about: 「引っ越してきたばかりで分からないことだらけです。」
+    only tells why the resident asks what the next sentence asks; but 「猫が死んでいます。
+    どうしたらいいですか」 asks of what the first tells. ``text`` when none or all ask."""
+    parts = sentences(text)
+    asking = "".join(s for s in parts if asks(s))
+    some = asking and len(asking) < len("".join(parts))
+    return asking if some and names_a_subject(asking) else text
 
 
 def sentences(text: str) -> list[str]:

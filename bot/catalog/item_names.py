@@ -201,6 +201,24 @@ def choose_variants(variants: Iterable[tuple[str, str]], context: str) -> set[st
     return chosen
 
 
+def choose_by_notes(variants: Iterable[tuple[str, str]], context: str) -> set[str]:
+    """Of ``(name, notes)`` pairs, the names whose notes speak of the thing in a state
+    ``context`` says (「お皿を割っちゃった」: only 皿（陶器製・ガラス製・金属製）'s notes
+    tell how to put out broken ones: 「割れたものは…」; 「汚れを落として」 speaks of no
+    soiled thing), when some variants' do and others' do not; empty otherwise."""
+    variants = list(variants)
+    said = match_key(context)
+    chosen: set[str] = set()
+    for state in _WORDS.states:
+        keys = [match_key(word) for word in USES.get(state, ())]
+        found = [key for key in keys if key in said]
+        if not found or any(_NEGATION.match(said[said.index(k) + len(k) :]) for k in found):
+            continue
+        in_the_state = re.compile(rf"{re.escape(state)}(?:た|て)")
+        chosen |= {name for name, notes in variants if in_the_state.search(notes)}
+    return chosen if len(chosen) < len(variants) else set()
+
+
 #: The end of a qualifier that the words before it say without: 「室内用」 is said 「室内」.
 _QUALIFIER_SUFFIX = re.compile(r"(?:用|製|式)$")
 

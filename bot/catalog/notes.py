@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.catalog.words import matching_words
 from bot.japanese import get_analyzer
 
 #: A size rule: 「一辺が30㎝を超える場合は粗大ごみです」, 「一辺が30㎝以下の場合は陶器・ガラス・
@@ -35,6 +36,10 @@ _PART = re.compile(r"(?:^|[。、※])([^。、※]{1,20}?)は、?([^。]+)")
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
 #: A case about size is answered from the sizes the resident gives, not from their words.
 _SIZE_WORD = re.compile(r"\d+\s*(?:㎝|cm|センチ|kg|㎏)")
+#: A resident's word for a word of a case (「内側」 for 「中」), and that word.
+_CASE_WORDS = {
+    word: meant for meant, words in matching_words().case_synonyms.items() for word in words
+}
 #: A case is met when the message says at least this share of its content words.
 MET_SHARE = 0.5
 #: Sudachi's lemmas that make a verb or adjective negative.
@@ -119,5 +124,5 @@ def _content(text: str) -> tuple[frozenset[str], bool]:
         if morpheme.lemma in _NEGATIONS and morpheme.pos[0] in ("助動詞", "形容詞"):
             negated = True
         elif morpheme.pos[0] in _CONTENT_POS and morpheme.pos[1] != "非自立可能":
-            words.add(morpheme.lemma)
+            words.add(_CASE_WORDS.get(morpheme.lemma, morpheme.lemma))
     return frozenset(words), negated

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.catalog.categories import CategoryGuide
 from bot.catalog.models import Area
 from bot.catalog.words import matching_words
-from bot.japanese import fold_kana, match_key, normalize
+from bot.japanese import Morpheme, fold_kana, get_analyzer, keyed_words, match_key, normalize
 
 WEEKDAY_NAMES = ("月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日")
 
@@ -91,24 +91,43 @@ def categories_in(
     order (the live table's, like everything here about them).
 
     A category is named by its name, its name without the bracket, or one of its
-    :data:`CATEGORY_WORDS`. 「資源」 alone means every resource category; nothing named
-    means none (callers answer all of the area's then). ``item_names`` are the items the
-    question names: a category word inside one (the 缶 of 「スプレー缶」) is part of the
-    item's name, unless the name is the word itself (「ペットボトル」).
+    :data:`CATEGORY_WORDS`, said from a word's start or inside a word's normalised form
+    (「空き缶」), but not as letters of another word (the 「かん」 of 「じかん」 is no 缶).
+    「資源」 alone means every resource category; nothing named means none (callers answer
+    all of the area's then). ``item_names`` are the items the question names: a category
+    word inside one (the 缶 of 「スプレー缶」, the 瓶 of 「酒びん」) is part of the item's
+    name, unless the name is the word itself (「ペットボトル」).
     """
     words, category_words = collected_words(categories)
-    key = match_key(text)
+    morphemes = get_analyzer().analyze(text)
+    key, starts = keyed_words(morphemes)
     for name in map(match_key, item_names):
         if name not in category_words:
-            key = key.replace(name, " ")
+            key = key.replace(name, " " * len(name))
+    lemmas = _normalised_words(morphemes, key)
     found: set[str] = set()
     for word, category in words:
-        if word in key:
+        said = [start for start in sorted(starts) if key.startswith(word, start)]
+        if said or word in lemmas:
             found.add(category)
-            key = key.replace(word, " ")
+        for start in said:
+            key = key[:start] + " " * len(word) + key[start + len(word) :]
+        lemmas = lemmas.replace(word, " ")
     if not found and any(word in key for word in _RESOURCE_WORDS):
         found.update(categories.resources())
     return categories.ordered(found)
+
+
+def _normalised_words(morphemes: list[Morpheme], key: str) -> str:
+    """The match key of the normalised forms of the words whose letters are still in
+    ``key`` (the text's, with the items' names blanked)."""
+    kept, offset = [], 0
+    for morpheme in morphemes:
+        length = len(match_key(morpheme.text))
+        if " " not in key[offset : offset + length]:
+            kept.append(morpheme.lemma)
+        offset += length
+    return match_key(" ".join(kept))
 
 
 @lru_cache(maxsize=4)

@@ -68,6 +68,7 @@ class MatchingWords:
     empty_words: Words = field(metadata=_KEYS)
     not_contents: Words = field(metadata=_KEYS)
     states: WordGroups = field(metadata=_GROUPS_AS_WRITTEN)
+    case_synonyms: WordGroups = field(metadata=_GROUPS_AS_WRITTEN)
     vehicle_prefixes: Words = field(metadata=_AS_WRITTEN)
     # Finding items in a message (bot/catalog/matcher/)
     question_words: Words = field(metadata=_KEYS)

@@ -11,13 +11,14 @@ from bot.japanese.normalize import (
     prepare_for_tokenizer,
     sound_key,
 )
-from bot.japanese.sudachi import Morpheme, SudachiAnalyzer, get_analyzer
+from bot.japanese.sudachi import Morpheme, SudachiAnalyzer, get_analyzer, keyed_words
 
 __all__ = [
     "Morpheme",
     "SudachiAnalyzer",
     "fold_kana",
     "get_analyzer",
+    "keyed_words",
     "match_key",
     "normalize",
     "prepare_for_tokenizer",

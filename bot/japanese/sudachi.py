@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from sudachipy import Dictionary, SplitMode
 
-from bot.japanese.normalize import prepare_for_tokenizer
+from bot.japanese.normalize import match_key, prepare_for_tokenizer
 
 _SPLIT_MODES = {"A": SplitMode.A, "B": SplitMode.B, "C": SplitMode.C}
 
@@ -106,3 +108,11 @@ def dictionary_file(dictionary: str) -> str:
 def get_analyzer(split_mode: str = "C", dictionary: str = "core") -> SudachiAnalyzer:
     """One analyzer per configuration and process: loading a dictionary takes ~100 ms."""
     return SudachiAnalyzer(split_mode=split_mode, dictionary=dictionary)
+
+
+def keyed_words(morphemes: Sequence[Morpheme]) -> tuple[str, frozenset[int]]:
+    """The match key of the analysed text and the offsets in it at which its words begin,
+    so that a word is looked for from a word's start only: the 「かん」 of 「じかん」 is
+    no 缶, the 「とは」 of 「あとは」 no とは."""
+    keys = [match_key(m.text) for m in morphemes]
+    return "".join(keys), frozenset(accumulate(map(len, keys), initial=0))

@@ -45,7 +45,7 @@ How a message is matched (:meth:`CatalogIndex.find`), one private module per sta
    phrase with the keys, and the closest items are offered, never as the answer.
 """
 
-from bot.catalog.matcher._focus import only_names_things
+from bot.catalog.matcher._focus import asks, only_names_things
 from bot.catalog.matcher._index import CatalogIndex
 from bot.catalog.matcher._keys import reading_parts
 from bot.catalog.matcher._models import CatalogItem, MatchResult, Mention
@@ -57,6 +57,7 @@ __all__ = [
     "CatalogItem",
     "MatchResult",
     "Mention",
+    "asks",
     "noun_phrase",
     "only_names_things",
     "reading_parts",

@@ -131,21 +131,33 @@ _SENTENCE = re.compile(r"[^。．！？!?\n]+[。．！？!?\n]*")
 _ASKS = re.compile(rf"[？?]|{one_of(_WORDS.asking_words)}")
 
 
+def asks(sentence: str) -> bool:
+    """Whether ``sentence`` asks something, as against only telling a detail."""
+    return _ASKS.search(sentence) is not None
+
+
+#: A container named on its own: in a sentence after a thing's, it is that thing's.
+_BARE_CONTAINERS = frozenset(match_key(word) for word in _WORDS.bare_containers)
+
+
 def _asides_dropped(text: str, mentions: list[Mention]) -> list[Mention]:
     """Without the items a message names only in passing, when it names others.
 
     Words in brackets are an aside (「おもちゃ（電池は使わないやつ）」), and so is a sentence
     that asks nothing when another does (「石油ストーブはどうやって捨てますか？灯油は抜き
-    ました」).
+    ました」), unless the asking one names only a container, which is the told thing's.
     """
     brackets = [m.span() for m in _BRACKETED.finditer(text)]
     outside = [m for m in mentions if not any(a <= m.start and m.end <= b for a, b in brackets)]
     mentions = outside or mentions
     sentences = [m.span() for m in _SENTENCE.finditer(text)]
-    asking = [(a, b) for a, b in sentences if _ASKS.search(text[a:b])]
+    asking = [(a, b) for a, b in sentences if asks(text[a:b])]
     if not asking or len(asking) == len(sentences):
         return mentions
     kept = [m for m in mentions if any(a <= m.start < b for a, b in asking)]
+    told = [m for m in mentions if m not in kept]
+    if told and kept and all(match_key(m.text) in _BARE_CONTAINERS for m in kept):
+        return told  # 「ペンキが余った。缶ごと出せる？」 asks of the ペンキ in its can
     return kept or mentions
 
 

@@ -119,6 +119,8 @@ def _spans_in(
                 continue  # 「…することに」 says nothing of a コート (こと without its ー)
             if _verb_of_the_word_before(morphemes, first, last):
                 continue  # 「収集しない」 says nothing of a 竹刀 (しない)
+            if len(key) <= 2 and _counter(morphemes, first):
+                continue  # 「週1回」 says nothing of a 貝 (かい)
             if len(key) <= 3 and not whole_word:
                 if begin not in starts or morphemes[first].pos[0] not in _SHORT_NAME_POS:
                     continue
@@ -134,6 +136,13 @@ def _spans_in(
                     continue
             spans.append(Span(first, last, key, by_reading))
     return spans
+
+
+def _counter(morphemes: list[Morpheme], first: int) -> bool:
+    """Whether the morpheme at ``first`` is written on to a number: a counter (the 回 of
+    「1回」), not the name of a thing counted apart (「3 ソファー」)."""
+    before = morphemes[first - 1] if first > 0 else None
+    return before is not None and before.pos[1] == "数詞" and before.end == morphemes[first].start
 
 
 def _chunk_edges(morphemes: list[Morpheme]) -> tuple[set[int], set[int]]:

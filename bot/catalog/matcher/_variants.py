@@ -6,7 +6,7 @@ a material, use or state the message says; the full name of one item is that ite
 
 from __future__ import annotations
 
-from bot.catalog.item_names import choose_variants, state_variant
+from bot.catalog.item_names import choose_by_notes, choose_variants, state_variant
 from bot.catalog.matcher._keys import CatalogKeys, KeyTable, morpheme_reading
 from bot.catalog.matcher._models import CatalogItem, Mention
 from bot.catalog.matcher._spans import Span, SpanKind
@@ -28,7 +28,9 @@ def mention_of(
     related = keys.siblings(matched) | matched
     pool = sorted((keys.items[i] for i in related | keys.states_of(related)), key=_by_id)
     context = " ".join((text[:start], _uncovered(text, morphemes, group), text[end:]))
-    chosen = choose_variants([(c.name, _variant_qualifier(c)) for c in pool], context)
+    chosen = choose_variants(
+        [(c.name, _variant_qualifier(c)) for c in pool], context
+    ) or choose_by_notes([(c.name, c.notes or "") for c in pool], context)
     if chosen:
         candidates = [c for c in pool if c.name in chosen]
         exact = len(candidates) == 1
