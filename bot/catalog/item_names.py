@@ -187,10 +187,9 @@ def choose_variants(variants: Iterable[tuple[str, str]], context: str) -> set[st
     said = match_key(context)
     chosen: set[str] = set()
     for keys in _CHOOSING_KEYS:
-        found = [key for key in keys[1:] if key in said]
+        found, negated = _saying(said, keys[1:])
         if not found:
             continue
-        negated = any(_NEGATION.match(said[said.index(key) + len(key) :]) for key in found)
         for name, qualifier_text in variants:
             for part in _qualifier_keys(qualifier_text):
                 names_it = any(key in part for key in keys)
@@ -209,14 +208,23 @@ def choose_by_notes(variants: Iterable[tuple[str, str]], context: str) -> set[st
     variants = list(variants)
     said = match_key(context)
     chosen: set[str] = set()
-    for state in _WORDS.states:
-        keys = [match_key(word) for word in USES.get(state, ())]
-        found = [key for key in keys if key in said]
-        if not found or any(_NEGATION.match(said[said.index(k) + len(k) :]) for k in found):
-            continue
-        in_the_state = re.compile(rf"{re.escape(state)}(?:た|て)")
-        chosen |= {name for name, notes in variants if in_the_state.search(notes)}
+    for state, in_the_state in _IN_A_STATE.items():
+        found, negated = _saying(said, USES.get(state, ()))
+        if found and not negated:
+            chosen |= {name for name, notes in variants if in_the_state.search(notes)}
     return chosen if len(chosen) < len(variants) else set()
+
+
+def _saying(said: str, keys: Iterable[str]) -> tuple[list[str], bool]:
+    """The ``keys`` the match key ``said`` holds, and whether one of them is denied
+    (「割れていない」「飲み物の缶じゃない」)."""
+    found = [key for key in keys if key in said]
+    return found, any(_NEGATION.match(said[said.index(key) + len(key) :]) for key in found)
+
+
+#: For each state a variant may be in, how notes speak of the thing in it: 「割れた」
+#: 「汚れている」, not 「汚れを落として」.
+_IN_A_STATE = {state: re.compile(rf"{re.escape(state)}(?:た|て)") for state in _WORDS.states}
 
 
 #: The end of a qualifier that the words before it say without: 「室内用」 is said 「室内」.

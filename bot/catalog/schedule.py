@@ -99,7 +99,7 @@ def categories_in(
     name, unless the name is the word itself (「ペットボトル」).
     """
     words, category_words = collected_words(categories)
-    morphemes = get_analyzer().analyze(text)
+    morphemes = _words_of(text)
     key, starts = keyed_words(morphemes)
     for name in map(match_key, item_names):
         if name not in category_words:
@@ -118,7 +118,14 @@ def categories_in(
     return categories.ordered(found)
 
 
-def _normalised_words(morphemes: list[Morpheme], key: str) -> str:
+@lru_cache(maxsize=1024)
+def _words_of(text: str) -> tuple[Morpheme, ...]:
+    """Sudachi's words of ``text``: a message's categories are asked for by the reading
+    and again by the schedule answer."""
+    return tuple(get_analyzer().analyze(text))
+
+
+def _normalised_words(morphemes: tuple[Morpheme, ...], key: str) -> str:
     """The match key of the normalised forms of the words whose letters are still in
     ``key`` (the text's, with the items' names blanked)."""
     kept, offset = [], 0
