@@ -113,7 +113,8 @@ def route(reading: Reading, context: Context) -> Route:
          wanting the item gone nor asking its category (or naming a category)
     9    after a knowledge answer (or an item with a procedure), matches an       GENERAL
          entry read with that topic (clearly, unless the model could not place
-         it, only guessed small talk, or nothing in it looks like a thing);
+         it, only guessed small talk, or nothing in it looks like a thing; the
+         topic's own entry, matched best, or naming nothing, more weakly);
          naming an item, only what it says besides the item, and clearly
     10   names a kind of thing bulky by its size (「家具」) and no item, not      BULKY
          taken for small talk; or was taken for an item or general question: a    SCHEDULE,
@@ -164,7 +165,7 @@ def route(reading: Reading, context: Context) -> Route:
         return Route.SCHEDULE
     if _answers_generally(reading, context, names_items):
         return Route.GENERAL
-    if _follows_the_topic(reading, names_items):
+    if _follows_the_topic(reading, context, names_items):
         return Route.GENERAL
     return _by_intent(reading, names_items)
 
@@ -281,22 +282,31 @@ def _asks_the_last_question(reading: Reading, context: Context) -> bool:
     return context.last_question is not None and reading.says_nothing and reading.asks_days
 
 
-def _follows_the_topic(reading: Reading, names_items: bool) -> bool:
+def _follows_the_topic(reading: Reading, context: Context, names_items: bool) -> bool:
     """Row 9: read with the last topic, a message matches an entry — clearly, or at all
     when the model could not place it or it names no thing (「どうやって出せばいいの？」
-    「申し込んだあとはどうすればいいの？」 after bulky waste). One naming a thing the list
-    lacks is about that thing; one naming an item is about the topic only when what it
-    says besides the item matches clearly (「スマホから申し込める？」 after a bulky item)."""
+    「申し込んだあとはどうすればいいの？」 after bulky waste), or the topic's own entry
+    best, more weakly (「何袋までなら普通に出せますか？」 after the entry on many bags:
+    「普通」 is no entry's word). One naming a thing the list lacks is about that thing;
+    one naming an item is about the topic only when what it says besides the item matches
+    clearly (「スマホから申し込める？」 after a bulky item)."""
     top = reading.topical[0] if reading.topical else None
     if top is None or reading.unknown_thing:
         return False
     if names_items:
         return top.coverage >= CLEAR_COVERAGE
-    if reading.says_nothing and reading.intent not in _SOCIAL:
+    if stays_on_topic(reading, context) and reading.intent not in _SOCIAL:
         return top.coverage >= FOLLOW_UP_COVERAGE
     if top.coverage < ANSWER_COVERAGE:
         return False
     return top.coverage >= CLEAR_COVERAGE or _unplaced(reading) or _names_no_thing(reading)
+
+
+def stays_on_topic(reading: Reading, context: Context) -> bool:
+    """The message names nothing, or, read with the last topic, matches that topic's own
+    entry best: it needs only :data:`FOLLOW_UP_COVERAGE` to be answered from the entry."""
+    top = reading.topical[0] if reading.topical else None
+    return reading.says_nothing or (top is not None and top.entry.key == context.last_topic)
 
 
 def _names_no_thing(reading: Reading) -> bool:

@@ -3,52 +3,29 @@ real trained model, and the real Rasa and action servers on their own loopback p
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import functools
-import importlib.util
-import os
 import shutil
-import sqlite3
-import sys
-import tempfile
-import uuid
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.catalog.db import get_engine, get_sessionmaker
-from bot.catalog.importer import CatalogFiles, import_into
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.matcher import CatalogIndex
+from bot.line.fake_api import FakeLineApi
 from bot.server.app import create_app
-from bot.services import (
-    Service,
-    app_service,
-    backend_services,
-    ensure_model,
-    running,
-    scratch_settings,
-)
-from bot.settings import ROOT, Settings
-
-# Ports apart from the defaults, so a bot started with `make run` does not get in the way;
-# NAKANO_BOT_TEST_PORT_OFFSET moves them all, so two test runs on one machine do not collide.
-_PORT_OFFSET = int(os.environ.get("NAKANO_BOT_TEST_PORT_OFFSET", "0"))
-TEST_RASA_PORT = 15005 + _PORT_OFFSET
-TEST_ACTION_PORT = 15055 + _PORT_OFFSET
-TEST_APP_PORT = 18000 + _PORT_OFFSET
-#: The end-to-end stack's "today" in Tokyo: Thursday, 24 December 2026.
-FROZEN_TODAY = date(2026, 12, 24)
+from bot.services import Service, app_service, backend_services, ensure_model, running
+from bot.settings import Settings
+from tests.support.catalog import make_catalog
+from tests.support.line import FAKE_LINE_PORT, TOKEN
+from tests.support.postgres import POSTGRES_URL, scratch_postgres
+from tests.support.rasa_python import RasaPython
+from tests.support.stack import FROZEN_TODAY, TEST_ACTION_PORT, TEST_APP_PORT, TEST_RASA_PORT
 
 #: The fixtures that bring up what a test needs beyond this process, its files and the two
 #: Python environments, and the markers (pyproject.toml) they give every test that uses them,
@@ -58,7 +35,7 @@ MARKERS_BY_FIXTURE: dict[str, tuple[str, ...]] = {
     "trained_model": ("e2e",),
     "backend": ("e2e",),
     "browser": ("browser",),
-    "stack": ("e2e", "postgres", "redis"),  # tests/test_production_profile.py
+    "stack": ("e2e", "postgres", "redis"),  # tests/end_to_end/test_production_profile.py
     "postgres_admin": ("postgres",),
     "postgres_database": ("postgres",),
 }
@@ -73,83 +50,45 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(marker)
 
 
-def load_script(path: str) -> ModuleType:
-    """``scripts/<path>.py`` as a module (scripts/ is not a package), ``path`` relative to
-    scripts/ (``"measure/load"`` for scripts/measure/load.py), under the name
-    ``<file name>_script``; registered before it runs, since its dataclasses look it up."""
-    file = ROOT / "scripts" / f"{path}.py"
-    spec = importlib.util.spec_from_file_location(f"{file.stem}_script", file)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@functools.cache
-def _shipped_catalog() -> Path:
-    """The shipped data imported once per test run (an import takes seconds), in a folder
-    removed when the run ends."""
-    folder = Path(tempfile.mkdtemp(prefix="nakano-catalog-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    path = folder / "catalog.sqlite3"
-    import_into(f"sqlite:///{path}", CatalogFiles.shipped(ROOT / "data"))
-    return path
-
-
-def make_catalog(path: Path, prepared: Callable[[str], None] | None = None) -> str:
-    """A SQLite catalog at ``path`` with the shipped data imported, and what ``prepared``
-    writes into a catalog (staff accounts, say); its URL. A copy of one such catalog per
-    test run and ``prepared`` (hashing a password takes a quarter of a second), taken with
-    SQLite's backup, so that what is still in the write-ahead log is copied too."""
-    source_path = _shipped_catalog() if prepared is None else _prepared_catalog(prepared)
-    with (
-        contextlib.closing(sqlite3.connect(source_path)) as source,
-        contextlib.closing(sqlite3.connect(path)) as target,
-    ):
-        source.backup(target)
-    return f"sqlite:///{path}"
-
-
-@functools.cache
-def _prepared_catalog(prepared: Callable[[str], None]) -> Path:
-    """The shipped catalog with what ``prepared`` writes, once per test run."""
-    folder = Path(tempfile.mkdtemp(prefix="nakano-catalog-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    path = folder / "catalog.sqlite3"
-    prepared(make_catalog(path))
-    return path
-
-
 @pytest.fixture(scope="session")
 def catalog_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A catalog shared by the tests that only read it."""
     return make_catalog(tmp_path_factory.mktemp("catalog") / "catalog.sqlite3")
 
 
+@pytest.fixture(scope="session")
+def actions_catalog_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where :func:`actions_catalog` keeps the actions' catalog for the whole run."""
+    return tmp_path_factory.mktemp("actions") / "catalog.sqlite3"
+
+
 @pytest.fixture
-def actions_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh catalog that the actions, called in this process, read and write through
-    their own settings (their cached settings and sessions are reset around the test)."""
+def actions_catalog(actions_catalog_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A catalog of the shipped data, fresh for the test, that the actions, called in this
+    process, read and write through their own settings (their cached settings are reset
+    around the test).
+
+    It is one file for the run, whose content is put back before each test, so that the
+    actions' live catalog (``actions.context.live_catalog``; loading the catalog into
+    memory takes a second) is kept from test to test: it loads again only when its
+    revision is not the file's, that is after a test that moved it. It is brought in step
+    before the test starts, so that a test that moves the revision starts from the
+    shipped catalog in memory as well as on disk.
+    """
     from actions import context
     from bot import settings as settings_module
 
-    url = make_catalog(tmp_path / "catalog.sqlite3")
+    url = f"sqlite:///{actions_catalog_path}"
     monkeypatch.setenv("NAKANO_BOT_DATABASE_URL", url)
-    caches = (settings_module.get_settings, context.sessions, context.live_catalog)
-    for cached in caches:
-        cached.cache_clear()
+    settings_module.get_settings.cache_clear()
+    if context.sessions.cache_info().currsize and str(context.sessions().kw["bind"].url) != url:
+        context.sessions.cache_clear()
+        context.live_catalog.cache_clear()
+    get_engine(url).dispose()
+    make_catalog(actions_catalog_path)
+    context.live_catalog().index()
     yield url
-    for cached in caches:
-        cached.cache_clear()
-
-
-#: The PostgreSQL server the tests that need one use: the one on loopback, as CI machines
-#: of this kind run it, unless ``NAKANO_BOT_TEST_POSTGRES_URL`` points elsewhere.
-POSTGRES_URL = os.environ.get(
-    "NAKANO_BOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+    settings_module.get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -174,28 +113,23 @@ def postgres_admin() -> str:
     return POSTGRES_URL
 
 
-@contextlib.contextmanager
-def scratch_postgres(admin_url: str, prefix: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database on the server of ``admin_url``, dropped afterwards."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture
 def postgres_database(postgres_admin: str) -> Iterator[str]:
     """A scratch PostgreSQL database of the test's own (empty: no schema yet)."""
     with scratch_postgres(postgres_admin, "nakano_test") as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def rasa_python(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaPython]:
+    """The Rasa environment's Python with Rasa imported once, running each script in a
+    fresh process of its own (:mod:`tests.support.rasa_python`)."""
+    try:
+        python = RasaPython(tmp_path_factory.mktemp("rasa-python"))
+    except FileNotFoundError as missing:
+        pytest.fail(str(missing), pytrace=False)
+    yield python
+    python.close()
 
 
 @pytest.fixture(scope="session")
@@ -210,14 +144,18 @@ def index(sessions: sessionmaker[Session]) -> CatalogIndex:
 
 @pytest.fixture(scope="session")
 def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings of the end-to-end stack; its catalog is its own, since tests write to it."""
-    return scratch_settings(
-        tmp_path_factory.mktemp("e2e"),
+    """Settings of the end-to-end stack, as ``bot.services.scratch_settings`` makes them; its
+    catalog is its own, since tests write to it: a copy of the run's shipped catalog, rather
+    than the shipped data imported once more."""
+    work = tmp_path_factory.mktemp("e2e")
+    return Settings(
+        database_url=make_catalog(work / "catalog.sqlite3"),
+        tracker_store_path=work / "tracker.sqlite3",
         rasa_port=TEST_RASA_PORT,
         action_port=TEST_ACTION_PORT,
         port=TEST_APP_PORT,
         fixed_today=FROZEN_TODAY,
-        # Tests ask many questions in one conversation; test_rate_limits checks the limits.
+        # Tests ask many questions in one conversation; test_hardening.py checks the limits.
         rate_limit_per_sender="1000/minute",
     )
 
@@ -268,3 +206,12 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def fake_line() -> Iterator[FakeLineApi]:
+    """The fake LINE Messaging API on loopback (``bot.line.fake_api``), which records what
+    the bot sends and refuses what LINE refuses; per module, on its worker's port."""
+    fake = FakeLineApi(access_token=TOKEN)
+    with fake.serve(port=FAKE_LINE_PORT):
+        yield fake

@@ -48,7 +48,7 @@
   var LINK_SCHEMES = /^(https?|webcal):\/\//i;
   // Each language's name in itself, in the order the switch lists them.
   var NAMES = { ja: "日本語", en: "English", "zh-Hans": "简体中文", "zh-Hant": "繁體中文", ko: "한국어" };
-  // The examples are questions the bot answers in that language (tests/test_widget.py).
+  // The examples are questions the bot answers in that language (tests/end_to_end/test_widget.py).
   var STRINGS = {
     ja: {
       title: "ごみ分別チャット", language: "言語（Language）",

@@ -13,7 +13,13 @@ from actions.context import live_catalog, sessions
 from actions.memory import LAST_QUESTION_SLOT, LAST_TOPIC_SLOT, Context
 from actions.reading import Reading
 from actions.replies import Reply
-from actions.routing import CLEAR_COVERAGE, FOLLOW_UP_COVERAGE, names_a_thing, needed_coverage
+from actions.routing import (
+    CLEAR_COVERAGE,
+    FOLLOW_UP_COVERAGE,
+    names_a_thing,
+    needed_coverage,
+    stays_on_topic,
+)
 from bot.catalog import chat_events
 from bot.catalog.chat_events import record_chat_event
 from bot.catalog.knowledge import ANSWER_COVERAGE, CLOSE_COVERAGE, KnowledgeHit
@@ -62,10 +68,13 @@ def answer_general(
     """
     hits = reading.beside_items if reading.names_items else reading.knowledge
     topical = _on_topic_first(reading.topical)
-    follow_up = bool(topical) and (reading.says_nothing or _better(topical, hits))
+    follow_up = bool(topical) and (
+        reading.says_nothing or _better(topical, hits, says_garbage=reading.says_garbage)
+    )
     if follow_up:
         hits = topical
-    needed = FOLLOW_UP_COVERAGE if follow_up and reading.says_nothing else needed_coverage(reading)
+    stays = follow_up and stays_on_topic(reading, context)
+    needed = FOLLOW_UP_COVERAGE if stays else needed_coverage(reading)
     if not hits or hits[0].coverage < needed:
         return answer_fallback(dispatcher, reading, context)
     best = hits[0]
@@ -83,15 +92,25 @@ def answer_general(
             language=reading.language,
         )
     weak = best.coverage < ANSWER_COVERAGE and not follow_up
-    if best.rank > 0 and ((close and best.coverage < CLEAR_COVERAGE) or weak):
-        # About as close as another, or weakly matched, and not what the ranking puts
-        # first either: the resident chooses.
+    rivals = close and best.coverage < CLEAR_COVERAGE and not _one_subject([best, *close])
+    if best.rank > 0 and (rivals or weak):
+        # About as close as another on something else, or weakly matched, and not what
+        # the ranking puts first either: the resident chooses.
         with sessions()() as session:
             contact = ward_texts(session, voice).get("contact", "")
         send(dispatcher, [replies.which_topic(voice, [best, *(close or hits[1:2])], contact)])
         return []
     send(dispatcher, [replies.knowledge_answer(voice, best.entry, related=close)])
     return [SlotSet(LAST_TOPIC_SLOT, best.entry.key)]
+
+
+def _one_subject(hits: list[KnowledgeHit]) -> bool:
+    """Whether the entries are about one subject (「粗大ごみって予約しないで出しちゃだめ？」
+    matches how bulky waste goes out and where to apply about as well): the best answers,
+    and the others stand beside it as buttons, instead of a question back."""
+    knowledge = live_catalog().knowledge()
+    keys = [h.entry.key for h in hits]
+    return all(key in knowledge.entries for key in keys) and knowledge.share_a_subject(keys)
 
 
 def _on_topic_first(hits: list[KnowledgeHit]) -> list[KnowledgeHit]:
@@ -103,21 +122,22 @@ def _on_topic_first(hits: list[KnowledgeHit]) -> list[KnowledgeHit]:
     return [first, *(h for h in hits if h is not first)] if first else hits
 
 
-def _better(topical: list[KnowledgeHit], alone: list[KnowledgeHit]) -> bool:
+def _better(topical: list[KnowledgeHit], alone: list[KnowledgeHit], *, says_garbage: bool) -> bool:
     """Whether reading the message with the last topic matches better than alone: more
     of it, or as much with the entry the ranking puts first (「粗大ごみも同じ？」 after the
     put-out time matches the bulky-waste entries as well either way, and alone the
     ranking puts one of them first), or with an entry whose title shares the topic's: as
     much (「電話番号教えて」 after 「粗大ごみの出し方」 is the bulky-waste centre's number),
-    or about as much when alone the message matches no entry clearly (「電話は何時から何時
-    まで？」; but 「ごみは何時までに出せばいい？」 is the put-out time's, whatever came
-    before)."""
+    or about as much when alone the message matches no entry clearly, or does not speak of
+    garbage itself (「電話は何時から何時まで？」, 「電話番号を教えてください」 after a bed;
+    but 「ごみは何時までに出せばいい？」 is the put-out time's, whatever came before)."""
     if not alone:
         return True
     mine, other = topical[0], alone[0]
     if mine.on_topic > 0:
         near = other.coverage - mine.coverage <= CLOSE_COVERAGE
-        if mine.coverage >= other.coverage or (near and other.coverage < CLEAR_COVERAGE):
+        unclear = other.coverage < CLEAR_COVERAGE or not says_garbage
+        if mine.coverage >= other.coverage or (near and unclear):
             return True
     return mine.coverage > other.coverage or (
         mine.coverage == other.coverage and mine.rank <= other.rank

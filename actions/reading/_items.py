@@ -4,6 +4,7 @@ tapped button's payload.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -36,6 +37,25 @@ def chosen_item(raw: Any, items: dict[int, CatalogItem]) -> CatalogItem | None:
         return items.get(int(raw)) if raw is not None else None
     except (TypeError, ValueError):
         return None
+
+
+def found_besides_categories(index: CatalogIndex, text: str, guide: CategoryGuide) -> MatchResult:
+    """The items ``text`` names; when it names nothing but what is inside the categories'
+    names it writes out, read again without those names: in 「ジャムのびんは、びん・缶・
+    ペットボトルの日でいいですか」 the jar is asked about, and the びん and 缶 of the
+    category's name are no later items that would make it only say which. A message naming
+    nothing else (「陶器・ガラス・金属ごみは？」) keeps its reading, and so does a name
+    holding a category's (「ノートパソコン」)."""
+    found = index.find(text)
+    names = [span.span() for name in guide.names() for span in re.finditer(re.escape(name), text)]
+    inside = [m for m in found.mentions if any(a <= m.start and m.end <= b for a, b in names)]
+    if not inside or len(inside) < len(found.mentions):
+        return found
+    besides = text
+    for a, b in names:
+        besides = besides[:a] + " " * (b - a) + besides[b:]
+    again = index.find(besides)
+    return again if again.mentions else found
 
 
 def without_names_inside(found: MatchResult, phrases: list[str]) -> MatchResult:

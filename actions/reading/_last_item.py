@@ -13,7 +13,7 @@ from bot.catalog.item_names import MATERIAL_KEYS
 from bot.catalog.knowledge import terms
 from bot.catalog.loader import LiveCatalog
 from bot.catalog.matcher import CatalogIndex, CatalogItem, MatchResult
-from bot.catalog.notes import NoteCase, cases_in, met_case
+from bot.catalog.notes import NoteCase, case_word, cases_in, gives_a_size, met_case
 from bot.japanese import Morpheme, match_key
 
 
@@ -63,11 +63,15 @@ def _said_before(name: str, words: frozenset[str], morphemes: list[Morpheme]) ->
     return False
 
 
-def meets_notes(notes: list[str], text: str) -> bool:
-    """Whether a content word of ``text`` is one of the last item's ``notes`` (「割れて」 and
-    a note on 割れたびん; 「回収ボックス」 and a note on the collection box)."""
+def meets_notes(notes: list[str], text: str, asks_size: bool) -> bool:
+    """Whether a content word of ``text``, or the word of the notes it stands for, is one
+    of the last item's ``notes`` (「割れて」 and a note on 割れたびん; 「回収ボックス」 and a
+    note on the collection box; 「ガス」 and 「中身を使い切り」), or it asks a size of notes
+    that give one (「長さは？」 and 「50cm以下に切って」)."""
+    if asks_size and gives_a_size(notes):
+        return True
     words = set(terms(" ".join(notes)))
-    return bool(words) and any(word in words for word in terms(text))
+    return bool(words) and any(case_word(word) in words for word in terms(text))
 
 
 def refined(

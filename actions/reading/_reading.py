@@ -14,6 +14,7 @@ from rasa_sdk import Tracker
 from actions.memory import Context
 from actions.reading._items import (
     chosen_item,
+    found_besides_categories,
     named_outright,
     parts_named_apart,
     parts_said_later,
@@ -82,7 +83,7 @@ _NOT_NAMES = re.compile(
 )
 
 #: 「缶の日に出していい？」: whether a thing may go out on a category's day.
-_ON_A_DAY = re.compile(r"の日に(?:出|だ|捨て|すて)")
+_ON_A_DAY = re.compile(r"の日(?:に(?:出|だ|捨て|すて)|で(?:いい|良い|よい|大丈夫|合って|あって))")
 
 
 @dataclass
@@ -210,8 +211,9 @@ class Reading:
 
     @property
     def item_on_a_day(self) -> bool:
-        """「クッキーの缶って缶の日に出していいの？」: whether a thing may go out on a
-        category's day — about the thing, whose own category answers it."""
+        """「クッキーの缶って缶の日に出していいの？」「ジャムのびんは、びん・缶・ペット
+        ボトルの日でいいですか」: whether a thing may go out on a category's day — about
+        the thing, whose own category answers it."""
         return (
             bool(_ON_A_DAY.search(self.text))
             and not asked_when(self.text)[0]
@@ -248,10 +250,14 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
     last_notes = last_item_notes(index, context)
     kind_notes = last_kind_notes(index, context)
     chosen = chosen_item(entities.get("item_id"), index.items)
-    found = index.find(_NOT_NAMES.sub(" ", text)) if chosen is None else MatchResult()
+    guide = catalog.categories()
+    found = (
+        found_besides_categories(index, _NOT_NAMES.sub(" ", text), guide)
+        if chosen is None
+        else MatchResult()
+    )
     found = without_names_inside_unknown_words(found, rendering)
     key = match_key(text)
-    guide = catalog.categories()
     found = without_names_inside_categories(found, key, guide)
     found = parts_named_apart(found, text, index)
     vocabulary = matching_words()
@@ -363,7 +369,8 @@ def read(tracker: Tracker, catalog: LiveCatalog, context: Context) -> Reading:
         under_limit_category=under_limit_category(last_notes),
         last_item_case=case,
         case_named_by_cause=caused_the_case(case, [m.text for m in outright.mentions], morphemes),
-        meets_last_notes=not outright.mentions and meets_notes(last_notes + kind_notes, text),
+        meets_last_notes=not outright.mentions
+        and meets_notes(last_notes + kind_notes, text, says_any(key, vocabulary.size_questions)),
         original=original,
         language=language,
         said_names=rendering.said if rendering else {},

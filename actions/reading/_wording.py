@@ -19,15 +19,17 @@ _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|センチ|ｃｍ|m|メートル)", re
 
 #: Where a sentence ends (the mark stays with its sentence).
 _SENTENCE_END = re.compile(r"(?<=[。．！？!?\n])")
+_QUESTION_MARK = re.compile(r"[？?]")
 
 #: Nouns of amount and manner (「たくさん」「大量」): how much or how, not what about.
 _AMOUNT_NOUNS = frozenset({"副詞可能", "形状詞可能"})
 
 
-def names_a_subject(text: str) -> bool:
+def names_a_subject(text: str, besides: tuple[str, ...] = ()) -> bool:
     """Whether ``text`` names something to be about (「公園」「不法投棄」), not only an
-    amount (「カセットテープがたくさん出てきました」 is about the tapes) or what the item
-    is made of or for (the プラスチック of 「プラスチックのハンコ」)."""
+    amount (「カセットテープがたくさん出てきました」 is about the tapes), what the item
+    is made of or for (the プラスチック of 「プラスチックのハンコ」), or one of ``besides``
+    (match keys; a word or a run of nouns: the 集積所 of 「ふつうに集積所に出していい？」)."""
     vocabulary = matching_words()
     qualifying = {
         w for group in (vocabulary.materials, vocabulary.uses) for ws in group.values() for w in ws
@@ -37,7 +39,10 @@ def names_a_subject(text: str) -> bool:
         and m.pos[2] not in _AMOUNT_NOUNS
         and (key := match_key(m.text)) not in vocabulary.question_words
         and key not in qualifying
-        for m in get_analyzer().analyze(text)
+        and key not in besides
+        and match_key("".join(r.text for r in run)) not in besides
+        for run in _noun_groups(get_analyzer().analyze(text))
+        for m in run
     )
 
 
@@ -97,6 +102,16 @@ def noun_runs(morphemes: list[Morpheme]) -> list[str]:
     ケース」), then by its first (「充電式」 of 「充電式リチウムイオン」): what may name a
     thing together with another name. Pronouns (「それ」) start no run."""
     runs: list[str] = []
+    for run in _noun_groups(morphemes):
+        runs.append("".join(r.text for r in run))
+        if len(run) > 1:
+            runs += [run[-1].text, run[0].text]
+    return runs
+
+
+def _noun_groups(morphemes: list[Morpheme]) -> list[list[Morpheme]]:
+    """The runs of nouns (with their prefixes and suffixes) in ``morphemes``."""
+    groups: list[list[Morpheme]] = []
     run: list[Morpheme] = []
     for m in [*morphemes, None]:
         if (
@@ -107,11 +122,9 @@ def noun_runs(morphemes: list[Morpheme]) -> list[str]:
             run.append(m)
             continue
         if run:
-            runs.append("".join(r.text for r in run))
-        if len(run) > 1:
-            runs += [run[-1].text, run[0].text]
+            groups.append(run)
         run = []
-    return runs
+    return groups
 
 
 def longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -163,14 +176,19 @@ def sentences_saying(text: str, words: tuple[str, ...]) -> str:
 
 
 def sentences_asking(text: str) -> str:
-    """The sentences of ``text`` that ask (a question mark or one of the asking words),
-    when they name what they ask about: 「引っ越してきたばかりで分からないことだらけです。」
-    only tells why the resident asks what the next sentence asks; but 「猫が死んでいます。
-    どうしたらいいですか」 asks of what the first tells. ``text`` when none or all ask."""
+    """The sentences of ``text`` that ask (those with a question mark, when some have one;
+    else those with one of the asking words), when they name what they ask about:
+    「引っ越してきたばかりで分からないことだらけです。」 only tells why the resident asks
+    what the next sentence asks, and so does 「年末の大掃除でごみがたくさん出そうです。」
+    before 「12月31日って収集ありましたっけ？」; but 「猫が死んでいます。どうしたらいい
+    ですか」 asks of what the first tells, and so does 「…8袋くらいになりそう。ふつうに
+    集積所に出していい？」 (where, whose, when or whether — :attr:`not_things` — is no
+    subject of its own). ``text`` when none or all ask."""
     parts = sentences(text)
-    asking = "".join(s for s in parts if asks(s))
+    marked = [s for s in parts if _QUESTION_MARK.search(s)]
+    asking = "".join(marked or [s for s in parts if asks(s)])
     some = asking and len(asking) < len("".join(parts))
-    return asking if some and names_a_subject(asking) else text
+    return asking if some and names_a_subject(asking, matching_words().not_things) else text
 
 
 def sentences(text: str) -> list[str]:

@@ -32,10 +32,12 @@ How a question is matched:
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import bm25s
 import numpy as np
@@ -89,6 +91,62 @@ def _units(text: str, *, helpers: bool = True) -> tuple[tuple[str, ...], ...]:
     )
 
 
+#: A word the entries write in kanji is looked for in a resident's hiragana from this
+#: many letters: shorter readings (「かん」「しょう」) are inside too many other words.
+KANA_SPELLING_LENGTH = 3
+_HIRAGANA = re.compile(r"[ぁ-ゖー]")
+_KANJI = re.compile(r"[\u4e00-\u9fff々]")
+
+
+def kana_spellings(questions: Iterable[str]) -> dict[str, str]:
+    """The words of ``questions`` written in kanji only, by their reading in hiragana of
+    :data:`KANA_SPELLING_LENGTH` letters or more: 「ねんまつ」 → 「年末」 (not 「いつごろ」 →
+    「何時ごろ」: a word with kana in it is one Sudachi reads in hiragana too)."""
+    spellings: dict[str, str] = {}
+    for question in questions:
+        words = [
+            (m.text, fold_kana(m.reading), m.end)
+            for m in get_analyzer("A").analyze(question)
+            if all(map(_KANJI.match, m.text)) and all(map(_HIRAGANA.match, fold_kana(m.reading)))
+        ]
+        # each word, and two written together (「収集日」 is 「収集」「日」 in split mode A)
+        pairs = [
+            (a + b, ra + rb)
+            for (a, ra, end), (b, rb, _) in pairwise(words)
+            if question.startswith(b, end)
+        ]
+        for written, reading in [(w, r) for w, r, _ in words] + pairs:
+            if len(reading) >= KANA_SPELLING_LENGTH:
+                spellings.setdefault(reading, written)
+    return spellings
+
+
+def spelt_in_kanji(text: str, spellings: dict[str, str]) -> str:
+    """``text`` with the words it writes in hiragana that ``spellings`` knows written as the
+    entries write them: Sudachi cuts 「ねんまつって何日まで」 into 「ねん」「まつっ」…, and
+    「年末って何日まで」 into what the entries say. A spelling is looked for from the start
+    of a word that is no particle or auxiliary, longest first; one of the shortest only
+    when it ends a word too (the ちゅう of 「ちゅうい」 is no 中), and a longer one from a
+    particle's start too (Sudachi may take the ねん of 「ねんまつねんし」 for one)."""
+    if not spellings or not _HIRAGANA.search(text):
+        return text
+    morphemes = get_analyzer("A").analyze(text)
+    ends = {m.end for m in morphemes}
+    longest = max(map(len, spellings))
+    out, done = [], 0
+    for m in morphemes:
+        if m.start < done or not _HIRAGANA.match(m.text[:1]):
+            continue
+        for end in range(min(len(text), m.start + longest), m.start + KANA_SPELLING_LENGTH - 1, -1):
+            written = spellings.get(text[m.start : end])
+            long = end - m.start > KANA_SPELLING_LENGTH
+            if written and (long or (end in ends and not m.is_grammar)):
+                out += [text[done : m.start], written]
+                done = end
+                break
+    return "".join(out) + text[done:] if out else text
+
+
 def terms(text: str) -> list[str]:
     """The matching units of ``text``: each content morpheme's normalised form and
     reading."""
@@ -125,6 +183,11 @@ class KnowledgeBase:
             for question in (entry.title, *entry.examples)
         ]
         self._said = [match_key(question) for _, question, _ in self._documents]
+        self._spellings = (
+            kana_spellings(question for _, question, _ in self._documents)
+            if self._terms is terms
+            else {}
+        )
         self._title_words = {entry.key: set(self._terms(entry.title)) for entry in entries}
         self._words: dict[str, set[str]] = {}
         for entry, _, words in self._documents:
@@ -151,6 +214,13 @@ class KnowledgeBase:
         units = [forms for forms in _units(phrase) if forms]
         return bool(units) and all(any(w in self._idf for w in forms) for forms in units)
 
+    def share_a_subject(self, keys: list[str]) -> bool:
+        """Whether the entries' titles share a word fewer than half the entries use: the
+        粗大 of 「粗大ごみの出し方」 and 「粗大ごみの申し込み先」 (not the ごみ of every
+        other title)."""
+        shared = set.intersection(*(self._title_words[key] for key in keys))
+        return any(self._idf.get(word, 0.0) > math.log(2) for word in shared)
+
     def search(self, text: str, limit: int = 3, context: str = "") -> list[KnowledgeHit]:
         """The best entries for ``text``, best first, each with its coverage.
 
@@ -160,6 +230,7 @@ class KnowledgeBase:
         entry, the bulky-waste centre's and the appliance centre's alike, and is about
         「粗大ごみの申し込み先」. Otherwise equal coverage keeps the ranking's order.
         """
+        text = spelt_in_kanji(text, self._spellings)
         asked = self._terms(text)
         words = [w for w in dict.fromkeys(self._terms(context) + asked) if w in self._idf]
         if not words or not any(w in self._idf for w in asked):

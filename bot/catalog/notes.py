@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.catalog.words import matching_words
-from bot.japanese import get_analyzer
+from bot.japanese import get_analyzer, match_key
 
 #: A size rule: 「一辺が30㎝を超える場合は粗大ごみです」, 「一辺が30㎝以下の場合は陶器・ガラス・
 #: 金属ごみです」.
@@ -40,6 +40,8 @@ _SIZE_WORD = re.compile(r"\d+\s*(?:㎝|cm|センチ|kg|㎏)")
 _CASE_WORDS = {
     word: meant for meant, words in matching_words().case_synonyms.items() for word in words
 }
+#: The same, keyed by match key (as :func:`bot.catalog.knowledge.terms` gives words).
+_CASE_KEYS = {match_key(word): match_key(meant) for word, meant in _CASE_WORDS.items()}
 #: A case is met when the message says at least this share of its content words.
 MET_SHARE = 0.5
 #: Sudachi's lemmas that make a verb or adjective negative.
@@ -102,6 +104,17 @@ def met_case(cases: list[NoteCase], message: str) -> NoteCase | None:
     return best
 
 
+def gives_a_size(notes: list[str]) -> bool:
+    """Whether the notes give a size or weight (「50cm以下に切って」)."""
+    return any(_SIZE_WORD.search(n) for n in notes)
+
+
+def case_word(word: str) -> str:
+    """The word of the notes that ``word`` (a resident's word or its match key) stands for:
+    「中身」 for 「ガス」; ``word`` itself when it stands for none."""
+    return _CASE_WORDS.get(word) or _CASE_KEYS.get(word, word)
+
+
 def size_limit(notes: list[str]) -> int | None:
     """The smallest size (cm) the notes set a rule for."""
     return min((int(m.group(1)) for n in notes for m in SIZE_RULE.finditer(n)), default=None)
@@ -124,5 +137,5 @@ def _content(text: str) -> tuple[frozenset[str], bool]:
         if morpheme.lemma in _NEGATIONS and morpheme.pos[0] in ("助動詞", "形容詞"):
             negated = True
         elif morpheme.pos[0] in _CONTENT_POS and morpheme.pos[1] != "非自立可能":
-            words.add(_CASE_WORDS.get(morpheme.lemma, morpheme.lemma))
+            words.add(case_word(morpheme.lemma))
     return frozenset(words), negated

@@ -18,11 +18,12 @@ from bot.japanese import Morpheme, get_analyzer, match_key
 _WORDS = matching_words()
 
 #: A part or the leftovers of a thing, which are not the thing: 「シュレッダーのくず」,
-#: 「鉛筆の芯」, 「カイロの中身」.
-#: (A broken piece is still the thing: 「ガラスの破片」 is glass.)
+#: 「鉛筆の芯」, 「カイロの中身」 — unless they are said to be still in it (「スプレー缶の
+#: 中身がまだ少し残ってる」). (A broken piece is still the thing: 「ガラスの破片」 is glass.)
 _PART = re.compile(
-    rf"の(?:{one_of((*_WORDS.leftovers, *_WORDS.leftovers_after_no))})"
-    rf"|(?:{one_of(_WORDS.leftovers)})"
+    rf"(?:の(?:{one_of((*_WORDS.leftovers, *_WORDS.leftovers_after_no))})"
+    rf"|(?:{one_of(_WORDS.leftovers)}))"
+    rf"(?![^。．、，,！？!?]{{0,8}}?(?:{one_of(_WORDS.leftovers_still_in)}))"
 )
 
 
